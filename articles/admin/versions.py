@@ -1,0 +1,251 @@
+"""Version admin: where editors write drafts and medical reviewers sign them off.
+
+Editing is only possible while a version is a draft or sent back; a submitted or
+signed-off version shows read-only. The workflow buttons post to small views
+that call articles.services, which holds every rule.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from articles import services
+from articles.models import ArticleVersion, FaqEntry, Reference, VersionAuthor, VersionCause
+from articles.rendering import render_markdown
+
+Status = ArticleVersion.Status
+
+
+class VersionPartInline:
+    """Inline rows follow their version: editable only while the version is."""
+
+    extra = 0
+
+    def _editable(self, request, obj) -> bool:
+        return obj is None or (obj.is_editable and request.user.has_perm(services.EDIT_PERMISSION))
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(request, obj) and super().has_delete_permission(request, obj)
+
+
+class AuthorInline(VersionPartInline, admin.TabularInline):
+    model = VersionAuthor
+    autocomplete_fields = ["person"]
+    fields = ["person", "position"]
+
+
+class CauseInline(VersionPartInline, admin.TabularInline):
+    model = VersionCause
+    autocomplete_fields = ["tag"]
+    fields = ["tag"]
+    verbose_name = "cause discussed"
+    verbose_name_plural = "causes discussed"
+
+
+class ReferenceInline(VersionPartInline, admin.StackedInline):
+    model = Reference
+    fieldsets = [
+        (None, {"fields": [("number", "kind"), "authors", "title", "source", ("year", "volume", "issue", "pages")]}),
+        ("Links", {"fields": [("doi", "pmid"), ("url", "accessed")]}),
+    ]
+
+
+class FaqInline(VersionPartInline, admin.StackedInline):
+    model = FaqEntry
+    fields = ["question", "answer", "position"]
+
+
+@admin.register(ArticleVersion)
+class ArticleVersionAdmin(admin.ModelAdmin):
+    list_display = ["title", "article", "number", "status", "updated_at", "submitted_at", "review_link"]
+    list_filter = ["status", "article__topic"]
+    list_select_related = ["article"]
+    search_fields = ["title", "article__slug"]
+    fieldsets = [
+        (None, {"fields": ["article_link", "state", "title", "summary", "body", "image_credits"]}),
+        ("Review history", {"fields": ["review_history"]}),
+    ]
+    readonly_fields = ["article_link", "state", "review_history"]
+    inlines = [AuthorInline, CauseInline, ReferenceInline, FaqInline]
+    change_form_template = "admin/articles/articleversion/change_form.html"
+
+    # --- permissions: content is editable only in an editable state ---------
+
+    def has_add_permission(self, request):
+        return False  # versions come from "Add article" and "Edit content"
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.is_editable)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.status == Status.DRAFT)
+
+    # --- display -----------------------------------------------------------
+
+    @admin.display(description="article")
+    def article_link(self, obj):
+        url = reverse("admin:articles_article_change", args=[obj.article_id])
+        return format_html('<a href="{}">{}</a> (version {})', url, obj.article.slug, obj.number)
+
+    @admin.display(description="status")
+    def state(self, obj):
+        label = obj.get_status_display()
+        if obj.is_live:
+            label += " — live on the public site"
+        elif obj.is_signed_off:
+            label += " — superseded by a later version"
+        return label
+
+    @admin.display(description="reviews")
+    def review_history(self, obj):
+        reviews = obj.reviews.select_related("reviewer")
+        if not reviews:
+            return "No reviews yet."
+        return format_html_join(
+            "",
+            "<p><strong>{}</strong> by {} on {}{}</p>",
+            (
+                (r.get_outcome_display(), r.reviewer, f"{r.created_at:%d %b %Y %H:%M}", f": “{r.comment}”" if r.comment else "")
+                for r in reviews
+            ),
+        )
+
+    @admin.display(description="review")
+    def review_link(self, obj):
+        if obj.status != Status.SUBMITTED:
+            return ""
+        return format_html('<a href="{}">Review</a>', reverse("admin:articles_articleversion_review", args=[obj.pk]))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        version = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if version is not None:
+            user = request.user
+            extra_context.update(
+                version=version,
+                can_submit=version.is_editable and user.has_perm(services.EDIT_PERMISSION),
+                can_withdraw=version.status == Status.SUBMITTED and user.has_perm(services.EDIT_PERMISSION),
+                can_review=version.status == Status.SUBMITTED and user.has_perm(services.SIGN_OFF_PERMISSION),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # --- workflow views ----------------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/submit/", view(self.submit_view), name="articles_articleversion_submit"),
+            path("<int:pk>/withdraw/", view(self.withdraw_view), name="articles_articleversion_withdraw"),
+            path("<int:pk>/review/", view(self.review_view), name="articles_articleversion_review"),
+            path("<int:pk>/preview/", view(self.preview_view), name="articles_articleversion_preview"),
+            *super().get_urls(),
+        ]
+
+    def _change_url(self, version):
+        return reverse("admin:articles_articleversion_change", args=[version.pk])
+
+    def _run(self, request, pk, step, success_message):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        version = get_object_or_404(ArticleVersion, pk=pk)
+        try:
+            step(version=version, user=request.user)
+        except services.WorkflowError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(request, success_message, messages.SUCCESS)
+        return HttpResponseRedirect(self._change_url(version))
+
+    def submit_view(self, request, pk):
+        return self._run(request, pk, services.submit_version, "Submitted for medical review.")
+
+    def withdraw_view(self, request, pk):
+        return self._run(request, pk, services.withdraw_version, "Withdrawn from review; the version is a draft again.")
+
+    def _reader_context(self, request, version, **extra):
+        """The version as a reader would see it; drafts are rendered on the fly, never saved."""
+        if not version.is_signed_off:
+            version.body_html = render_markdown(version.body)
+        faq = list(version.faq_entries.all())
+        for entry in faq:
+            if not version.is_signed_off:
+                entry.answer_html = render_markdown(entry.answer)
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": version,
+            "version": version,
+            "article": version.article,
+            "faq": faq,
+            "references": version.references.all(),
+            "authors": version.ordered_authors(),
+            "causes_by_group": version.causes_by_group(),
+            "live_version": version.article.live_version,
+            **extra,
+        }
+
+    def preview_view(self, request, pk):
+        version = get_object_or_404(ArticleVersion.objects.select_related("article__live_version"), pk=pk)
+        if not self.has_view_permission(request, version):
+            raise PermissionDenied
+        context = self._reader_context(request, version, title=f"Preview: {version.title}")
+        return TemplateResponse(request, "admin/articles/articleversion/preview.html", context)
+
+    def review_view(self, request, pk):
+        """Show the submitted version with its fingerprint; sign it off or send it back."""
+        if not request.user.has_perm(services.SIGN_OFF_PERMISSION):
+            raise PermissionDenied
+        version = get_object_or_404(ArticleVersion.objects.select_related("article__live_version"), pk=pk)
+        reviewer = getattr(request.user, "person", None)
+        if request.method == "POST":
+            decision = request.POST.get("decision")
+            comment = request.POST.get("comment", "")
+            seen = request.POST.get("fingerprint", "")
+            try:
+                if reviewer is None:
+                    raise services.NotAllowed("Your account is not linked to a person profile, so you cannot sign off.")
+                if decision == "approve":
+                    services.approve_version(
+                        version=version, reviewer=reviewer, seen_fingerprint=seen, user=request.user, comment=comment
+                    )
+                    self.message_user(request, f"Signed off. “{version.title}” is now live.", messages.SUCCESS)
+                elif decision == "send_back":
+                    services.send_back_version(
+                        version=version, reviewer=reviewer, comment=comment, user=request.user, seen_fingerprint=seen
+                    )
+                    self.message_user(request, "Sent back to the editors with your comments.", messages.SUCCESS)
+                else:
+                    raise services.WorkflowError("Choose to sign off or to send back.")
+            except services.WorkflowError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                status = 409 if isinstance(error, services.StaleVersion) else 400
+                return self._review_page(request, version, reviewer, comment=comment, status=status)
+            return HttpResponseRedirect(self._change_url(version))
+        return self._review_page(request, version, reviewer)
+
+    def _review_page(self, request, version, reviewer, comment="", status=200):
+        # Fingerprint first, then render: if the content changes in between, the
+        # fingerprint no longer matches and the approval is refused.
+        fingerprint = version.compute_fingerprint()
+        context = self._reader_context(
+            request,
+            version,
+            title=f"Review: {version.title}",
+            fingerprint=fingerprint,
+            reviewer=reviewer,
+            comment=comment,
+            changed_since_submission=version.status == Status.SUBMITTED and fingerprint != version.submitted_fingerprint,
+        )
+        return TemplateResponse(request, "admin/articles/articleversion/review.html", context, status=status)

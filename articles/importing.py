@@ -1,0 +1,305 @@
+"""Load editorial content from files: taxonomy, people, series and articles.
+
+    fixtures/taxonomy.yaml   topics, cause_groups, causes
+    fixtures/people.yaml     people
+    fixtures/series.yaml     series
+    fixtures/articles/*.md   one article each: YAML front matter, then the Markdown body
+
+Articles go through the editorial services (draft, submit, sign-off), so every
+imported article has a real approval with a fingerprint. Records that already
+exist (same slug) are kept as they are, so loading twice changes nothing. Any
+bad record stops the whole load: nothing is written, and the error names the
+file, the record and the field.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from articles import services
+from articles.models import Article, FaqEntry, Person, Reference, Series, VersionAuthor, VersionCause
+from taxonomy.models import Cause, CauseGroup, Topic
+
+ARTICLE_KEYS = {
+    "slug", "title", "summary", "topic", "series", "part", "authors", "reviewer", "published_on",
+    "reviewed_on", "causes", "image_credits", "references", "faq", "review_interval_months",
+}  # fmt: skip
+REQUIRED_ARTICLE_KEYS = {"slug", "title", "summary", "topic", "authors", "reviewer", "reviewed_on"}
+REFERENCE_KEYS = {"kind", "authors", "title", "source", "year", "volume", "issue", "pages", "url", "pmid", "doi", "accessed"}
+
+
+class ContentError(Exception):
+    """One or more bad records; each message names file, record and field."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass
+class LoadReport:
+    created: dict[str, int] = field(default_factory=dict)
+    kept: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str, created: bool) -> None:
+        bucket = self.created if created else self.kept
+        bucket[kind] = bucket.get(kind, 0) + 1
+
+    def summary(self) -> str:
+        kinds = sorted(set(self.created) | set(self.kept))
+        return ", ".join(f"{kind}: {self.created.get(kind, 0)} new, {self.kept.get(kind, 0)} kept" for kind in kinds)
+
+
+class _Loader:
+    def __init__(self, root: Path):
+        self.root = root
+        self.problems: list[str] = []
+        self.report = LoadReport()
+
+    # --- reading -----------------------------------------------------------
+
+    def _read_yaml(self, name: str, key: str) -> list[dict]:
+        path = self.root / name
+        if not path.exists():
+            return []
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as error:
+            self.problems.append(f"{path}: not valid YAML: {error}")
+            return []
+        records = data.get(key, []) if isinstance(data, dict) else None
+        if not isinstance(records, list):
+            self.problems.append(f"{path}: expected a list under '{key}'")
+            return []
+        return records
+
+    def _read_article(self, path: Path) -> dict | None:
+        text = path.read_text(encoding="utf-8")
+        if not text.startswith("---"):
+            self.problems.append(f"{path}: must start with YAML front matter between '---' lines")
+            return None
+        try:
+            _, front, body = text.split("---", 2)
+            meta = yaml.safe_load(front) or {}
+        except (ValueError, yaml.YAMLError) as error:
+            self.problems.append(f"{path}: front matter is not valid YAML: {error}")
+            return None
+        if not isinstance(meta, dict):
+            self.problems.append(f"{path}: front matter must be a mapping of fields")
+            return None
+        meta["body"] = body.strip() + "\n"
+        return meta
+
+    # --- validation helpers ------------------------------------------------
+
+    def _validate(self, instance, where: str, exclude: list[str] | None = None) -> bool:
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                label = "record" if name == "__all__" else name
+                self.problems.extend(f"{where}: {label}: {message}" for message in messages)
+            return False
+        return True
+
+    def _lookup(self, model, slug, where: str, what: str):
+        obj = model.objects.filter(slug=slug).first() if isinstance(slug, str) else None
+        if obj is None:
+            self.problems.append(f"{where}: {what}: no {model._meta.verbose_name} with slug {slug!r}")
+        return obj
+
+    # --- simple records ----------------------------------------------------
+
+    def _upsert(self, model, records: list[dict], source: str, fields: tuple, resolve=None):
+        for index, record in enumerate(records):
+            if not isinstance(record, dict):
+                self.problems.append(f"{self.root / source}: {model._meta.verbose_name} #{index + 1}: expected a mapping of fields")
+                continue
+            where = f"{self.root / source}: {model._meta.verbose_name} #{index + 1} ({record.get('slug', '?')})"
+            unknown = set(record) - set(fields)
+            if unknown:
+                self.problems.append(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+                continue
+            values = {name: record[name] for name in fields if name in record and name != "slug"}
+            if resolve:
+                values = resolve(values, where)
+                if values is None:
+                    continue
+            existing = model.objects.filter(slug=record.get("slug")).first()
+            if existing is not None:
+                self.report.count(model._meta.verbose_name_plural, created=False)
+                continue
+            instance = model(slug=record.get("slug", ""), **{k: v if v is not None else "" for k, v in values.items()})
+            if self._validate(instance, where, exclude=["group"] if model is Cause else None):
+                clash = model is Cause and Cause.objects.filter(name__iexact=instance.name).exists()
+                if clash:
+                    self.problems.append(f"{where}: name: a cause named {instance.name!r} already exists (names ignore case)")
+                    continue
+                instance.save()
+                self.report.count(model._meta.verbose_name_plural, created=True)
+
+    def _resolve_cause(self, values: dict, where: str):
+        group = self._lookup(CauseGroup, values.get("group"), where, "group")
+        if group is None:
+            return None
+        return {**values, "group": group}
+
+    def _person_values(self, values: dict, where: str):
+        if "medical_reviewer" in values:
+            values["is_medical_reviewer"] = bool(values.pop("medical_reviewer"))
+        return values
+
+    # --- articles ----------------------------------------------------------
+
+    def _load_article(self, path: Path, meta: dict) -> None:
+        where = f"{path}"
+        unknown = set(meta) - ARTICLE_KEYS - {"body"}
+        missing = REQUIRED_ARTICLE_KEYS - set(meta)
+        if unknown:
+            self.problems.append(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+        if missing:
+            self.problems.append(f"{where}: missing field(s) {', '.join(sorted(missing))}")
+        if unknown or missing:
+            return
+        where = f"{path} ({meta['slug']})"
+        if Article.objects.filter(slug=meta["slug"]).exists():
+            self.report.count("articles", created=False)
+            return
+
+        problems_before = len(self.problems)
+        topic = self._lookup(Topic, meta["topic"], where, "topic")
+        series = self._lookup(Series, meta["series"], where, "series") if meta.get("series") else None
+        authors = [self._lookup(Person, slug, where, f"authors[{i}]") for i, slug in enumerate(meta["authors"] or [])]
+        reviewer = self._lookup(Person, meta["reviewer"], where, "reviewer")
+        causes = [self._lookup(Cause, slug, where, f"causes[{i}]") for i, slug in enumerate(meta.get("causes") or [])]
+        reviewed_on = self._date(meta["reviewed_on"], where, "reviewed_on")
+        published_on = self._date(meta.get("published_on") or meta["reviewed_on"], where, "published_on")
+        if len(self.problems) > problems_before:
+            return
+
+        article = Article(
+            slug=meta["slug"],
+            topic=topic,
+            series=series,
+            part_number=meta.get("part"),
+            review_interval_months=meta.get("review_interval_months"),
+        )
+        if not self._validate(article, where, exclude=["live_version", "last_reviewed_by"]):
+            return
+        with transaction.atomic():
+            draft = services.create_article(article=article, title=meta["title"], summary=meta["summary"], user=None)
+            draft.body = meta["body"]
+            draft.image_credits = meta.get("image_credits") or ""
+            if not self._validate(draft, where):
+                raise _Abandon
+            draft.save()
+            VersionAuthor.objects.bulk_create(
+                VersionAuthor(version=draft, person=person, position=i) for i, person in enumerate(authors)
+            )
+            VersionCause.objects.bulk_create(VersionCause(content_object=draft, tag=cause) for cause in causes)
+            if not self._load_references(draft, meta.get("references") or [], where):
+                raise _Abandon
+            if not self._load_faq(draft, meta.get("faq") or [], where):
+                raise _Abandon
+            at = self._at_noon(reviewed_on)
+            try:
+                services.submit_version(version=draft, user=None)
+                draft.refresh_from_db()
+                services.approve_version(
+                    version=draft, reviewer=reviewer, seen_fingerprint=draft.submitted_fingerprint, user=None, at=at
+                )
+            except services.WorkflowError as error:
+                self.problems.append(f"{where}: {error}")
+                raise _Abandon from error
+            Article.objects.filter(pk=article.pk).update(first_published_at=self._at_noon(published_on))
+        self.report.count("articles", created=True)
+
+    def _load_references(self, draft, records: list, where: str) -> bool:
+        ok = True
+        for number, record in enumerate(records, start=1):
+            here = f"{where}: references[{number}]"
+            unknown = set(record) - REFERENCE_KEYS
+            if unknown:
+                self.problems.append(f"{here}: unknown field(s) {', '.join(sorted(unknown))}")
+                ok = False
+                continue
+            values = {k: ("" if v is None else str(v)) for k, v in record.items() if k not in ("year", "accessed")}
+            ref = Reference(version=draft, number=number, year=record.get("year"), accessed=record.get("accessed"), **values)
+            if self._validate(ref, here, exclude=["version"]):
+                ref.save()
+            else:
+                ok = False
+        return ok
+
+    def _load_faq(self, draft, records: list, where: str) -> bool:
+        ok = True
+        for position, record in enumerate(records, start=1):
+            entry = FaqEntry(version=draft, position=position, question=record.get("question", ""), answer=record.get("answer", ""))
+            if self._validate(entry, f"{where}: faq[{position}]", exclude=["version"]):
+                entry.save()
+            else:
+                ok = False
+        return ok
+
+    def _date(self, value, where: str, name: str) -> datetime.date | None:
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return datetime.date.fromisoformat(str(value))
+        except ValueError:
+            self.problems.append(f"{where}: {name}: {value!r} is not a date (YYYY-MM-DD)")
+            return None
+
+    @staticmethod
+    def _at_noon(day: datetime.date) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
+
+    # --- the whole load ----------------------------------------------------
+
+    def run(self) -> LoadReport:
+        if not self.root.is_dir():
+            raise ContentError([f"{self.root}: no such folder"])
+        self._upsert(Topic, self._read_yaml("taxonomy.yaml", "topics"), "taxonomy.yaml", ("slug", "name", "description", "review_interval_months"))
+        groups = self._read_yaml("taxonomy.yaml", "cause_groups")
+        for position, record in enumerate(groups):
+            if isinstance(record, dict):
+                record.setdefault("position", position)
+        self._upsert(CauseGroup, groups, "taxonomy.yaml", ("slug", "name", "description", "position"))
+        self._upsert(Cause, self._read_yaml("taxonomy.yaml", "causes"), "taxonomy.yaml", ("slug", "name", "group", "description"), self._resolve_cause)
+        self._upsert(
+            Person,
+            self._read_yaml("people.yaml", "people"),
+            "people.yaml",
+            ("slug", "name", "credentials", "bio", "profile_url", "medical_reviewer"),
+            self._person_values,
+        )
+        self._upsert(Series, self._read_yaml("series.yaml", "series"), "series.yaml", ("slug", "name", "description"))
+        for path in sorted((self.root / "articles").glob("*.md")):
+            meta = self._read_article(path)
+            if meta is None:
+                continue
+            try:
+                self._load_article(path, meta)
+            except _Abandon:
+                pass
+        if self.problems:
+            raise ContentError(self.problems)
+        return self.report
+
+
+class _Abandon(Exception):
+    """Internal: this article had problems; its partial rows are rolled back."""
+
+
+def load_content(root: Path, *, dry_run: bool = False) -> LoadReport:
+    """Load every record under `root` in one transaction; raise ContentError on any bad record."""
+    with transaction.atomic():
+        report = _Loader(Path(root)).run()
+        if dry_run:
+            transaction.set_rollback(True)
+    return report

@@ -1,0 +1,25 @@
+from .articles import Article, ArticleQuerySet, Series
+from .people import Person
+from .reviews import Review
+from .versions import (
+    ArticleVersion,
+    FaqEntry,
+    ImmutableVersionError,
+    Reference,
+    VersionAuthor,
+    VersionCause,
+)
+
+__all__ = [
+    "Article",
+    "ArticleQuerySet",
+    "ArticleVersion",
+    "FaqEntry",
+    "ImmutableVersionError",
+    "Person",
+    "Reference",
+    "Review",
+    "Series",
+    "VersionAuthor",
+    "VersionCause",
+]

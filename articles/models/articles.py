@@ -1,0 +1,155 @@
+"""An article's stable identity; its content lives in versions."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.dates import add_months
+
+
+class Series(models.Model):
+    """Multi-part articles ("Part 3 of 3")."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "series"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def live(self):
+        """Articles a reader may open: the one visibility rule every public route uses.
+
+        An article is live when it points at a signed-off version. Archived articles
+        stay readable at their URL (with a notice) but leave listings: see `listed()`.
+        """
+        return self.filter(live_version__isnull=False, live_version__status="approved")
+
+    def listed(self):
+        """Live articles that appear in lists, feeds and the sitemap."""
+        return self.live().filter(archived_at__isnull=True)
+
+    def with_live_content(self):
+        """Everything an article page or card shows, in a fixed number of queries."""
+        from articles.models import Reference, VersionAuthor, VersionCause
+
+        return self.select_related("live_version", "topic", "series", "last_reviewed_by").prefetch_related(
+            Prefetch(
+                "live_version__author_links",
+                queryset=VersionAuthor.objects.select_related("person").order_by("position", "id"),
+            ),
+            Prefetch(
+                "live_version__cause_links",
+                queryset=VersionCause.objects.select_related("tag__group").order_by("tag__group__position", "tag__name"),
+            ),
+            Prefetch("live_version__references", queryset=Reference.objects.order_by("number")),
+            "live_version__faq_entries",
+        )
+
+    def due_for_review_by(self, day: datetime.date):
+        return self.live().filter(next_review_due__lte=day)
+
+
+class Article(models.Model):
+    slug = models.SlugField(max_length=200, unique=True, help_text="The address: /articles/<slug>/.")
+    topic = models.ForeignKey("taxonomy.Topic", on_delete=models.PROTECT, related_name="articles", help_text="Filed under.")
+    series = models.ForeignKey(Series, null=True, blank=True, on_delete=models.PROTECT, related_name="articles")
+    part_number = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Part N of the series.")
+    review_interval_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Months between medical reviews. Empty: the topic's, else the site default."
+    )
+    archived_at = models.DateTimeField(null=True, blank=True, help_text="When the article was taken out of listings.")
+
+    # Maintained only by articles.services when a reviewer signs off.
+    live_version = models.OneToOneField(
+        "articles.ArticleVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_reviewed_by = models.ForeignKey(
+        "articles.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    next_review_due = models.DateField(null=True, blank=True, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "part_number"],
+                condition=Q(series__isnull=False),
+                name="articles_one_article_per_series_part",
+            ),
+            models.CheckConstraint(
+                condition=Q(series__isnull=True, part_number__isnull=True)
+                | Q(series__isnull=False, part_number__isnull=False),
+                name="articles_series_and_part_together",
+                violation_error_message="A series needs a part number, and a part number needs a series.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.next_review_due = self.compute_next_review_due()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "next_review_due"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:article_detail", kwargs={"slug": self.slug})
+
+    @property
+    def title(self) -> str:
+        """The reader-facing title if live, else the newest version's."""
+        version = self.live_version if self.live_version_id else self.versions.order_by("-number").first()
+        return version.title if version else self.slug
+
+    @property
+    def is_live(self) -> bool:
+        return self.live_version_id is not None and self.live_version.status == "approved"
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def review_interval(self) -> int:
+        """Effective months between reviews: the article's, else its topic's, else the site's."""
+        return (
+            self.review_interval_months
+            or (self.topic.review_interval_months if self.topic_id else None)
+            or settings.SPASMINFO_DEFAULT_REVIEW_INTERVAL_MONTHS
+        )
+
+    def compute_next_review_due(self) -> datetime.date | None:
+        if self.last_reviewed_at is None:
+            return None
+        reviewed_on = timezone.localdate(self.last_reviewed_at)
+        return add_months(reviewed_on, self.review_interval)
+
+    def open_version(self):
+        """The draft, sent-back or submitted version, if any (there is at most one)."""
+        return self.versions.filter(status__in=("draft", "submitted", "sent_back")).first()
+
+    def part_label(self) -> str:
+        if self.series_id is None:
+            return ""
+        return f"Part {self.part_number}"

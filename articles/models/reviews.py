@@ -1,0 +1,47 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AppendOnlyError(Exception):
+    """Review records are history: they are never edited or deleted."""
+
+
+class Review(models.Model):
+    """A medical reviewer's decision on a submitted version."""
+
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", "Signed off"
+        SENT_BACK = "sent_back", "Sent back"
+
+    version = models.ForeignKey("articles.ArticleVersion", on_delete=models.PROTECT, related_name="reviews")
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    reviewer = models.ForeignKey("articles.Person", on_delete=models.PROTECT, related_name="reviews")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The account that recorded the decision; empty for imported history.",
+    )
+    comment = models.TextField(blank=True)
+    fingerprint = models.CharField(
+        max_length=64, help_text="SHA-256 of exactly the content the reviewer saw and decided on."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        get_latest_by = "created_at"
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} by {self.reviewer.name} on {self.created_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("A review record cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("A review record cannot be deleted.")

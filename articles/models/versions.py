@@ -1,0 +1,277 @@
+"""Versions of an article's content and the rows that belong to one version.
+
+A version is edited while it is a draft (or sent back), frozen for review when it
+is submitted, and immutable once a reviewer signs it off: the model refuses to
+save or delete a signed-off version or any of its authors, causes, references
+or FAQ entries.
+"""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from articles.validators import validate_doi, validate_http_url, validate_pmid
+from taxonomy.models import Cause
+
+
+class ImmutableVersionError(Exception):
+    """Raised on any attempt to change a signed-off version or its parts."""
+
+
+class VersionQuerySet(models.QuerySet):
+    def open(self):
+        """Versions still being worked on or awaiting review."""
+        return self.filter(status__in=ArticleVersion.OPEN_STATUSES)
+
+    def awaiting_review(self):
+        return self.filter(status=ArticleVersion.Status.SUBMITTED).order_by("submitted_at")
+
+
+class ArticleVersion(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Awaiting review"
+        SENT_BACK = "sent_back", "Sent back"
+        APPROVED = "approved", "Signed off"
+
+    OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.SENT_BACK)
+    EDITABLE_STATUSES = (Status.DRAFT, Status.SENT_BACK)
+
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(editable=False)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT, editable=False)
+    based_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    title = models.CharField(max_length=200)
+    summary = models.TextField(max_length=300, help_text="One or two sentences; shown under the title and to search engines.")
+    body = models.TextField(
+        blank=True,
+        help_text="Markdown. Start sections with ## headings; cite references as [@1] or [@1,3].",
+    )
+    image_credits = models.TextField(blank=True)
+    authors = models.ManyToManyField("articles.Person", through="articles.VersionAuthor", related_name="authored_versions")
+    causes = TaggableManager(through="articles.VersionCause", blank=True, related_name="versions")
+
+    body_html = models.TextField(blank=True, editable=False, help_text="Rendered when the version is signed off.")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    submitted_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = VersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "-number"]
+        get_latest_by = "number"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="articles_version_number_unique"),
+            models.UniqueConstraint(
+                fields=["article"],
+                condition=Q(status__in=["draft", "submitted", "sent_back"]),
+                name="articles_one_open_version_per_article",
+            ),
+        ]
+        permissions = [
+            ("sign_off_articleversion", "Can sign off or send back submitted versions"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.number}, {self.get_status_display().lower()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:articles_articleversion_change", args=[self.pk])
+
+    # --- state -------------------------------------------------------------
+
+    @property
+    def is_signed_off(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE_STATUSES
+
+    @property
+    def is_live(self) -> bool:
+        return self.pk is not None and self.article.live_version_id == self.pk
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and ArticleVersion.objects.filter(pk=self.pk, status=self.Status.APPROVED).exists():
+            raise ImmutableVersionError(f"Version {self.pk} is signed off and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if ArticleVersion.objects.filter(pk=self.pk, status=self.Status.APPROVED).exists():
+            raise ImmutableVersionError(f"Version {self.pk} is signed off and cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+    # --- content -----------------------------------------------------------
+
+    def ordered_authors(self) -> list:
+        return [link.person for link in self.author_links.select_related("person").order_by("position", "id")]
+
+    def causes_by_group(self) -> list[tuple]:
+        """[(group, [cause, ...]), ...] in group order, A to Z within a group."""
+        grouped: dict = {}
+        for link in self.cause_links.all():
+            grouped.setdefault(link.tag.group, []).append(link.tag)
+        return sorted(
+            ((group, sorted(causes, key=lambda c: c.name.lower())) for group, causes in grouped.items()),
+            key=lambda item: (item[0].position, item[0].name),
+        )
+
+    def content_snapshot(self) -> dict:
+        """Everything a reviewer signs off, as plain data in a fixed order."""
+        return {
+            "title": self.title,
+            "summary": self.summary,
+            "body": self.body,
+            "image_credits": self.image_credits,
+            "authors": list(self.author_links.order_by("position", "id").values_list("person_id", flat=True)),
+            "causes": sorted(self.cause_links.values_list("tag_id", flat=True)),
+            "references": [ref.snapshot() for ref in self.references.order_by("number")],
+            "faq": [
+                {"question": q, "answer": a}
+                for q, a in self.faq_entries.order_by("position", "id").values_list("question", "answer")
+            ],
+        }
+
+    def compute_fingerprint(self) -> str:
+        """SHA-256 of the content snapshot: equal fingerprints mean identical content."""
+        canonical = json.dumps(self.content_snapshot(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class VersionContent(models.Model):
+    """A row that is part of one version's content, frozen with it."""
+
+    class Meta:
+        abstract = True
+
+    def _version_id(self) -> int | None:
+        return self.version_id
+
+    def _refuse_if_signed_off(self) -> None:
+        version_id = self._version_id()
+        if version_id and ArticleVersion.objects.filter(pk=version_id, status=ArticleVersion.Status.APPROVED).exists():
+            raise ImmutableVersionError(f"Version {version_id} is signed off; its {self._meta.verbose_name_plural} cannot change.")
+
+    def save(self, *args, **kwargs):
+        self._refuse_if_signed_off()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_signed_off()
+        return super().delete(*args, **kwargs)
+
+
+class VersionAuthor(VersionContent):
+    version = models.ForeignKey(ArticleVersion, on_delete=models.CASCADE, related_name="author_links")
+    person = models.ForeignKey("articles.Person", on_delete=models.PROTECT, related_name="author_links")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Byline order; lowest first.")
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "author"
+        constraints = [
+            models.UniqueConstraint(fields=["version", "person"], name="articles_author_once_per_version"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+
+class VersionCause(VersionContent, TaggedItemBase):
+    """Through model: a cause discussed by a version (django-taggit)."""
+
+    content_object = models.ForeignKey(ArticleVersion, on_delete=models.CASCADE, related_name="cause_links")
+    tag = models.ForeignKey(Cause, on_delete=models.PROTECT, related_name="version_links")
+
+    class Meta:
+        verbose_name = "cause"
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="articles_cause_once_per_version"),
+        ]
+
+    def _version_id(self) -> int | None:
+        return self.content_object_id
+
+    def __str__(self) -> str:
+        return str(self.tag)
+
+
+class Reference(VersionContent):
+    class Kind(models.TextChoices):
+        JOURNAL = "journal", "Journal article"
+        BOOK = "book", "Book"
+        WEB = "web", "Web page"
+        GUIDELINE = "guideline", "Guideline"
+
+    version = models.ForeignKey(ArticleVersion, on_delete=models.CASCADE, related_name="references")
+    number = models.PositiveSmallIntegerField(help_text="Cited in the body as [@number].")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.JOURNAL)
+    authors = models.CharField(max_length=500, blank=True, help_text='Vancouver style: "Miller TM, Layzer RB".')
+    title = models.CharField(max_length=500)
+    source = models.CharField(max_length=300, blank=True, help_text="Journal, or publisher / website.")
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    volume = models.CharField(max_length=20, blank=True)
+    issue = models.CharField(max_length=20, blank=True)
+    pages = models.CharField(max_length=30, blank=True)
+    url = models.URLField(max_length=500, blank=True, validators=[validate_http_url])
+    pmid = models.CharField("PMID", max_length=12, blank=True, validators=[validate_pmid])
+    doi = models.CharField("DOI", max_length=200, blank=True, validators=[validate_doi])
+    accessed = models.DateField(null=True, blank=True, help_text="For web pages: when the page was read.")
+
+    SNAPSHOT_FIELDS = ("number", "kind", "authors", "title", "source", "year", "volume", "issue", "pages", "url", "pmid", "doi")
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "number"], name="articles_reference_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"[{self.number}] {self.title}"
+
+    def snapshot(self) -> dict:
+        data = {name: getattr(self, name) for name in self.SNAPSHOT_FIELDS}
+        data["accessed"] = self.accessed.isoformat() if self.accessed else None
+        return data
+
+    def citation_html(self) -> str:
+        """The reference in one consistent (AMA-like) style, as safe HTML."""
+        from articles.citations import format_citation
+
+        return format_citation(self)
+
+
+class FaqEntry(VersionContent):
+    version = models.ForeignKey(ArticleVersion, on_delete=models.CASCADE, related_name="faq_entries")
+    question = models.CharField(max_length=300)
+    answer = models.TextField(help_text="Markdown.")
+    answer_html = models.TextField(blank=True, editable=False, help_text="Rendered when the version is signed off.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "FAQ entry"
+        verbose_name_plural = "FAQ entries"
+
+    def __str__(self) -> str:
+        return self.question
+

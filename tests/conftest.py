@@ -1,0 +1,128 @@
+"""The cast and the props shared by every test.
+
+Users: editor, second_editor, reviewer (signs as Dr Rivera), author_reviewer
+(a reviewer who also writes), and an anonymous reader. `publish` takes an
+article through the real workflow so tests start from honest states.
+"""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+from django.utils import timezone
+
+from articles import services
+from articles.models import Article, ArticleVersion, Person, Reference, VersionAuthor, VersionCause
+from taxonomy.models import Cause, CauseGroup, Topic
+
+
+def make_user(username: str, group: str | None) -> User:
+    user = User.objects.create_user(username=username, password="pw", is_staff=True)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def editor(db):
+    return make_user("editor", "Editors")
+
+
+@pytest.fixture
+def second_editor(db):
+    return make_user("second_editor", "Editors")
+
+
+@pytest.fixture
+def reviewer(db):
+    user = make_user("reviewer", "Medical reviewers")
+    Person.objects.create(name="Ana Rivera", slug="ana-rivera", credentials="MD, FACEP", is_medical_reviewer=True, user=user)
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def author_reviewer(db):
+    """A medical reviewer who also writes articles."""
+    user = make_user("author_reviewer", "Medical reviewers")
+    Person.objects.create(name="Ben Okoro", slug="ben-okoro", credentials="MD, FAAN", is_medical_reviewer=True, user=user)
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def reader():
+    return Client()
+
+
+@pytest.fixture
+def writer(db):
+    return Person.objects.create(name="Cara Lind", slug="cara-lind", credentials="MPH")
+
+
+@pytest.fixture
+def topic(db):
+    return Topic.objects.create(name="Bones, Joints and Muscles", slug="bones-joints-muscles")
+
+
+@pytest.fixture
+def cause(db):
+    group = CauseGroup.objects.create(name="Common causes", slug="common-causes")
+    return Cause.objects.create(name="Dehydration", slug="dehydration", group=group)
+
+
+@pytest.fixture
+def draft_factory(editor, writer, topic, cause):
+    """A complete draft (title, summary, body, author, cause, one reference), ready to submit."""
+
+    def make(slug="night-cramps", title="Night cramps", body="Cramps at night are common [@1].", author=writer):
+        version = services.create_article(
+            article=Article(slug=slug, topic=topic), title=title, summary=f"About {title.lower()}.", user=editor
+        )
+        version.body = body
+        version.save()
+        VersionAuthor.objects.create(version=version, person=author)
+        VersionCause.objects.create(content_object=version, tag=cause)
+        Reference.objects.create(
+            version=version, number=1, title="Muscle cramps", source="Muscle & Nerve", year=2005, doi="10.1002/mus.20341"
+        )
+        return version
+
+    return make
+
+
+@pytest.fixture
+def submit(editor):
+    def do(version: ArticleVersion) -> ArticleVersion:
+        return services.submit_version(version=version, user=editor)
+
+    return do
+
+
+@pytest.fixture
+def approve(reviewer):
+    def do(version: ArticleVersion, user=None, at: datetime.datetime | None = None):
+        user = user or reviewer
+        version.refresh_from_db()
+        return services.approve_version(
+            version=version, reviewer=user.person, seen_fingerprint=version.compute_fingerprint(), user=user, at=at
+        )
+
+    return do
+
+
+@pytest.fixture
+def publish(draft_factory, submit, approve):
+    """An article taken from draft to live through the real workflow."""
+
+    def do(**kwargs) -> Article:
+        version = draft_factory(**kwargs)
+        submit(version)
+        approve(version)
+        return Article.objects.get(pk=version.article_id)
+
+    return do
+
+
+@pytest.fixture
+def now():
+    return timezone.now()

@@ -1,0 +1,122 @@
+"""Readers see only signed-off content; everything else is a 404 or absent from lists."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from articles import services
+from articles.models import Article
+
+pytestmark = pytest.mark.django_db
+
+
+def public_listing_urls(article: Article, cause, person_slugs) -> list[str]:
+    return [
+        reverse("articles:home"),
+        reverse("taxonomy:topic_detail", args=[article.topic.slug]),
+        reverse("taxonomy:cause_detail", args=[cause.slug]),
+        reverse("taxonomy:cause_index"),
+        *[reverse("articles:person_detail", args=[slug]) for slug in person_slugs],
+    ]
+
+
+@pytest.fixture
+def non_live_articles(draft_factory, submit, reviewer):
+    """One article in each state a reader must never see."""
+    draft = draft_factory(slug="a-draft", title="Secret draft title")
+    awaiting = submit(draft_factory(slug="awaiting-review", title="Secret awaiting title"))
+    sent_back = submit(draft_factory(slug="sent-back", title="Secret sent back title"))
+    services.send_back_version(version=sent_back, reviewer=reviewer.person, comment="No.", user=reviewer)
+    return [draft, awaiting, sent_back]
+
+
+def test_every_non_live_state_is_404_and_never_listed(non_live_articles, reader, cause, writer):
+    for version in non_live_articles:
+        assert reader.get(version.article.get_absolute_url()).status_code == 404
+    article = non_live_articles[0].article
+    for url in public_listing_urls(article, cause, [writer.slug]):
+        response = reader.get(url)
+        assert response.status_code == 200, url
+        for version in non_live_articles:
+            assert version.title not in response.content.decode(), (url, version.title)
+
+
+def test_a_new_draft_of_a_live_article_stays_invisible(publish, editor, reader, cause, writer):
+    article = publish()
+    draft = services.start_draft(article=article, user=editor)
+    draft.title = "Unreviewed new headline"
+    draft.save()
+    for url in [article.get_absolute_url(), *public_listing_urls(article, cause, [writer.slug])]:
+        assert "Unreviewed new headline" not in reader.get(url).content.decode()
+
+
+def test_the_article_page_shows_the_signed_off_version_with_its_evidence(publish, reader, reviewer, writer, cause):
+    article = publish(body="## Why it happens\n\nCramps are common [@1].")
+    page = reader.get(article.get_absolute_url()).content.decode()
+    assert "<h1>Night cramps</h1>" in page
+    assert '<h2 id="why-it-happens">Why it happens</h2>' in page
+    assert f'href="{writer.get_absolute_url()}"' in page and "MPH" in page
+    assert "Ana Rivera</a>, MD, FACEP" in page
+    assert "Reviewed on" in page and "Next review due" in page
+    today = datetime.date.today()
+    assert f"{today:%Y-%m-%d}" in page
+    assert 'id="ref-1"' in page and "doi.org/10.1002/mus.20341" in page
+    assert f'href="{cause.get_absolute_url()}"' in page
+    assert "Medical disclaimer" in page
+
+
+def test_next_review_due_is_a_year_after_sign_off_by_default(publish):
+    article = publish()
+    reviewed = article.last_reviewed_at.date()
+    assert article.next_review_due == reviewed.replace(year=reviewed.year + 1) or reviewed.month == 2
+
+
+def test_cause_topic_and_person_pages_list_live_articles(publish, reader, cause, writer, reviewer):
+    article = publish()
+    for url in [
+        cause.get_absolute_url(),
+        article.topic.get_absolute_url(),
+        writer.get_absolute_url(),
+        reviewer.person.get_absolute_url(),
+        reverse("articles:home"),
+    ]:
+        assert article.get_absolute_url() in reader.get(url).content.decode(), url
+
+
+def test_an_archived_article_stays_readable_but_leaves_listings(publish, reader, now):
+    article = publish()
+    Article.objects.filter(pk=article.pk).update(archived_at=now)
+    assert reader.get(article.get_absolute_url()).status_code == 200
+    assert "archived on" in reader.get(article.get_absolute_url()).content.decode()
+    assert article.get_absolute_url() not in reader.get(reverse("articles:home")).content.decode()
+
+
+def test_unknown_pages_are_a_helpful_404(reader):
+    response = reader.get("/articles/no-such-article/")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("size", [1, 12])
+def test_article_page_query_count_does_not_grow_with_content(size, draft_factory, submit, approve, reader, cause, django_assert_num_queries):
+    from articles.models import FaqEntry, Person, Reference, VersionAuthor, VersionCause
+    from taxonomy.models import Cause
+
+    version = draft_factory()
+    for n in range(2, size + 1):
+        person = Person.objects.create(name=f"Writer {n}", slug=f"writer-{n}")
+        VersionAuthor.objects.create(version=version, person=person, position=n)
+        VersionCause.objects.create(content_object=version, tag=Cause.objects.create(name=f"Cause {n}", slug=f"cause-{n}", group=cause.group))
+        Reference.objects.create(version=version, number=n, title=f"Source {n}")
+    for n in range(size):
+        FaqEntry.objects.create(version=version, question=f"Question {n}?", answer=f"Answer {n} [@1].")
+    submit(version)
+    approve(version)
+    # session-less anonymous request: article (+ live version, topic, reviewer), authors, causes, references, FAQ
+    url = version.article.get_absolute_url()
+    with django_assert_num_queries(5):
+        response = reader.get(url)
+    page = response.content.decode()
+    assert page.count('<li id="ref-') == size
+    assert page.count("Question ") == size
+    assert page.count('href="/people/') == size + 1  # authors and the reviewer

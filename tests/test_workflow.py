@@ -1,0 +1,157 @@
+"""The editorial workflow in articles.services: who may do what, and when."""
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from articles import services
+from articles.models import Article, ArticleVersion, Review
+
+Status = ArticleVersion.Status
+
+
+def test_submitting_fingerprints_the_version(draft_factory, submit):
+    version = submit(draft_factory())
+    assert version.status == Status.SUBMITTED
+    assert version.submitted_fingerprint == version.compute_fingerprint()
+
+
+def test_an_incomplete_draft_cannot_be_submitted(draft_factory, editor):
+    version = draft_factory(body="Cites a missing source [@4].")
+    version.author_links.all().delete()
+    with pytest.raises(services.IncompleteVersion) as caught:
+        services.submit_version(version=version, user=editor)
+    assert "at least one author" in str(caught.value)
+    assert "[4]" in str(caught.value)
+    assert ArticleVersion.objects.get(pk=version.pk).status == Status.DRAFT
+
+
+def test_approval_records_who_when_and_what_and_makes_the_version_live(draft_factory, submit, approve, reviewer):
+    version = submit(draft_factory())
+    review = approve(version)
+    article = Article.objects.get(pk=version.article_id)
+    assert article.live_version_id == version.pk
+    assert review.reviewer == reviewer.person
+    assert review.user == reviewer
+    assert review.fingerprint == version.submitted_fingerprint
+    assert article.last_reviewed_at == review.created_at
+    assert article.last_reviewed_by == reviewer.person
+    assert article.next_review_due is not None
+
+
+def test_an_editor_cannot_approve(draft_factory, submit, editor, reviewer):
+    version = submit(draft_factory())
+    with pytest.raises(services.NotAllowed):
+        services.approve_version(
+            version=version, reviewer=reviewer.person, seen_fingerprint=version.submitted_fingerprint, user=editor
+        )
+    assert not Review.objects.exists()
+
+
+def test_a_reviewer_cannot_approve_a_version_they_authored(draft_factory, submit, author_reviewer):
+    version = submit(draft_factory(author=author_reviewer.person))
+    with pytest.raises(services.NotAllowed, match="author"):
+        services.approve_version(
+            version=version,
+            reviewer=author_reviewer.person,
+            seen_fingerprint=version.submitted_fingerprint,
+            user=author_reviewer,
+        )
+    assert ArticleVersion.objects.get(pk=version.pk).status == Status.SUBMITTED
+
+
+def test_another_reviewer_can_approve_what_a_reviewer_authored(draft_factory, submit, approve, author_reviewer):
+    version = submit(draft_factory(author=author_reviewer.person))
+    approve(version)
+    assert ArticleVersion.objects.get(pk=version.pk).status == Status.APPROVED
+
+
+def test_a_version_changed_after_submission_cannot_be_approved(draft_factory, submit, reviewer):
+    version = submit(draft_factory())
+    reference = version.references.get()
+    reference.title = "Quietly changed after submission"
+    reference.save()
+    with pytest.raises(services.StaleVersion, match="changed after it was submitted"):
+        services.approve_version(
+            version=version, reviewer=reviewer.person, seen_fingerprint=version.compute_fingerprint(), user=reviewer
+        )
+    assert Article.objects.get(pk=version.article_id).live_version is None
+
+
+def test_approval_is_refused_when_the_reviewer_saw_other_content(draft_factory, submit, reviewer, editor):
+    version = submit(draft_factory())
+    seen = version.submitted_fingerprint
+    services.withdraw_version(version=version, user=editor)
+    version.refresh_from_db()
+    version.body = "Rewritten while the reviewer was reading."
+    version.save()
+    submit(version)
+    with pytest.raises(services.StaleVersion, match="changed while you were reading"):
+        services.approve_version(version=version, reviewer=reviewer.person, seen_fingerprint=seen, user=reviewer)
+
+
+def test_sending_back_needs_a_comment_and_keeps_it(draft_factory, submit, reviewer):
+    version = submit(draft_factory())
+    with pytest.raises(services.WorkflowError, match="comment is required"):
+        services.send_back_version(version=version, reviewer=reviewer.person, comment="  ", user=reviewer)
+    services.send_back_version(version=version, reviewer=reviewer.person, comment="Cite a guideline.", user=reviewer)
+    version.refresh_from_db()
+    assert version.status == Status.SENT_BACK
+    assert version.reviews.get().comment == "Cite a guideline."
+
+
+def test_a_sent_back_version_can_be_revised_and_resubmitted(draft_factory, submit, approve, reviewer):
+    version = submit(draft_factory())
+    services.send_back_version(version=version, reviewer=reviewer.person, comment="Shorter, please.", user=reviewer)
+    version.refresh_from_db()
+    version.body = "Shorter now [@1]."
+    version.save()
+    submit(version)
+    approve(version)
+    assert Article.objects.get(pk=version.article_id).live_version.body == "Shorter now [@1]."
+
+
+def test_editing_a_live_article_starts_a_draft_copied_from_the_live_version(publish, editor):
+    article = publish()
+    live = article.live_version
+    draft = services.start_draft(article=article, user=editor)
+    assert draft.pk != live.pk
+    assert draft.number == live.number + 1
+    assert draft.status == Status.DRAFT
+    assert draft.based_on == live
+    assert draft.compute_fingerprint() == live.compute_fingerprint()
+    assert services.start_draft(article=article, user=editor) == draft  # one open version at a time
+
+
+def test_readers_keep_the_live_version_until_the_new_one_is_signed_off(publish, editor, submit, approve, reader):
+    article = publish(body="The original text [@1].")
+    draft = services.start_draft(article=article, user=editor)
+    draft.body = "The revised text [@1]."
+    draft.save()
+    submit(draft)
+    page = reader.get(article.get_absolute_url()).content.decode()
+    assert "The original text" in page and "The revised text" not in page
+
+    approve(draft)
+    page = reader.get(article.get_absolute_url()).content.decode()
+    assert "The revised text" in page and "The original text" not in page
+
+
+def test_only_one_open_version_per_article_is_possible(publish, editor):
+    article = publish()
+    services.start_draft(article=article, user=editor)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ArticleVersion.objects.create(article=article, number=99, title="A second open draft")
+
+
+def test_a_reviewer_cannot_start_a_draft(publish, reviewer):
+    with pytest.raises(services.NotAllowed):
+        services.start_draft(article=publish(), user=reviewer)
+
+
+def test_review_records_are_append_only(publish):
+    review = publish().live_version.reviews.get()
+    review.comment = "rewritten history"
+    with pytest.raises(Exception, match="cannot be changed"):
+        review.save()
+    with pytest.raises(Exception, match="cannot be deleted"):
+        review.delete()
