@@ -31,7 +31,9 @@ def format_citation(ref) -> SafeString:
             parts.append(format_html("{}", _sentence(locator)))
     else:
         if ref.source:
-            parts.append(format_html("{}", _sentence(ref.source) if ref.kind != "book" else ref.source.rstrip(".") + ";"))
+            parts.append(
+                format_html("{}", _sentence(ref.source) if ref.kind != "book" else ref.source.rstrip(".") + ";")
+            )
         if ref.year:
             parts.append(format_html("{}", f"{ref.year}."))
         if ref.pages:

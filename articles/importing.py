@@ -12,6 +12,7 @@ bad record stops the whole load: nothing is written, and the error names the
 file, the record and the field.
 """
 
+import contextlib
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,20 @@ ARTICLE_KEYS = {
     "reviewed_on", "causes", "image_credits", "references", "faq", "review_interval_months",
 }  # fmt: skip
 REQUIRED_ARTICLE_KEYS = {"slug", "title", "summary", "topic", "authors", "reviewer", "reviewed_on"}
-REFERENCE_KEYS = {"kind", "authors", "title", "source", "year", "volume", "issue", "pages", "url", "pmid", "doi", "accessed"}
+REFERENCE_KEYS = {
+    "kind",
+    "authors",
+    "title",
+    "source",
+    "year",
+    "volume",
+    "issue",
+    "pages",
+    "url",
+    "pmid",
+    "doi",
+    "accessed",
+}
 
 
 class ContentError(Exception):
@@ -118,7 +132,9 @@ class _Loader:
     def _upsert(self, model, records: list[dict], source: str, fields: tuple, resolve=None):
         for index, record in enumerate(records):
             if not isinstance(record, dict):
-                self.problems.append(f"{self.root / source}: {model._meta.verbose_name} #{index + 1}: expected a mapping of fields")
+                self.problems.append(
+                    f"{self.root / source}: {model._meta.verbose_name} #{index + 1}: expected a mapping of fields"
+                )
                 continue
             where = f"{self.root / source}: {model._meta.verbose_name} #{index + 1} ({record.get('slug', '?')})"
             unknown = set(record) - set(fields)
@@ -138,7 +154,9 @@ class _Loader:
             if self._validate(instance, where, exclude=["group"] if model is Cause else None):
                 clash = model is Cause and Cause.objects.filter(name__iexact=instance.name).exists()
                 if clash:
-                    self.problems.append(f"{where}: name: a cause named {instance.name!r} already exists (names ignore case)")
+                    self.problems.append(
+                        f"{where}: name: a cause named {instance.name!r} already exists (names ignore case)"
+                    )
                     continue
                 instance.save()
                 self.report.count(model._meta.verbose_name_plural, created=True)
@@ -229,7 +247,9 @@ class _Loader:
                 ok = False
                 continue
             values = {k: ("" if v is None else str(v)) for k, v in record.items() if k not in ("year", "accessed")}
-            ref = Reference(version=draft, number=number, year=record.get("year"), accessed=record.get("accessed"), **values)
+            ref = Reference(
+                version=draft, number=number, year=record.get("year"), accessed=record.get("accessed"), **values
+            )
             if self._validate(ref, here, exclude=["version"]):
                 ref.save()
             else:
@@ -239,7 +259,9 @@ class _Loader:
     def _load_faq(self, draft, records: list, where: str) -> bool:
         ok = True
         for position, record in enumerate(records, start=1):
-            entry = FaqEntry(version=draft, position=position, question=record.get("question", ""), answer=record.get("answer", ""))
+            entry = FaqEntry(
+                version=draft, position=position, question=record.get("question", ""), answer=record.get("answer", "")
+            )
             if self._validate(entry, f"{where}: faq[{position}]", exclude=["version"]):
                 entry.save()
             else:
@@ -264,13 +286,24 @@ class _Loader:
     def run(self) -> LoadReport:
         if not self.root.is_dir():
             raise ContentError([f"{self.root}: no such folder"])
-        self._upsert(Topic, self._read_yaml("taxonomy.yaml", "topics"), "taxonomy.yaml", ("slug", "name", "description", "review_interval_months"))
+        self._upsert(
+            Topic,
+            self._read_yaml("taxonomy.yaml", "topics"),
+            "taxonomy.yaml",
+            ("slug", "name", "description", "review_interval_months"),
+        )
         groups = self._read_yaml("taxonomy.yaml", "cause_groups")
         for position, record in enumerate(groups):
             if isinstance(record, dict):
                 record.setdefault("position", position)
         self._upsert(CauseGroup, groups, "taxonomy.yaml", ("slug", "name", "description", "position"))
-        self._upsert(Cause, self._read_yaml("taxonomy.yaml", "causes"), "taxonomy.yaml", ("slug", "name", "group", "description"), self._resolve_cause)
+        self._upsert(
+            Cause,
+            self._read_yaml("taxonomy.yaml", "causes"),
+            "taxonomy.yaml",
+            ("slug", "name", "group", "description"),
+            self._resolve_cause,
+        )
         self._upsert(
             Person,
             self._read_yaml("people.yaml", "people"),
@@ -283,10 +316,8 @@ class _Loader:
             meta = self._read_article(path)
             if meta is None:
                 continue
-            try:
+            with contextlib.suppress(_Abandon):  # its problems are recorded; go on to report the rest
                 self._load_article(path, meta)
-            except _Abandon:
-                pass
         if self.problems:
             raise ContentError(self.problems)
         return self.report

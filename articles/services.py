@@ -146,7 +146,9 @@ def submit_version(*, version: ArticleVersion, user: AbstractBaseUser | None) ->
     _require(user, EDIT_PERMISSION, "submit articles for review")
     version = _lock(version)
     if not version.is_editable:
-        raise WorkflowError(f"Only a draft or a sent-back version can be submitted; this one is {version.get_status_display().lower()}.")
+        raise WorkflowError(
+            f"Only a draft or a sent-back version can be submitted; this one is {version.get_status_display().lower()}."
+        )
     problems = readiness_problems(version)
     if problems:
         raise IncompleteVersion(problems)
@@ -209,7 +211,9 @@ def approve_version(
     version = _lock(version)
     _check_reviewer(version, reviewer, user)
     if version.status != Status.SUBMITTED:
-        raise WorkflowError(f"Only a version awaiting review can be signed off; this one is {version.get_status_display().lower()}.")
+        raise WorkflowError(
+            f"Only a version awaiting review can be signed off; this one is {version.get_status_display().lower()}."
+        )
     fingerprint = _check_unchanged(version, seen_fingerprint)
     at = at or timezone.now()
 

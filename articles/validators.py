@@ -8,7 +8,9 @@ from django.core.validators import URLValidator
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID_PATTERN = re.compile(r"^[1-9]\d{0,8}$")
 
-validate_http_url = URLValidator(schemes=["http", "https"], message="Enter a web address starting with http:// or https://.")
+validate_http_url = URLValidator(
+    schemes=["http", "https"], message="Enter a web address starting with http:// or https://."
+)
 
 
 def validate_doi(value: str) -> None:

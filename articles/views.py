@@ -32,7 +32,10 @@ class ArticleDetailView(DetailView):
         context["version"] = article.live_version
         if article.series_id:
             context["series_parts"] = (
-                Article.objects.listed().filter(series_id=article.series_id).select_related("live_version").order_by("part_number")
+                Article.objects.listed()
+                .filter(series_id=article.series_id)
+                .select_related("live_version")
+                .order_by("part_number")
             )
         return context
 

@@ -39,6 +39,9 @@ class TopicDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["articles"] = (
-            Article.objects.listed().filter(topic=self.object).select_related("live_version").order_by("live_version__title")
+            Article.objects.listed()
+            .filter(topic=self.object)
+            .select_related("live_version")
+            .order_by("live_version__title")
         )
         return context

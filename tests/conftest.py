@@ -37,7 +37,9 @@ def second_editor(db):
 @pytest.fixture
 def reviewer(db):
     user = make_user("reviewer", "Medical reviewers")
-    Person.objects.create(name="Ana Rivera", slug="ana-rivera", credentials="MD, FACEP", is_medical_reviewer=True, user=user)
+    Person.objects.create(
+        name="Ana Rivera", slug="ana-rivera", credentials="MD, FACEP", is_medical_reviewer=True, user=user
+    )
     return User.objects.get(pk=user.pk)
 
 
@@ -45,7 +47,9 @@ def reviewer(db):
 def author_reviewer(db):
     """A medical reviewer who also writes articles."""
     user = make_user("author_reviewer", "Medical reviewers")
-    Person.objects.create(name="Ben Okoro", slug="ben-okoro", credentials="MD, FAAN", is_medical_reviewer=True, user=user)
+    Person.objects.create(
+        name="Ben Okoro", slug="ben-okoro", credentials="MD, FAAN", is_medical_reviewer=True, user=user
+    )
     return User.objects.get(pk=user.pk)
 
 
@@ -83,7 +87,12 @@ def draft_factory(editor, writer, topic, cause):
         VersionAuthor.objects.create(version=version, person=author)
         VersionCause.objects.create(content_object=version, tag=cause)
         Reference.objects.create(
-            version=version, number=1, title="Muscle cramps", source="Muscle & Nerve", year=2005, doi="10.1002/mus.20341"
+            version=version,
+            number=1,
+            title="Muscle cramps",
+            source="Muscle & Nerve",
+            year=2005,
+            doi="10.1002/mus.20341",
         )
         return version
 

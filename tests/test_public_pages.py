@@ -98,7 +98,9 @@ def test_unknown_pages_are_a_helpful_404(reader):
 
 
 @pytest.mark.parametrize("size", [1, 12])
-def test_article_page_query_count_does_not_grow_with_content(size, draft_factory, submit, approve, reader, cause, django_assert_num_queries):
+def test_article_page_query_count_does_not_grow_with_content(
+    size, draft_factory, submit, approve, reader, cause, django_assert_num_queries
+):
     from articles.models import FaqEntry, Person, Reference, VersionAuthor, VersionCause
     from taxonomy.models import Cause
 
@@ -106,7 +108,9 @@ def test_article_page_query_count_does_not_grow_with_content(size, draft_factory
     for n in range(2, size + 1):
         person = Person.objects.create(name=f"Writer {n}", slug=f"writer-{n}")
         VersionAuthor.objects.create(version=version, person=person, position=n)
-        VersionCause.objects.create(content_object=version, tag=Cause.objects.create(name=f"Cause {n}", slug=f"cause-{n}", group=cause.group))
+        VersionCause.objects.create(
+            content_object=version, tag=Cause.objects.create(name=f"Cause {n}", slug=f"cause-{n}", group=cause.group)
+        )
         Reference.objects.create(version=version, number=n, title=f"Source {n}")
     for n in range(size):
         FaqEntry.objects.create(version=version, question=f"Question {n}?", answer=f"Answer {n} [@1].")

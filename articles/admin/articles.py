@@ -109,7 +109,9 @@ class ArticleAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                working_title=Coalesce("live_version__title", Subquery(versions.order_by("-number").values("title")[:1])),
+                working_title=Coalesce(
+                    "live_version__title", Subquery(versions.order_by("-number").values("title")[:1])
+                ),
                 open_status=Subquery(versions.filter(status__in=ArticleVersion.OPEN_STATUSES).values("status")[:1]),
             )
         )

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from articles.models import Person, Review, Series
 
@@ -11,6 +12,7 @@ class PersonAdmin(admin.ModelAdmin):
     search_fields = ["name", "credentials"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Series)

@@ -7,6 +7,7 @@ that call articles.services, which holds every rule.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -54,6 +55,7 @@ class CauseInline(VersionPartInline, admin.TabularInline):
 
 class ReferenceInline(VersionPartInline, admin.StackedInline):
     model = Reference
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": [("number", "kind"), "authors", "title", "source", ("year", "volume", "issue", "pages")]}),
         ("Links", {"fields": [("doi", "pmid"), ("url", "accessed")]}),
@@ -117,7 +119,12 @@ class ArticleVersionAdmin(admin.ModelAdmin):
             "",
             "<p><strong>{}</strong> by {} on {}{}</p>",
             (
-                (r.get_outcome_display(), r.reviewer, f"{r.created_at:%d %b %Y %H:%M}", f": “{r.comment}”" if r.comment else "")
+                (
+                    r.get_outcome_display(),
+                    r.reviewer,
+                    f"{r.created_at:%d %b %Y %H:%M}",
+                    f": “{r.comment}”" if r.comment else "",
+                )
                 for r in reviews
             ),
         )
@@ -246,6 +253,7 @@ class ArticleVersionAdmin(admin.ModelAdmin):
             fingerprint=fingerprint,
             reviewer=reviewer,
             comment=comment,
-            changed_since_submission=version.status == Status.SUBMITTED and fingerprint != version.submitted_fingerprint,
+            changed_since_submission=version.status == Status.SUBMITTED
+            and fingerprint != version.submitted_fingerprint,
         )
         return TemplateResponse(request, "admin/articles/articleversion/review.html", context, status=status)

@@ -50,7 +50,9 @@ class ArticleQuerySet(models.QuerySet):
             ),
             Prefetch(
                 "live_version__cause_links",
-                queryset=VersionCause.objects.select_related("tag__group").order_by("tag__group__position", "tag__name"),
+                queryset=VersionCause.objects.select_related("tag__group").order_by(
+                    "tag__group__position", "tag__name"
+                ),
             ),
             Prefetch("live_version__references", queryset=Reference.objects.order_by("number")),
             "live_version__faq_entries",
@@ -62,7 +64,9 @@ class ArticleQuerySet(models.QuerySet):
 
 class Article(models.Model):
     slug = models.SlugField(max_length=200, unique=True, help_text="The address: /articles/<slug>/.")
-    topic = models.ForeignKey("taxonomy.Topic", on_delete=models.PROTECT, related_name="articles", help_text="Filed under.")
+    topic = models.ForeignKey(
+        "taxonomy.Topic", on_delete=models.PROTECT, related_name="articles", help_text="Filed under."
+    )
     series = models.ForeignKey(Series, null=True, blank=True, on_delete=models.PROTECT, related_name="articles")
     part_number = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Part N of the series.")
     review_interval_months = models.PositiveSmallIntegerField(

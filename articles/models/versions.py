@@ -51,13 +51,17 @@ class ArticleVersion(models.Model):
     )
 
     title = models.CharField(max_length=200)
-    summary = models.TextField(max_length=300, help_text="One or two sentences; shown under the title and to search engines.")
+    summary = models.TextField(
+        max_length=300, help_text="One or two sentences; shown under the title and to search engines."
+    )
     body = models.TextField(
         blank=True,
         help_text="Markdown. Start sections with ## headings; cite references as [@1] or [@1,3].",
     )
     image_credits = models.TextField(blank=True)
-    authors = models.ManyToManyField("articles.Person", through="articles.VersionAuthor", related_name="authored_versions")
+    authors = models.ManyToManyField(
+        "articles.Person", through="articles.VersionAuthor", related_name="authored_versions"
+    )
     causes = TaggableManager(through="articles.VersionCause", blank=True, related_name="versions")
 
     body_html = models.TextField(blank=True, editable=False, help_text="Rendered when the version is signed off.")
@@ -169,7 +173,9 @@ class VersionContent(models.Model):
     def _refuse_if_signed_off(self) -> None:
         version_id = self._version_id()
         if version_id and ArticleVersion.objects.filter(pk=version_id, status=ArticleVersion.Status.APPROVED).exists():
-            raise ImmutableVersionError(f"Version {version_id} is signed off; its {self._meta.verbose_name_plural} cannot change.")
+            raise ImmutableVersionError(
+                f"Version {version_id} is signed off; its {self._meta.verbose_name_plural} cannot change."
+            )
 
     def save(self, *args, **kwargs):
         self._refuse_if_signed_off()
@@ -237,7 +243,20 @@ class Reference(VersionContent):
     doi = models.CharField("DOI", max_length=200, blank=True, validators=[validate_doi])
     accessed = models.DateField(null=True, blank=True, help_text="For web pages: when the page was read.")
 
-    SNAPSHOT_FIELDS = ("number", "kind", "authors", "title", "source", "year", "volume", "issue", "pages", "url", "pmid", "doi")
+    SNAPSHOT_FIELDS = (
+        "number",
+        "kind",
+        "authors",
+        "title",
+        "source",
+        "year",
+        "volume",
+        "issue",
+        "pages",
+        "url",
+        "pmid",
+        "doi",
+    )
 
     class Meta:
         ordering = ["number"]
@@ -274,4 +293,3 @@ class FaqEntry(VersionContent):
 
     def __str__(self) -> str:
         return self.question
-

@@ -14,6 +14,8 @@ class Command(BaseCommand):
         try:
             report = load_content(folder, dry_run=check)
         except ContentError as error:
-            raise CommandError(f"Nothing was loaded. {len(error.problems)} problem(s):\n  " + "\n  ".join(error.problems)) from error
+            raise CommandError(
+                f"Nothing was loaded. {len(error.problems)} problem(s):\n  " + "\n  ".join(error.problems)
+            ) from error
         prefix = "Checked (nothing written)" if check else "Loaded"
         self.stdout.write(self.style.SUCCESS(f"{prefix}: {report.summary()}"))

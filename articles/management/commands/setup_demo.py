@@ -25,7 +25,9 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, force, **options):
         if not settings.DEBUG and not force:
-            raise CommandError("Demo accounts have published passwords; refusing with DEBUG off (use --force on a private machine).")
+            raise CommandError(
+                "Demo accounts have published passwords; refusing with DEBUG off (use --force on a private machine)."
+            )
         User = get_user_model()
         rows = []
         for username, password, group_name, person_slug, superuser in DEMO_ACCOUNTS:
@@ -49,6 +51,7 @@ class Command(BaseCommand):
                 person.save(update_fields=["user", "is_medical_reviewer"])
                 signs_as = f" (signs off as {person.byline})"
             role = group_name or "Superuser"
-            rows.append(f"  {username:<16} {password if created or user.check_password(password) else '(changed)':<26} {role}{signs_as}")
+            shown = password if created or user.check_password(password) else "(changed since)"
+            rows.append(f"  {username:<16} {shown:<26} {role}{signs_as}")
         self.stdout.write("Demo accounts for http://127.0.0.1:8000/admin/ :")
         self.stdout.write("\n".join(rows))

@@ -1,0 +1,45 @@
+# spasminfo: `make run` serves the demo site, `make test` runs the suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+DEV    := DEBUG=1 DJANGO_SETTINGS_MODULE=spasminfo.settings.dev
+
+.PHONY: install run demo test lint format migrations-check ci
+
+$(STAMP):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Set up the database with the demo content and accounts (safe to repeat).
+demo: install
+	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py load_content fixtures
+	$(DEV) $(PY) manage.py setup_demo
+
+## Everything, then serve http://127.0.0.1:8000
+run: demo
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+
+## The test suite (DATABASE_URL picks the database; SQLite by default).
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrations-check: install
+	$(DEV) $(PY) manage.py makemigrations --check --dry-run
+
+ci:
+	bash .ci/run

@@ -1,0 +1,51 @@
+"""Settings come from the environment; production refuses unsafe defaults."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def start_django(settings_module: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)",
+        ],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": settings_module, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("module", ["spasminfo.settings.base", "spasminfo.settings.production"])
+def test_a_missing_secret_key_with_debug_off_stops_start_up(module):
+    result = start_django(module, DEBUG="0")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY is not set" in result.stderr
+
+
+def test_production_requires_allowed_hosts():
+    result = start_django("spasminfo.settings.production", SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set in production" in result.stderr
+
+
+def test_production_starts_with_what_it_needs():
+    result = start_django("spasminfo.settings.production", SECRET_KEY="x" * 50, ALLOWED_HOSTS="spasminfo.example")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_development_runs_without_configuration():
+    result = start_django("spasminfo.settings.dev")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
