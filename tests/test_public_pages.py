@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from articles import services
@@ -66,10 +67,26 @@ def test_the_article_page_shows_the_signed_off_version_with_its_evidence(publish
     assert "Medical disclaimer" in page
 
 
-def test_next_review_due_is_a_year_after_sign_off_by_default(publish):
-    article = publish()
-    reviewed = article.last_reviewed_at.date()
-    assert article.next_review_due == reviewed.replace(year=reviewed.year + 1) or reviewed.month == 2
+@pytest.mark.parametrize(
+    ("signed_off_at", "due", "shown"),
+    [
+        ("2026-03-04 12:00Z", "2027-03-04", "4 March 2027"),
+        ("2028-02-29 09:00Z", "2029-02-28", "28 February 2029"),
+    ],
+)
+def test_next_review_due_is_the_review_interval_after_sign_off(publish, reader, signed_off_at, due, shown):
+    with time_machine.travel(signed_off_at, tick=False):
+        article = publish()
+    assert article.next_review_due.isoformat() == due
+    assert shown in reader.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_topic_interval_shortens_the_review_cycle(publish, topic):
+    topic.review_interval_months = 6
+    topic.save()
+    with time_machine.travel("2026-08-31 12:00Z", tick=False):
+        article = publish()
+    assert article.next_review_due.isoformat() == "2027-02-28"
 
 
 def test_cause_topic_and_person_pages_list_live_articles(publish, reader, cause, writer, reviewer):
