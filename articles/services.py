@@ -15,6 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from articles.derived import freeze_derived_content
 from articles.models import (
     Article,
     ArticleVersion,
@@ -25,7 +26,7 @@ from articles.models import (
     VersionAuthor,
     VersionCause,
 )
-from articles.rendering import cited_numbers, render_markdown
+from articles.rendering import cited_numbers
 
 SIGN_OFF_PERMISSION = "articles.sign_off_articleversion"
 EDIT_PERMISSION = "articles.change_articleversion"
@@ -217,10 +218,7 @@ def approve_version(
     fingerprint = _check_unchanged(version, seen_fingerprint)
     at = at or timezone.now()
 
-    for entry in version.faq_entries.all():
-        entry.answer_html = render_markdown(entry.answer)
-        entry.save(update_fields=["answer_html"])
-    version.body_html = render_markdown(version.body)
+    freeze_derived_content(version)
     version.status = Status.APPROVED
     version.save()
 

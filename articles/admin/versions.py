@@ -15,8 +15,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from articles import services
+from articles.derived import preview_derived_content
 from articles.models import ArticleVersion, FaqEntry, Reference, VersionAuthor, VersionCause
-from articles.rendering import render_markdown
 
 Status = ArticleVersion.Status
 
@@ -183,12 +183,7 @@ class ArticleVersionAdmin(admin.ModelAdmin):
 
     def _reader_context(self, request, version, **extra):
         """The version as a reader would see it; drafts are rendered on the fly, never saved."""
-        if not version.is_signed_off:
-            version.body_html = render_markdown(version.body)
-        faq = list(version.faq_entries.all())
-        for entry in faq:
-            if not version.is_signed_off:
-                entry.answer_html = render_markdown(entry.answer)
+        faq = list(version.faq_entries.all()) if version.is_signed_off else preview_derived_content(version)
         return {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

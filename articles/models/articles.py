@@ -143,6 +143,11 @@ class Article(models.Model):
             or settings.SPASMINFO_DEFAULT_REVIEW_INTERVAL_MONTHS
         )
 
+    @property
+    def is_overdue(self) -> bool:
+        """Past its next review date (live articles only)."""
+        return self.next_review_due is not None and self.next_review_due < timezone.localdate()
+
     def compute_next_review_due(self) -> datetime.date | None:
         if self.last_reviewed_at is None:
             return None
