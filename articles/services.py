@@ -3,21 +3,28 @@
 The admin, management commands and tests all call these functions; each is
 atomic and checks its own rules, so a rule holds whatever the caller.
 
-    create_article ──> draft ──submit_version──> submitted ──approve_version──> signed off (live)
-                         ^  \\                       │  \\
-                         │   └──────withdraw────────┘   └─send_back_version─> sent back ──submit──> ...
-        start_draft (copies the live version) ────────────────────────────────────────────^
+    create_article ──> draft ──submit_version──> submitted ──approve_version──> signed off ──> live
+                         ^  \\                       │  \\                              (now, or at go_live_at
+                         │   └──────withdraw────────┘   └─send_back_version─> sent back   via publish_due)
+        start_draft (copies the live version) ─────────────────────────────────────^
+
+    re_review_live_version: a reviewer confirms the live version still stands (new approval, new dates)
+    archive_article / schedule_archive / restore_article / assign_reviewer / publish_due
+
+Every step is recorded as an ArticleEvent (the article's timeline).
 """
 
 import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from articles.derived import freeze_derived_content
 from articles.models import (
     Article,
+    ArticleEvent,
     ArticleVersion,
     FaqEntry,
     Person,
@@ -32,6 +39,7 @@ SIGN_OFF_PERMISSION = "articles.sign_off_articleversion"
 EDIT_PERMISSION = "articles.change_articleversion"
 
 Status = ArticleVersion.Status
+Event = ArticleEvent.Kind
 
 
 class WorkflowError(Exception):
@@ -62,6 +70,24 @@ def _require(user: AbstractBaseUser | None, permission: str, action: str) -> Non
         raise NotAllowed(f"You do not have permission to {action}.")
 
 
+def _record(
+    article: Article,
+    kind: str,
+    *,
+    user: AbstractBaseUser | None,
+    version: ArticleVersion | None = None,
+    comment: str = "",
+    at: datetime.datetime | None = None,
+) -> ArticleEvent:
+    return ArticleEvent.objects.create(
+        article=article, version=version, kind=kind, user=user, comment=comment, created_at=at or timezone.now()
+    )
+
+
+def _lock_article(article_id: int) -> Article:
+    return Article.objects.select_for_update().get(pk=article_id)
+
+
 @transaction.atomic
 def create_article(*, article: Article, title: str, user: AbstractBaseUser | None, summary: str = "") -> ArticleVersion:
     """Save a new (unsaved) article and give it an empty first draft."""
@@ -70,7 +96,9 @@ def create_article(*, article: Article, title: str, user: AbstractBaseUser | Non
         raise WorkflowError("This article already exists.")
     article.created_by = user
     article.save()
-    return ArticleVersion.objects.create(article=article, number=1, title=title, summary=summary, created_by=user)
+    version = ArticleVersion.objects.create(article=article, number=1, title=title, summary=summary, created_by=user)
+    _record(article, Event.CREATED, user=user, version=version, comment="Created with a first draft.")
+    return version
 
 
 def _copy_content(source: ArticleVersion, target: ArticleVersion) -> None:
@@ -99,11 +127,11 @@ def start_draft(*, article: Article, user: AbstractBaseUser | None) -> ArticleVe
     Readers keep seeing the live version until the new draft is signed off.
     """
     _require(user, EDIT_PERMISSION, "edit articles")
-    article = Article.objects.select_for_update().get(pk=article.pk)
+    article = _lock_article(article.pk)
     existing = article.open_version()
     if existing is not None:
         return existing
-    source = article.live_version or article.versions.order_by("-number").first()
+    source = article.scheduled_version or article.live_version or article.versions.order_by("-number").first()
     latest_number = article.versions.order_by("-number").values_list("number", flat=True).first() or 0
     draft = ArticleVersion.objects.create(
         article=article,
@@ -117,6 +145,13 @@ def start_draft(*, article: Article, user: AbstractBaseUser | None) -> ArticleVe
     )
     if source is not None:
         _copy_content(source, draft)
+    _record(
+        article,
+        Event.CREATED,
+        user=user,
+        version=draft,
+        comment=f"Version {draft.number} started from version {source.number}." if source else "",
+    )
     return draft
 
 
@@ -158,6 +193,7 @@ def submit_version(*, version: ArticleVersion, user: AbstractBaseUser | None) ->
     version.submitted_by = user
     version.submitted_fingerprint = version.compute_fingerprint()
     version.save()
+    _record(version.article, Event.SUBMITTED, user=user, version=version)
     return version
 
 
@@ -171,6 +207,7 @@ def withdraw_version(*, version: ArticleVersion, user: AbstractBaseUser | None) 
     version.status = Status.DRAFT
     version.submitted_fingerprint = ""
     version.save()
+    _record(version.article, Event.WITHDRAWN, user=user, version=version)
     return version
 
 
@@ -182,6 +219,9 @@ def _check_reviewer(version: ArticleVersion, reviewer: Person, user: AbstractBas
         raise NotAllowed(f"{reviewer.name} is not a medical reviewer.")
     if version.author_links.filter(person=reviewer).exists():
         raise NotAllowed(f"{reviewer.name} is an author of this version and cannot review it.")
+    assigned = version.article.assigned_reviewer
+    if assigned is not None and assigned != reviewer:
+        raise NotAllowed(f"This article is assigned to {assigned.name}; only they can review it.")
 
 
 def _check_unchanged(version: ArticleVersion, seen_fingerprint: str) -> str:
@@ -202,14 +242,16 @@ def approve_version(
     user: AbstractBaseUser | None,
     comment: str = "",
     at: datetime.datetime | None = None,
+    go_live_at: datetime.datetime | None = None,
 ) -> Review:
-    """Sign off exactly the content the reviewer saw and make it the live version.
+    """Sign off exactly the content the reviewer saw; it goes live now, or at `go_live_at`.
 
     `user` is the signed-in account (None only for imported history); it must
     belong to `reviewer`. `seen_fingerprint` is the fingerprint of the content
     shown to the reviewer: if the version changed since, nothing is approved.
     """
     version = _lock(version)
+    article = _lock_article(version.article_id)
     _check_reviewer(version, reviewer, user)
     if version.status != Status.SUBMITTED:
         raise WorkflowError(
@@ -231,12 +273,81 @@ def approve_version(
         fingerprint=fingerprint,
         created_at=at,
     )
-    article = Article.objects.select_for_update().get(pk=version.article_id)
+    _record(
+        article,
+        Event.APPROVED,
+        user=user,
+        version=version,
+        comment=comment or f"Signed off by {reviewer.byline}.",
+        at=at,
+    )
+    if go_live_at is not None and go_live_at > timezone.now():
+        article.scheduled_version = version
+        article.publish_at = go_live_at
+        article.save(update_fields=["scheduled_version", "publish_at"])
+        _record(
+            article,
+            Event.SCHEDULED,
+            user=user,
+            version=version,
+            comment=f"To go live at {go_live_at:%Y-%m-%d %H:%M %Z}.",
+        )
+    else:
+        _make_live(article, version, review, user=user, at=at)
+    return review
+
+
+def _make_live(article: Article, version: ArticleVersion, review: Review, *, user, at: datetime.datetime) -> None:
+    """Point readers at `version`; its sign-off becomes the article's last review."""
     article.live_version = version
     article.first_published_at = article.first_published_at or at
+    article.last_reviewed_at = review.created_at
+    article.last_reviewed_by = review.reviewer
+    if article.scheduled_version_id is not None and article.scheduled_version.number <= version.number:
+        article.scheduled_version = None  # superseded, or this very version
+        article.publish_at = None
+    article.save()
+    _record(article, Event.WENT_LIVE, user=user, version=version, at=at)
+
+
+@transaction.atomic
+def re_review_live_version(
+    *,
+    article: Article,
+    reviewer: Person,
+    seen_fingerprint: str,
+    user: AbstractBaseUser | None,
+    comment: str = "",
+    at: datetime.datetime | None = None,
+) -> Review:
+    """A periodic review with no edit: the reviewer confirms the live version still stands.
+
+    Records a new approval of the same version and moves "reviewed on" and
+    "next review due"; the version itself does not change.
+    """
+    article = _lock_article(article.pk)
+    version = article.live_version
+    if version is None:
+        raise WorkflowError("This article has no live version to re-review.")
+    _check_reviewer(version, reviewer, user)
+    if seen_fingerprint != version.compute_fingerprint():
+        raise StaleVersion(
+            "The live version changed while you were reading it. Reload it and review what is there now."
+        )
+    at = at or timezone.now()
+    review = Review.objects.create(
+        version=version,
+        outcome=Review.Outcome.CONFIRMED,
+        reviewer=reviewer,
+        user=user,
+        comment=comment,
+        fingerprint=seen_fingerprint,
+        created_at=at,
+    )
     article.last_reviewed_at = at
     article.last_reviewed_by = reviewer
     article.save()
+    _record(article, Event.RE_REVIEWED, user=user, version=version, comment=comment, at=at)
     return review
 
 
@@ -266,4 +377,94 @@ def send_back_version(
     )
     version.status = Status.SENT_BACK
     version.save()
+    _record(version.article, Event.SENT_BACK, user=user, version=version, comment=review.comment)
     return review
+
+
+# --- archiving, assignment and the scheduler -------------------------------------
+
+
+@transaction.atomic
+def archive_article(*, article: Article, user: AbstractBaseUser | None, comment: str = "", at=None) -> Article:
+    """Take an article out of listings, search and the sitemap; it stays readable with a notice."""
+    _require(user, "articles.change_article", "archive articles")
+    article = _lock_article(article.pk)
+    if article.archived_at is not None:
+        raise WorkflowError("This article is already archived.")
+    article.archived_at = at or timezone.now()
+    article.archive_at = None
+    article.save(update_fields=["archived_at", "archive_at"])
+    _record(article, Event.ARCHIVED, user=user, comment=comment, at=article.archived_at)
+    return article
+
+
+@transaction.atomic
+def schedule_archive(
+    *, article: Article, archive_at: datetime.datetime | None, user: AbstractBaseUser | None
+) -> Article:
+    """Set (or clear, with None) the time at which the article is archived automatically."""
+    _require(user, "articles.change_article", "schedule archiving")
+    article = _lock_article(article.pk)
+    article.archive_at = archive_at
+    article.save(update_fields=["archive_at"])
+    note = f"To be archived at {archive_at:%Y-%m-%d %H:%M %Z}." if archive_at else "Scheduled archiving cancelled."
+    _record(article, Event.ARCHIVE_SCHEDULED, user=user, comment=note)
+    return article
+
+
+@transaction.atomic
+def restore_article(*, article: Article, user: AbstractBaseUser | None, comment: str = "") -> Article:
+    """Bring an archived article back into listings."""
+    _require(user, "articles.change_article", "restore articles")
+    article = _lock_article(article.pk)
+    if article.archived_at is None:
+        raise WorkflowError("This article is not archived.")
+    article.archived_at = None
+    article.save(update_fields=["archived_at"])
+    _record(article, Event.RESTORED, user=user, comment=comment)
+    return article
+
+
+@transaction.atomic
+def assign_reviewer(*, article: Article, reviewer: Person | None, user: AbstractBaseUser | None) -> Article:
+    _require(user, "articles.change_article", "assign reviewers")
+    if reviewer is not None and not reviewer.is_medical_reviewer:
+        raise NotAllowed(f"{reviewer.name} is not a medical reviewer.")
+    article = _lock_article(article.pk)
+    article.assigned_reviewer = reviewer
+    article.save(update_fields=["assigned_reviewer"])
+    _record(
+        article, Event.ASSIGNED, user=user, comment=f"Assigned to {reviewer.byline}." if reviewer else "Unassigned."
+    )
+    return article
+
+
+def publish_due(*, now: datetime.datetime | None = None) -> dict[str, list[str]]:
+    """Carry out every go-live and archive whose time has come. Idempotent.
+
+    Each article is handled in its own transaction under a row lock, skipping rows
+    another run holds, so overlapping runs (cron every minute) never double up.
+    Returns the slugs published and archived.
+    """
+    now = now or timezone.now()
+    done: dict[str, list[str]] = {"published": [], "archived": []}
+    due_ids = Article.objects.filter(
+        Q(scheduled_version__isnull=False, publish_at__lte=now) | Q(archive_at__lte=now, archived_at__isnull=True)
+    ).values_list("pk", flat=True)
+    for article_id in list(due_ids):
+        with transaction.atomic():
+            article = Article.objects.select_for_update(skip_locked=True).filter(pk=article_id).first()
+            if article is None:
+                continue
+            if article.scheduled_version_id and article.publish_at and article.publish_at <= now:
+                version = article.scheduled_version
+                review = version.reviews.filter(outcome=Review.Outcome.APPROVED).latest()
+                _make_live(article, version, review, user=None, at=now)
+                done["published"].append(article.slug)
+            if article.archive_at and article.archive_at <= now and article.archived_at is None:
+                article.archived_at = now
+                article.archive_at = None
+                article.save(update_fields=["archived_at", "archive_at"])
+                _record(article, Event.ARCHIVED, user=None, comment="Archived as scheduled.", at=now)
+                done["archived"].append(article.slug)
+    return done

@@ -2,15 +2,17 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from articles import services
-from articles.models import Article, ArticleVersion
+from articles.models import Article, ArticleVersion, Person
 
 Status = ArticleVersion.Status
 
@@ -49,6 +51,35 @@ class StatusFilter(admin.SimpleListFilter):
             return queryset.filter(live_version__isnull=True)
         if value == "archived":
             return queryset.filter(archived_at__isnull=False)
+        return queryset
+
+
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = "review due"
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Overdue"), ("soon", "Due soon"), ("never", "Never reviewed")]
+
+    def queryset(self, request, queryset):
+        return {
+            "overdue": queryset.overdue,
+            "soon": queryset.due_soon,
+            "never": queryset.never_reviewed,
+        }.get(self.value(), queryset.all)()
+
+
+class ReviewerFilter(admin.SimpleListFilter):
+    title = "reviewer (assigned, else last)"
+    parameter_name = "reviewer"
+
+    def lookups(self, request, model_admin):
+        return list(Person.objects.filter(is_medical_reviewer=True).values_list("slug", "name"))
+
+    def queryset(self, request, queryset):
+        if self.value():
+            person = Person.objects.filter(slug=self.value()).first()
+            return queryset.reviewed_by_or_assigned_to(person) if person else queryset.none()
         return queryset
 
 
@@ -93,14 +124,28 @@ class VersionInline(admin.TabularInline):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     add_form = ArticleCreationForm
-    list_display = ["title_column", "status_column", "live_column", "topic", "last_reviewed_at", "next_review_due"]
-    list_filter = [StatusFilter, "topic", CauseFilter]
-    list_select_related = ["topic", "live_version"]
+    list_display = [
+        "title_column",
+        "status_column",
+        "live_column",
+        "topic",
+        "last_reviewed_at",
+        "next_review_due",
+        "due_column",
+        "assigned_reviewer",
+    ]
+    list_filter = [StatusFilter, ReviewDueFilter, ReviewerFilter, "topic", CauseFilter]
+    list_select_related = ["topic", "live_version", "assigned_reviewer"]
     search_fields = ["slug", "versions__title"]
-    autocomplete_fields = ["series"]
+    autocomplete_fields = ["series", "assigned_reviewer"]
     inlines = [VersionInline]
-    fields = ["slug", "topic", "series", "part_number", "review_interval_months", "archived_at", "publication"]
-    readonly_fields = ["publication"]
+    fieldsets = [
+        (None, {"fields": ["slug", "topic", "series", "part_number"]}),
+        ("Review cycle", {"fields": ["review_interval_months", "assigned_reviewer", "publication", "review_state"]}),
+        ("Archiving", {"fields": ["archive_at", "archive_state"]}),
+        ("History", {"fields": ["timeline"]}),
+    ]
+    readonly_fields = ["publication", "review_state", "archive_state", "timeline"]
     change_form_template = "admin/articles/article/change_form.html"
 
     def get_queryset(self, request):
@@ -121,10 +166,10 @@ class ArticleAdmin(admin.ModelAdmin):
             kwargs["form"] = self.add_form
         return super().get_form(request, obj, **kwargs)
 
-    def get_fields(self, request, obj=None):
+    def get_fieldsets(self, request, obj=None):
         if obj is None:
-            return ArticleCreationForm.Meta.fields
-        return super().get_fields(request, obj)
+            return [(None, {"fields": ArticleCreationForm.Meta.fields})]
+        return super().get_fieldsets(request, obj)
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
@@ -150,24 +195,91 @@ class ArticleAdmin(admin.ModelAdmin):
     def live_column(self, obj):
         return f"v{obj.live_version.number}" if obj.live_version_id else "—"
 
+    @admin.display(description="review")
+    def due_column(self, obj):
+        if obj.is_overdue:
+            return format_html('<strong style="color:var(--error-fg)">Overdue</strong>')
+        if obj.is_due_soon:
+            return "Due soon"
+        return "" if obj.next_review_due else "Never reviewed"
+
     @admin.display(description="on the public site")
     def publication(self, obj):
-        if not obj.live_version_id:
-            return "Not published: no version has been signed off yet."
+        parts = []
+        if obj.live_version_id:
+            parts.append(
+                format_html(
+                    'v{} is live at <a href="{}">{}</a>. First published {}; last reviewed {} by {}.',
+                    obj.live_version.number,
+                    obj.get_absolute_url(),
+                    obj.get_absolute_url(),
+                    f"{obj.first_published_at:%d %b %Y}",
+                    f"{obj.last_reviewed_at:%d %b %Y}",
+                    obj.last_reviewed_by,
+                )
+            )
+        else:
+            parts.append("Not published: no version has gone live yet.")
+        if obj.scheduled_version_id:
+            parts.append(
+                format_html(
+                    "Signed-off v{} goes live at {}.",
+                    obj.scheduled_version.number,
+                    f"{obj.publish_at:%d %b %Y %H:%M %Z}",
+                )
+            )
+        return format_html_join(" ", "{}", ((part,) for part in parts))
+
+    @admin.display(description="next review")
+    def review_state(self, obj):
+        if obj.next_review_due is None:
+            return "Never reviewed."
+        state = "overdue" if obj.is_overdue else "due soon" if obj.is_due_soon else "scheduled"
+        return f"Due {obj.next_review_due:%d %b %Y} ({state}); every {obj.review_interval} months."
+
+    @admin.display(description="archived")
+    def archive_state(self, obj):
+        if obj.archived_at:
+            return f"Archived {obj.archived_at:%d %b %Y %H:%M}: readable at its address, out of lists and search."
+        return "Not archived."
+
+    @admin.display(description="timeline")
+    def timeline(self, obj):
+        events = obj.events.select_related("user", "version")
+        if not events:
+            return "Nothing recorded yet."
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    f"{event.created_at:%d %b %Y %H:%M}",
+                    event.get_kind_display(),
+                    f"v{event.version.number}" if event.version else "",
+                    event.user or "system",
+                    event.comment,
+                )
+                for event in events
+            ),
+        )
         return format_html(
-            'v{} is live at <a href="{}">{}</a>. First published {}; last reviewed {} by {}; next review due {}.',
-            obj.live_version.number,
-            obj.get_absolute_url(),
-            obj.get_absolute_url(),
-            f"{obj.first_published_at:%d %b %Y}",
-            f"{obj.last_reviewed_at:%d %b %Y}",
-            obj.last_reviewed_by,
-            f"{obj.next_review_due:%d %b %Y}",
+            '<table class="timeline"><thead><tr><th>When</th><th>What</th><th>Version</th><th>Who</th>'
+            "<th>Comment</th></tr></thead><tbody>{}</tbody></table>",
+            rows,
         )
 
     def save_model(self, request, obj, form, change):
         if change:
+            # Assignment and archive schedule go through the services, which record them.
+            saved = Article.objects.get(pk=obj.pk)
+            obj.assigned_reviewer, obj.archive_at = saved.assigned_reviewer, saved.archive_at
             super().save_model(request, obj, form, change)
+            if "assigned_reviewer" in form.changed_data:
+                services.assign_reviewer(
+                    article=obj, reviewer=form.cleaned_data["assigned_reviewer"], user=request.user
+                )
+            if "archive_at" in form.changed_data:
+                services.schedule_archive(article=obj, archive_at=form.cleaned_data["archive_at"], user=request.user)
         else:
             services.create_article(article=obj, title=form.cleaned_data["title"], user=request.user)
 
@@ -185,6 +297,11 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path("<int:pk>/edit/", self.admin_site.admin_view(self.edit_content_view), name="articles_article_edit"),
+            path("<int:pk>/archive/", self.admin_site.admin_view(self.archive_view), name="articles_article_archive"),
+            path("<int:pk>/restore/", self.admin_site.admin_view(self.restore_view), name="articles_article_restore"),
+            path(
+                "<int:pk>/re-review/", self.admin_site.admin_view(self.re_review_view), name="articles_article_rereview"
+            ),
             *super().get_urls(),
         ]
 
@@ -199,10 +316,81 @@ class ArticleAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
         return HttpResponseRedirect(reverse("admin:articles_articleversion_change", args=[version.pk]))
 
+    def _article_step(self, request, pk, step, success_message):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = get_object_or_404(Article, pk=pk)
+        try:
+            step(article=article, user=request.user)
+        except services.WorkflowError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(request, success_message, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+
+    def archive_view(self, request, pk):
+        return self._article_step(request, pk, services.archive_article, "Archived: out of listings, still readable.")
+
+    def restore_view(self, request, pk):
+        return self._article_step(request, pk, services.restore_article, "Restored to listings.")
+
+    def re_review_view(self, request, pk):
+        """A reviewer reads the live version and confirms it still stands."""
+        if not request.user.has_perm(services.SIGN_OFF_PERMISSION):
+            raise PermissionDenied
+        article = get_object_or_404(Article.objects.select_related("live_version"), pk=pk)
+        version = article.live_version
+        if version is None:
+            self.message_user(request, "This article has no live version to re-review.", messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+        reviewer = getattr(request.user, "person", None)
+        status = 200
+        comment = ""
+        if request.method == "POST":
+            comment = request.POST.get("comment", "")
+            try:
+                if reviewer is None:
+                    raise services.NotAllowed("Your account is not linked to a person profile, so you cannot sign off.")
+                services.re_review_live_version(
+                    article=article,
+                    reviewer=reviewer,
+                    seen_fingerprint=request.POST.get("fingerprint", ""),
+                    user=request.user,
+                    comment=comment,
+                )
+            except services.WorkflowError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                status = 409 if isinstance(error, services.StaleVersion) else 400
+            else:
+                self.message_user(request, "Re-review recorded; the review dates have moved.", messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+        fingerprint = version.compute_fingerprint()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": article,
+            "article": article,
+            "version": version,
+            "faq": list(version.faq_entries.all()),
+            "references": version.references.all(),
+            "authors": version.ordered_authors(),
+            "causes_by_group": version.causes_by_group(),
+            "fingerprint": fingerprint,
+            "reviewer": reviewer,
+            "comment": comment,
+            "title": f"Re-review: {version.title}",
+        }
+        return TemplateResponse(request, "admin/articles/article/re_review.html", context, status=status)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         article = self.get_object(request, object_id)
         if article is not None:
+            user = request.user
             extra_context["open_version"] = article.open_version()
-            extra_context["can_edit_content"] = request.user.has_perm(services.EDIT_PERMISSION)
+            extra_context["can_edit_content"] = user.has_perm(services.EDIT_PERMISSION)
+            can_change = user.has_perm("articles.change_article")
+            extra_context["can_archive"] = can_change and article.archived_at is None and article.live_version_id
+            extra_context["can_restore"] = can_change and article.archived_at is not None
+            extra_context["can_re_review"] = user.has_perm(services.SIGN_OFF_PERMISSION) and article.live_version_id
         return super().change_view(request, object_id, form_url, extra_context)

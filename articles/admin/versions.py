@@ -5,6 +5,8 @@ signed-off version shows read-only. The workflow buttons post to small views
 that call articles.services, which holds every rule.
 """
 
+import datetime
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -12,13 +14,28 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from articles import services
 from articles.derived import preview_derived_content
+from articles.diffing import version_changes
 from articles.models import ArticleVersion, FaqEntry, Reference, VersionAuthor, VersionCause
 
 Status = ArticleVersion.Status
+
+
+def _parse_go_live(value: str):
+    """A datetime-local field ("2026-12-01T09:00") in the site's time zone; empty means now."""
+    if not value.strip():
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(value.strip())
+    except ValueError as error:
+        raise services.WorkflowError(
+            f"“{value}” is not a date and time (use the picker, e.g. 2026-12-01 09:00)."
+        ) from error
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 class VersionPartInline:
@@ -219,10 +236,22 @@ class ArticleVersionAdmin(admin.ModelAdmin):
                 if reviewer is None:
                     raise services.NotAllowed("Your account is not linked to a person profile, so you cannot sign off.")
                 if decision == "approve":
+                    go_live_at = _parse_go_live(request.POST.get("go_live_at", ""))
                     services.approve_version(
-                        version=version, reviewer=reviewer, seen_fingerprint=seen, user=request.user, comment=comment
+                        version=version,
+                        reviewer=reviewer,
+                        seen_fingerprint=seen,
+                        user=request.user,
+                        comment=comment,
+                        go_live_at=go_live_at,
                     )
-                    self.message_user(request, f"Signed off. “{version.title}” is now live.", messages.SUCCESS)
+                    if go_live_at and go_live_at > timezone.now():
+                        when = timezone.localtime(go_live_at).strftime("%d %b %Y %H:%M")
+                        self.message_user(
+                            request, f"Signed off. “{version.title}” goes live at {when}.", messages.SUCCESS
+                        )
+                    else:
+                        self.message_user(request, f"Signed off. “{version.title}” is now live.", messages.SUCCESS)
                 elif decision == "send_back":
                     services.send_back_version(
                         version=version, reviewer=reviewer, comment=comment, user=request.user, seen_fingerprint=seen
@@ -250,5 +279,7 @@ class ArticleVersionAdmin(admin.ModelAdmin):
             comment=comment,
             changed_since_submission=version.status == Status.SUBMITTED
             and fingerprint != version.submitted_fingerprint,
+            changes=version_changes(version.article.live_version, version),
+            go_live_at=request.POST.get("go_live_at", ""),
         )
         return TemplateResponse(request, "admin/articles/articleversion/review.html", context, status=status)

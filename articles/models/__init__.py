@@ -1,4 +1,5 @@
 from .articles import Article, ArticleQuerySet, Series
+from .events import ArticleEvent
 from .people import Person
 from .reviews import Review
 from .versions import (
@@ -12,6 +13,7 @@ from .versions import (
 
 __all__ = [
     "Article",
+    "ArticleEvent",
     "ArticleQuerySet",
     "ArticleVersion",
     "FaqEntry",

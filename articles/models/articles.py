@@ -27,13 +27,22 @@ class Series(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles with a signed-off live version, whatever the overdue policy (editorial view)."""
+        return self.filter(live_version__isnull=False, live_version__status="approved")
+
     def live(self):
         """Articles a reader may open: the one visibility rule every public route uses.
 
-        An article is live when it points at a signed-off version. Archived articles
-        stay readable at their URL (with a notice) but leave listings: see `listed()`.
+        An article is live when it points at a signed-off version, unless the site
+        takes overdue articles down (OVERDUE_POLICY=hide) and it is overdue.
+        Archived articles stay readable at their URL (with a notice) but leave
+        listings: see `listed()`.
         """
-        return self.filter(live_version__isnull=False, live_version__status="approved")
+        articles = self.published()
+        if settings.SPASMINFO_OVERDUE_POLICY == "hide":
+            articles = articles.filter(next_review_due__gte=timezone.localdate())
+        return articles
 
     def listed(self):
         """Live articles that appear in lists, feeds and the sitemap."""
@@ -58,8 +67,23 @@ class ArticleQuerySet(models.QuerySet):
             "live_version__faq_entries",
         )
 
-    def due_for_review_by(self, day: datetime.date):
-        return self.live().filter(next_review_due__lte=day)
+    def overdue(self, today: datetime.date | None = None):
+        """Published articles past their next review date."""
+        return self.published().filter(next_review_due__lt=today or timezone.localdate())
+
+    def due_soon(self, today: datetime.date | None = None, window_days: int | None = None):
+        """Published articles whose review falls due within the window (today included)."""
+        today = today or timezone.localdate()
+        window = window_days if window_days is not None else settings.SPASMINFO_REVIEW_DUE_SOON_DAYS
+        return self.published().filter(
+            next_review_due__gte=today, next_review_due__lte=today + datetime.timedelta(days=window)
+        )
+
+    def never_reviewed(self):
+        return self.filter(last_reviewed_at__isnull=True)
+
+    def reviewed_by_or_assigned_to(self, person):
+        return self.filter(Q(assigned_reviewer=person) | Q(assigned_reviewer__isnull=True, last_reviewed_by=person))
 
 
 class Article(models.Model):
@@ -72,7 +96,26 @@ class Article(models.Model):
     review_interval_months = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Months between medical reviews. Empty: the topic's, else the site default."
     )
-    archived_at = models.DateTimeField(null=True, blank=True, help_text="When the article was taken out of listings.")
+    assigned_reviewer = models.ForeignKey(
+        "articles.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_articles",
+        limit_choices_to={"is_medical_reviewer": True},
+        help_text="Only this reviewer signs off the article's versions. Empty: any medical reviewer.",
+    )
+    archived_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the article was taken out of listings."
+    )
+    archive_at = models.DateTimeField(
+        null=True, blank=True, help_text="Archive the article automatically at this date and time."
+    )
+    # A signed-off version waiting for its go-live time (set by articles.services).
+    scheduled_version = models.OneToOneField(
+        "articles.ArticleVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    publish_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # Maintained only by articles.services when a reviewer signs off.
     live_version = models.OneToOneField(
@@ -147,6 +190,18 @@ class Article(models.Model):
     def is_overdue(self) -> bool:
         """Past its next review date (live articles only)."""
         return self.next_review_due is not None and self.next_review_due < timezone.localdate()
+
+    @property
+    def is_due_soon(self) -> bool:
+        if self.next_review_due is None or self.is_overdue:
+            return False
+        window = datetime.timedelta(days=settings.SPASMINFO_REVIEW_DUE_SOON_DAYS)
+        return self.next_review_due <= timezone.localdate() + window
+
+    @property
+    def responsible_reviewer(self):
+        """Who is expected to review it next: the assigned reviewer, else the last one."""
+        return self.assigned_reviewer or self.last_reviewed_by
 
     def compute_next_review_due(self) -> datetime.date | None:
         if self.last_reviewed_at is None:

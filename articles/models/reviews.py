@@ -13,6 +13,7 @@ class Review(models.Model):
     class Outcome(models.TextChoices):
         APPROVED = "approved", "Signed off"
         SENT_BACK = "sent_back", "Sent back"
+        CONFIRMED = "confirmed", "Re-reviewed, still accurate"
 
     version = models.ForeignKey("articles.ArticleVersion", on_delete=models.PROTECT, related_name="reviews")
     outcome = models.CharField(max_length=12, choices=Outcome.choices)

@@ -76,6 +76,9 @@ class ArticleVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
     submitted_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    revision = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Goes up on every save; a form saved from an older revision is a conflict."
+    )
 
     objects = VersionQuerySet.as_manager()
 
@@ -117,6 +120,9 @@ class ArticleVersion(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None and ArticleVersion.objects.filter(pk=self.pk, status=self.Status.APPROVED).exists():
             raise ImmutableVersionError(f"Version {self.pk} is signed off and cannot be changed.")
+        self.revision += 1
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "revision"}
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

@@ -98,3 +98,9 @@ TAGGIT_CASE_INSENSITIVE = True
 # Editorial policy
 SPASMINFO_SITE_NAME = "spasminfo"
 SPASMINFO_DEFAULT_REVIEW_INTERVAL_MONTHS = env.int("REVIEW_INTERVAL_MONTHS", default=12)
+SPASMINFO_REVIEW_DUE_SOON_DAYS = env.int("REVIEW_DUE_SOON_DAYS", default=30)
+# What readers get when an article is overdue for review: "notice" keeps serving it
+# with an "overdue for review" notice; "hide" takes it off the public site until reviewed.
+SPASMINFO_OVERDUE_POLICY = env.str("OVERDUE_POLICY", default="notice")
+if SPASMINFO_OVERDUE_POLICY not in ("notice", "hide"):
+    raise ImproperlyConfigured(f"OVERDUE_POLICY must be 'notice' or 'hide', not {SPASMINFO_OVERDUE_POLICY!r}.")

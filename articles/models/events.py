@@ -1,0 +1,49 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from articles.models.reviews import AppendOnlyError
+
+
+class ArticleEvent(models.Model):
+    """One transition in an article's life; the timeline on its admin page. Append-only."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Created"
+        SUBMITTED = "submitted", "Submitted for review"
+        WITHDRAWN = "withdrawn", "Withdrawn from review"
+        SENT_BACK = "sent_back", "Sent back"
+        APPROVED = "approved", "Signed off"
+        RE_REVIEWED = "re_reviewed", "Re-reviewed (still accurate)"
+        SCHEDULED = "scheduled", "Scheduled to go live"
+        WENT_LIVE = "went_live", "Went live"
+        ARCHIVE_SCHEDULED = "archive_scheduled", "Scheduled to be archived"
+        ARCHIVED = "archived", "Archived"
+        RESTORED = "restored", "Restored"
+        ASSIGNED = "assigned", "Reviewer assigned"
+
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="events")
+    version = models.ForeignKey(
+        "articles.ArticleVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["article", "-created_at"], name="articles_event_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("History cannot be rewritten.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("History cannot be deleted.")
