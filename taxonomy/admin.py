@@ -9,6 +9,14 @@ class TopicAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "review_interval_months" in form.changed_data:
+            from articles.services import refresh_review_dates
+
+            moved = refresh_review_dates(articles=obj.articles.all())
+            self.message_user(request, f"Next review dates recalculated for {moved} article(s).")
+
 
 @admin.register(CauseGroup)
 class CauseGroupAdmin(admin.ModelAdmin):

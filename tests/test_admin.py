@@ -105,7 +105,11 @@ def test_a_submitted_version_is_read_only_for_editors(submitted, editor):
     url = reverse("admin:articles_articleversion_change", args=[submitted.pk])
     page = client.get(url).content.decode()
     assert 'name="title"' not in page
-    assert client.post(url, {"title": "Sneaky edit"}).status_code == 403
+    response = client.post(url, {"title": "Sneaky edit", "body": "My unsaved paragraph."})
+    assert response.status_code == 409
+    assert "can no longer be edited" in response.content.decode()
+    assert "My unsaved paragraph." in response.content.decode()  # the editor's text is not lost
+    assert ArticleVersion.objects.get(pk=submitted.pk).title == "Night cramps"
 
 
 def test_edit_content_on_a_live_article_opens_a_copy_of_the_live_version(publish, editor):
@@ -188,4 +192,5 @@ def test_a_signed_off_version_shows_read_only_even_to_a_superuser(publish, djang
     client = client_for(admin_user)
     url = reverse("admin:articles_articleversion_change", args=[version.pk])
     assert 'name="title"' not in client.get(url).content.decode()
-    assert client.post(url, {"title": "x"}).status_code == 403
+    assert client.post(url, {"title": "x"}).status_code == 409
+    assert ArticleVersion.objects.get(pk=version.pk).title == "Night cramps"

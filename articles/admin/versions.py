@@ -7,9 +7,10 @@ that call articles.services, which holds every rule.
 
 import datetime
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -36,6 +37,40 @@ def _parse_go_live(value: str):
             f"“{value}” is not a date and time (use the picker, e.g. 2026-12-01 09:00)."
         ) from error
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+class VersionForm(forms.ModelForm):
+    """Carries the revision the editor started from; saving over a newer one is a conflict."""
+
+    revision_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ArticleVersion
+        fields = ["title", "summary", "body", "image_credits"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["revision_seen"].initial = self.instance.revision
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        current = ArticleVersion.objects.filter(pk=self.instance.pk).values("revision", "updated_at").first()
+        if current and cleaned.get("revision_seen") != current["revision"]:
+            # Let a deliberate second save go through: the form now carries the current revision.
+            self.data = self.data.copy()
+            self.data["revision_seen"] = current["revision"]
+            saved_at = timezone.localtime(current["updated_at"]).strftime("%H:%M:%S")
+            raise forms.ValidationError(
+                "Someone else saved this version at %(saved_at)s, after you opened it. Nothing of yours was saved: "
+                "your changes are still in the form below. Open the preview (in a new tab) to see what they saved; "
+                "save again to replace their version with yours.",
+                code="edit_conflict",
+                params={"saved_at": saved_at},
+            )
+        return cleaned
 
 
 class VersionPartInline:
@@ -91,10 +126,11 @@ class ArticleVersionAdmin(admin.ModelAdmin):
     list_select_related = ["article"]
     search_fields = ["title", "article__slug"]
     fieldsets = [
-        (None, {"fields": ["article_link", "state", "title", "summary", "body", "image_credits"]}),
+        (None, {"fields": ["article_link", "state", "title", "summary", "body", "image_credits", "revision_seen"]}),
         ("Review history", {"fields": ["review_history"]}),
     ]
     readonly_fields = ["article_link", "state", "review_history"]
+    form = VersionForm
     inlines = [AuthorInline, CauseInline, ReferenceInline, FaqInline]
     change_form_template = "admin/articles/articleversion/change_form.html"
 
@@ -151,6 +187,41 @@ class ArticleVersionAdmin(admin.ModelAdmin):
         if obj.status != Status.SUBMITTED:
             return ""
         return format_html('<a href="{}">Review</a>', reverse("admin:articles_articleversion_review", args=[obj.pk]))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """Saves queue up behind each other (row lock), so the revision check sees every earlier save."""
+        with transaction.atomic():
+            if request.method == "POST" and object_id:
+                locked = ArticleVersion.objects.select_for_update().filter(pk=object_id).first()
+                if locked is not None and not locked.is_editable and super().has_change_permission(request, locked):
+                    return self._no_longer_editable(request, locked)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _no_longer_editable(self, request, version):
+        """The version was submitted or signed off while the editor had it open: say so, keep their text."""
+        self.message_user(
+            request,
+            f"Not saved: this version is now “{version.get_status_display().lower()}”, so it can no longer be edited. "
+            "Your text is below so nothing is lost; start a new draft from the article to continue.",
+            messages.ERROR,
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": version,
+            "version": version,
+            "title": f"Not saved: {version.title}",
+            "typed": [
+                (label, request.POST.get(name, ""))
+                for name, label in [
+                    ("title", "Title"),
+                    ("summary", "Summary"),
+                    ("body", "Body"),
+                    ("image_credits", "Image credits"),
+                ]
+            ],
+        }
+        return TemplateResponse(request, "admin/articles/articleversion/not_saved.html", context, status=409)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         version = self.get_object(request, object_id)

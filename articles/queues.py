@@ -1,0 +1,92 @@
+"""Who has what to do: the editorial queues behind the admin dashboard and `review_due`."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from articles.models import Article, ArticleVersion, Person
+
+Status = ArticleVersion.Status
+
+
+def drafts_of(user) -> QuerySet[ArticleVersion]:
+    """Drafts the user started, most recently touched first."""
+    return (
+        ArticleVersion.objects.filter(status=Status.DRAFT, created_by=user)
+        .select_related("article")
+        .order_by("-updated_at")
+    )
+
+
+def sent_back_to(user) -> QuerySet[ArticleVersion]:
+    """Versions the user started or submitted that a reviewer sent back."""
+    return (
+        ArticleVersion.objects.filter(Q(created_by=user) | Q(submitted_by=user), status=Status.SENT_BACK)
+        .select_related("article")
+        .prefetch_related("reviews__reviewer")
+        .order_by("-updated_at")
+        .distinct()
+    )
+
+
+def awaiting_review_by(person: Person) -> QuerySet[ArticleVersion]:
+    """Submitted versions this reviewer may sign off: assigned to them or unassigned,
+    not written by them; oldest first."""
+    return (
+        ArticleVersion.objects.awaiting_review()
+        .filter(Q(article__assigned_reviewer=person) | Q(article__assigned_reviewer__isnull=True))
+        .exclude(author_links__person=person)
+        .select_related("article")
+    )
+
+
+def _for_reviewer(articles: QuerySet[Article], person: Person) -> QuerySet[Article]:
+    return articles.filter(
+        Q(assigned_reviewer=person)
+        | Q(assigned_reviewer__isnull=True, last_reviewed_by=person)
+        | Q(assigned_reviewer__isnull=True, last_reviewed_by__isnull=True)
+    )
+
+
+def overdue_for(person: Person, today: datetime.date | None = None) -> QuerySet[Article]:
+    return (
+        _for_reviewer(Article.objects.overdue(today), person).select_related("live_version").order_by("next_review_due")
+    )
+
+
+def due_soon_for(person: Person, today: datetime.date | None = None) -> QuerySet[Article]:
+    return (
+        _for_reviewer(Article.objects.due_soon(today), person)
+        .select_related("live_version")
+        .order_by("next_review_due")
+    )
+
+
+@dataclass
+class ReviewerDue:
+    reviewer: Person | None  # None: nobody is responsible yet
+    overdue: list[Article] = field(default_factory=list)
+    due_soon: list[Article] = field(default_factory=list)
+
+
+def review_due_by_reviewer(today: datetime.date | None = None, window_days: int | None = None) -> list[ReviewerDue]:
+    """Articles due soon and overdue, grouped by the reviewer responsible for each
+    (assigned, else the last to review it); two queries whatever the number of articles."""
+    today = today or timezone.localdate()
+    window = settings.SPASMINFO_REVIEW_DUE_SOON_DAYS if window_days is None else window_days
+    horizon = today + datetime.timedelta(days=window)
+    articles = (
+        Article.objects.published()
+        .filter(next_review_due__lte=horizon)
+        .select_related("live_version", "assigned_reviewer__user", "last_reviewed_by__user")
+        .order_by("next_review_due", "slug")
+    )
+    groups: dict[int | None, ReviewerDue] = {}
+    for article in articles:
+        reviewer = article.responsible_reviewer
+        group = groups.setdefault(reviewer.pk if reviewer else None, ReviewerDue(reviewer))
+        (group.overdue if article.next_review_due < today else group.due_soon).append(article)
+    return sorted(groups.values(), key=lambda g: (g.reviewer is None, g.reviewer.name if g.reviewer else ""))

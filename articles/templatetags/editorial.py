@@ -1,0 +1,23 @@
+from django import template
+
+from articles import queues
+from articles.services import EDIT_PERMISSION, SIGN_OFF_PERMISSION
+
+register = template.Library()
+
+
+@register.inclusion_tag("admin/includes/editorial_dashboard.html", takes_context=True)
+def editorial_dashboard(context):
+    """The signed-in user's own work, at the top of the admin index."""
+    user = context["request"].user
+    person = getattr(user, "person", None)
+    work = {"is_editor": user.has_perm(EDIT_PERMISSION), "is_reviewer": user.has_perm(SIGN_OFF_PERMISSION)}
+    if work["is_editor"]:
+        work["drafts"] = list(queues.drafts_of(user)[:20])
+        work["sent_back"] = list(queues.sent_back_to(user)[:20])
+    if work["is_reviewer"] and person is not None:
+        work["awaiting"] = list(queues.awaiting_review_by(person)[:50])
+        work["overdue"] = list(queues.overdue_for(person)[:50])
+        work["due_soon"] = list(queues.due_soon_for(person)[:50])
+    work["reviewer_without_person"] = work["is_reviewer"] and person is None
+    return work
