@@ -6,9 +6,10 @@ article through the real workflow so tests start from honest states.
 """
 
 import datetime
+import importlib
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 from django.utils import timezone
 
@@ -22,6 +23,16 @@ def make_user(username: str, group: str | None) -> User:
     if group:
         user.groups.add(Group.objects.get(name=group))
     return user
+
+
+@pytest.fixture
+def editorial_groups(transactional_db):
+    """Live-server tests run in flushed transactions, which drop rows made by data
+    migrations; recreate the two groups from the migration's own definitions."""
+    groups = importlib.import_module("articles.migrations.0002_editorial_groups").GROUPS
+    for name, codenames in groups.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(Permission.objects.filter(codename__in=codenames))
 
 
 @pytest.fixture

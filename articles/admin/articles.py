@@ -198,7 +198,7 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="review")
     def due_column(self, obj):
         if obj.is_overdue:
-            return format_html('<strong style="color:var(--error-fg)">Overdue</strong>')
+            return format_html('<strong style="color:var(--error-fg)">{}</strong>', "Overdue")
         if obj.is_due_soon:
             return "Due soon"
         return "" if obj.next_review_due else "Never reviewed"

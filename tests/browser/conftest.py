@@ -4,7 +4,6 @@ Without a browser these tests skip with the reason; with REQUIRE_BROWSER=1 (CI)
 a missing browser is an error instead.
 """
 
-import importlib
 import os
 import shutil
 
@@ -25,15 +24,8 @@ def _unavailable() -> str | None:
 
 
 @pytest.fixture(autouse=True)
-def editorial_groups(transactional_db):
-    """Live-server tests run in flushed transactions, which drop rows made by data
-    migrations; recreate the two groups from the migration's own definitions."""
-    from django.contrib.auth.models import Group, Permission
-
-    groups = importlib.import_module("articles.migrations.0002_editorial_groups").GROUPS
-    for name, codenames in groups.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(Permission.objects.filter(codename__in=codenames))
+def _groups_for_live_server_tests(editorial_groups):
+    """Browser tests run against the live server in flushed transactions."""
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,144 @@
+"""Concurrent decisions through real HTTP requests on PostgreSQL: exactly one outcome wins,
+the loser gets a clear message, and no approval points at content other than what was shown."""
+
+import html
+import re
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+
+import pytest
+from django.db import connection
+
+from articles.models import Article, ArticleVersion, Review
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="row locking is tested on PostgreSQL (set DATABASE_URL to run it)"
+    ),
+]
+
+ROUNDS = 5
+
+
+class Browserless:
+    """A signed-in person speaking HTTP to the live server, with cookies and CSRF like a browser."""
+
+    def __init__(self, base: str, username: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        page = self.get("/admin/login/")
+        self.post("/admin/login/", {"username": username, "password": "pw", "next": "/admin/"}, page)
+
+    def get(self, path: str) -> str:
+        with self.opener.open(self.base + path, timeout=30) as response:
+            return response.read().decode()
+
+    def post(self, path: str, data: dict, page: str) -> tuple[int, str]:
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}).encode()
+        request = urllib.request.Request(self.base + path, data=body, headers={"Referer": self.base + path})
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+
+def fingerprint_on(page: str) -> str:
+    return re.search(r'name="fingerprint" value="([0-9a-f]{64})"', page).group(1)
+
+
+def at_once(*actions):
+    """Run the actions in threads released together; return their results in order."""
+    barrier = threading.Barrier(len(actions))
+    results = [None] * len(actions)
+
+    def run(index, action):
+        barrier.wait()
+        results[index] = action()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def outcome(result) -> str:
+    status, page = result
+    messages = re.findall(r'<li class="(success|error)">(.*?)</li>', page, re.S)
+    return messages[-1][0] if messages else f"status {status}"
+
+
+@pytest.fixture
+def people(live_server, editorial_groups, editor, reviewer, author_reviewer):
+    """author_reviewer is the second reviewer here: same group, and not an author of these drafts."""
+    return {
+        "editor": Browserless(live_server.url, "editor"),
+        "one": Browserless(live_server.url, "reviewer"),
+        "two": Browserless(live_server.url, "author_reviewer"),
+    }
+
+
+@pytest.mark.parametrize("round_number", range(ROUNDS))
+def test_two_reviewers_signing_off_at_once_give_exactly_one_approval(round_number, people, draft_factory, submit):
+    version = submit(draft_factory(slug=f"race-{round_number}"))
+    path = f"/admin/articles/articleversion/{version.pk}/review/"
+    page_one, page_two = people["one"].get(path), people["two"].get(path)
+    results = at_once(
+        lambda: people["one"].post(path, {"decision": "approve", "fingerprint": fingerprint_on(page_one)}, page_one),
+        lambda: people["two"].post(path, {"decision": "approve", "fingerprint": fingerprint_on(page_two)}, page_two),
+    )
+    assert sorted(outcome(r) for r in results) == ["error", "success"]
+    loser = next(r for r in results if outcome(r) == "error")
+    assert "Only a version awaiting review can be signed off" in html.unescape(loser[1])
+    assert Review.objects.filter(version=version, outcome="approved").count() == 1
+    assert Article.objects.get(pk=version.article_id).live_version_id == version.pk
+
+
+@pytest.mark.parametrize("round_number", range(ROUNDS))
+def test_sign_off_and_send_back_at_once_leave_one_decision(round_number, people, draft_factory, submit):
+    version = submit(draft_factory(slug=f"split-{round_number}"))
+    path = f"/admin/articles/articleversion/{version.pk}/review/"
+    page_one, page_two = people["one"].get(path), people["two"].get(path)
+    results = at_once(
+        lambda: people["one"].post(path, {"decision": "approve", "fingerprint": fingerprint_on(page_one)}, page_one),
+        lambda: people["two"].post(
+            path, {"decision": "send_back", "comment": "Not yet.", "fingerprint": fingerprint_on(page_two)}, page_two
+        ),
+    )
+    assert sorted(outcome(r) for r in results) == ["error", "success"]
+    version.refresh_from_db()
+    assert Review.objects.filter(version=version).count() == 1
+    assert version.status == Review.objects.get(version=version).outcome  # approved/approved or sent_back/sent_back
+
+
+@pytest.mark.parametrize("round_number", range(ROUNDS))
+def test_an_editor_withdrawing_while_a_reviewer_signs_off_never_approves_unseen_content(
+    round_number, people, draft_factory, submit, editor
+):
+    version = submit(draft_factory(slug=f"withdraw-{round_number}"))
+    review_path = f"/admin/articles/articleversion/{version.pk}/review/"
+    change_path = f"/admin/articles/articleversion/{version.pk}/change/"
+    review_page, change_page = people["one"].get(review_path), people["editor"].get(change_path)
+    shown = fingerprint_on(review_page)
+    at_once(
+        lambda: people["one"].post(review_path, {"decision": "approve", "fingerprint": shown}, review_page),
+        lambda: people["editor"].post(f"/admin/articles/articleversion/{version.pk}/withdraw/", {}, change_page),
+    )
+    version.refresh_from_db()
+    if version.status == ArticleVersion.Status.DRAFT:  # the withdrawal won: the editor changes the text
+        version.body = "Changed after withdrawal [@1]."
+        version.save()
+        version = submit(version)
+        status, page = people["one"].post(review_path, {"decision": "approve", "fingerprint": shown}, review_page)
+        assert status == 409 and "changed while you were reading" in html.unescape(page)
+        assert not Review.objects.filter(version=version).exists()
+    else:  # the approval won: what was signed is what was shown
+        assert version.status == ArticleVersion.Status.APPROVED
+        assert Review.objects.get(version=version).fingerprint == shown == version.compute_fingerprint()

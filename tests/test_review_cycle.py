@@ -1,0 +1,348 @@
+"""The review cycle: due dates, re-review, overdue policy, scheduling, archiving, assignment, history."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
+
+from articles import services
+from articles.models import Article, ArticleEvent, ArticleVersion, Person, Review
+
+Event = ArticleEvent.Kind
+
+
+def at(text: str) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(text).replace(tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def second_reviewer(db):
+    user = User.objects.create_user("second_reviewer", password="pw", is_staff=True, email="dee@example.org")
+    user.groups.add(Group.objects.get(name="Medical reviewers"))
+    Person.objects.create(name="Dee Park", slug="dee-park", credentials="MD", is_medical_reviewer=True, user=user)
+    return User.objects.get(pk=user.pk)
+
+
+def published_on(publish, moment: str, **kwargs) -> Article:
+    with time_machine.travel(moment, tick=False):
+        return publish(**kwargs)
+
+
+# --- due dates and the overdue policy -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("today", "due_soon", "overdue"),
+    [
+        ("2027-01-09", False, False),  # 31 days before it is due
+        ("2027-01-10", True, False),  # 30 days before
+        ("2027-02-09", True, False),  # due today
+        ("2027-02-10", False, True),  # one day late
+    ],
+)
+def test_due_soon_and_overdue_follow_the_window_and_the_date(publish, today, due_soon, overdue):
+    article = published_on(publish, "2026-02-09 10:00Z")
+    assert article.next_review_due == datetime.date(2027, 2, 9)
+    with time_machine.travel(f"{today} 12:00Z", tick=False):
+        article.refresh_from_db()
+        assert (article.is_due_soon, article.is_overdue) == (due_soon, overdue)
+        assert Article.objects.due_soon().filter(pk=article.pk).exists() == due_soon
+        assert Article.objects.overdue().filter(pk=article.pk).exists() == overdue
+
+
+def test_an_articles_own_interval_beats_its_topics(publish, topic):
+    topic.review_interval_months = 6
+    topic.save()
+    article = published_on(publish, "2026-01-31 10:00Z")
+    assert article.next_review_due == datetime.date(2026, 7, 31)
+    article.review_interval_months = 1
+    article.save()
+    assert article.next_review_due == datetime.date(2026, 2, 28)
+
+
+def test_changing_a_topics_interval_moves_its_articles_due_dates(publish, topic):
+    article = published_on(publish, "2026-03-31 10:00Z")
+    topic.review_interval_months = 11
+    topic.save()
+    assert services.refresh_review_dates(articles=topic.articles.all()) == 1
+    article.refresh_from_db()
+    assert article.next_review_due == datetime.date(2027, 2, 28)
+
+
+def test_overdue_articles_stay_public_with_a_notice_by_default(publish, reader):
+    article = published_on(publish, "2026-01-10 10:00Z")
+    with time_machine.travel("2027-01-15 12:00Z", tick=False):
+        assert Article.objects.live().filter(pk=article.pk).exists()
+        assert reader.get(article.get_absolute_url()).status_code == 200
+
+
+@override_settings(SPASMINFO_OVERDUE_POLICY="hide")
+def test_the_hide_policy_takes_overdue_articles_off_the_site_until_reviewed(publish, reader, reviewer):
+    article = published_on(publish, "2026-01-10 10:00Z")
+    with time_machine.travel("2027-01-15 12:00Z", tick=False):
+        assert reader.get(article.get_absolute_url()).status_code == 404
+        assert not Article.objects.listed().filter(pk=article.pk).exists()
+        assert Article.objects.published().filter(pk=article.pk).exists()  # nothing is deleted
+        services.re_review_live_version(
+            article=article,
+            reviewer=reviewer.person,
+            seen_fingerprint=article.live_version.compute_fingerprint(),
+            user=reviewer,
+        )
+        assert reader.get(article.get_absolute_url()).status_code == 200
+
+
+# --- re-review ------------------------------------------------------------------
+
+
+def test_a_re_review_a_year_later_confirms_the_same_version_and_moves_both_dates(publish, reviewer, reader):
+    article = published_on(publish, "2026-01-10 10:00Z")
+    version = article.live_version
+    with time_machine.travel("2027-01-20 09:30Z", tick=False):
+        assert article.is_overdue
+        review = services.re_review_live_version(
+            article=article, reviewer=reviewer.person, seen_fingerprint=version.compute_fingerprint(), user=reviewer
+        )
+        article.refresh_from_db()
+        page = reader.get(article.get_absolute_url()).content.decode()
+    assert review.outcome == Review.Outcome.CONFIRMED
+    assert review.version == version and article.live_version == version
+    assert article.last_reviewed_at == at("2027-01-20 09:30")
+    assert article.next_review_due == datetime.date(2028, 1, 20)
+    assert "20 January 2027" in page and "20 January 2028" in page
+    assert version.reviews.count() == 2
+
+
+def test_a_re_review_is_refused_to_editors_authors_and_stale_pages(publish, editor, reviewer, author_reviewer):
+    article = publish(author=author_reviewer.person)
+    fingerprint = article.live_version.compute_fingerprint()
+    with pytest.raises(services.NotAllowed):
+        services.re_review_live_version(
+            article=article, reviewer=reviewer.person, seen_fingerprint=fingerprint, user=editor
+        )
+    with pytest.raises(services.NotAllowed, match="author"):
+        services.re_review_live_version(
+            article=article, reviewer=author_reviewer.person, seen_fingerprint=fingerprint, user=author_reviewer
+        )
+    with pytest.raises(services.StaleVersion):
+        services.re_review_live_version(
+            article=article, reviewer=reviewer.person, seen_fingerprint="0" * 64, user=reviewer
+        )
+
+
+# --- scheduling and archiving --------------------------------------------------------
+
+
+def test_a_version_scheduled_to_go_live_stays_hidden_until_its_time(draft_factory, submit, reviewer, reader):
+    version = submit(draft_factory())
+    with time_machine.travel("2026-12-01 08:00Z", tick=False):
+        services.approve_version(
+            version=version,
+            reviewer=reviewer.person,
+            seen_fingerprint=version.submitted_fingerprint,
+            user=reviewer,
+            go_live_at=at("2026-12-03 06:00"),
+        )
+        article = Article.objects.get(pk=version.article_id)
+        assert article.scheduled_version == version and article.live_version is None
+        assert reader.get(article.get_absolute_url()).status_code == 404
+    with time_machine.travel("2026-12-03 05:59Z", tick=False):
+        assert services.publish_due() == {"published": [], "archived": []}
+    with time_machine.travel("2026-12-03 06:00Z", tick=False):
+        assert services.publish_due() == {"published": ["night-cramps"], "archived": []}
+        assert services.publish_due() == {"published": [], "archived": []}  # idempotent
+        article.refresh_from_db()
+        assert article.live_version == version and article.scheduled_version is None
+        assert article.last_reviewed_at == at("2026-12-01 08:00")  # reviewed when signed off
+        assert reader.get(article.get_absolute_url()).status_code == 200
+
+
+def test_readers_keep_the_old_version_while_a_revision_waits_for_its_go_live_time(
+    publish, editor, submit, reviewer, reader
+):
+    article = publish(body="Old text [@1].")
+    draft = services.start_draft(article=article, user=editor)
+    draft.body = "New text [@1]."
+    draft.save()
+    draft = submit(draft)
+    services.approve_version(
+        version=draft,
+        reviewer=reviewer.person,
+        seen_fingerprint=draft.submitted_fingerprint,
+        user=reviewer,
+        go_live_at=timezone.now() + datetime.timedelta(days=2),
+    )
+    assert "Old text" in reader.get(article.get_absolute_url()).content.decode()
+    next_draft = services.start_draft(article=article, user=editor)
+    assert next_draft.body == "New text [@1]."  # work continues from the newest signed-off text
+
+
+def test_the_scheduler_command_publishes_and_archives_what_is_due(publish, editor, capsys):
+    article = publish()
+    services.schedule_archive(article=article, archive_at=timezone.now() - datetime.timedelta(minutes=1), user=editor)
+    call_command("publish_scheduled")
+    assert "archived night-cramps" in capsys.readouterr().out
+    article.refresh_from_db()
+    assert article.archived_at is not None and article.archive_at is None
+    call_command("publish_scheduled")
+    assert capsys.readouterr().out == ""
+
+
+def test_archiving_removes_from_lists_but_keeps_the_page_and_restoring_brings_it_back(publish, editor, reader):
+    article = publish()
+    services.archive_article(article=article, user=editor)
+    assert not Article.objects.listed().filter(pk=article.pk).exists()
+    page = reader.get(article.get_absolute_url())
+    assert page.status_code == 200 and "archived on" in page.content.decode()
+    services.restore_article(article=article, user=editor)
+    assert Article.objects.listed().filter(pk=article.pk).exists()
+
+
+def test_reviewers_cannot_archive_or_restore(publish, reviewer):
+    article = publish()
+    with pytest.raises(services.NotAllowed):
+        services.archive_article(article=article, user=reviewer)
+
+
+# --- assignment ------------------------------------------------------------------------
+
+
+def test_an_assigned_article_is_signed_off_only_by_its_reviewer(
+    draft_factory, submit, editor, reviewer, second_reviewer
+):
+    version = submit(draft_factory())
+    services.assign_reviewer(article=version.article, reviewer=second_reviewer.person, user=editor)
+    version.refresh_from_db()
+    with pytest.raises(services.NotAllowed, match="assigned to Dee Park"):
+        services.approve_version(
+            version=version, reviewer=reviewer.person, seen_fingerprint=version.submitted_fingerprint, user=reviewer
+        )
+    services.approve_version(
+        version=version,
+        reviewer=second_reviewer.person,
+        seen_fingerprint=version.submitted_fingerprint,
+        user=second_reviewer,
+    )
+
+
+def test_only_medical_reviewers_can_be_assigned(publish, editor, writer):
+    with pytest.raises(services.NotAllowed):
+        services.assign_reviewer(article=publish(), reviewer=writer, user=editor)
+
+
+# --- history ---------------------------------------------------------------------------------
+
+
+def test_every_transition_is_recorded_with_who_and_when(draft_factory, submit, editor, reviewer):
+    version = draft_factory()
+    submit(version)
+    services.send_back_version(version=version, reviewer=reviewer.person, comment="Add a source.", user=reviewer)
+    version.refresh_from_db()
+    submit(version)
+    services.approve_version(
+        version=version, reviewer=reviewer.person, seen_fingerprint=version.submitted_fingerprint, user=reviewer
+    )
+    article = version.article
+    services.re_review_live_version(
+        article=article, reviewer=reviewer.person, seen_fingerprint=version.compute_fingerprint(), user=reviewer
+    )
+    services.archive_article(article=article, user=editor)
+    services.restore_article(article=article, user=editor)
+    kinds = list(article.events.order_by("created_at", "id").values_list("kind", "user__username"))
+    assert kinds == [
+        (Event.CREATED, "editor"),
+        (Event.SUBMITTED, "editor"),
+        (Event.SENT_BACK, "reviewer"),
+        (Event.SUBMITTED, "editor"),
+        (Event.APPROVED, "reviewer"),
+        (Event.WENT_LIVE, "reviewer"),
+        (Event.RE_REVIEWED, "reviewer"),
+        (Event.ARCHIVED, "editor"),
+        (Event.RESTORED, "editor"),
+    ]
+    assert article.events.get(kind=Event.SENT_BACK).comment == "Add a source."
+
+
+def test_history_is_append_only(publish):
+    event = publish().events.first()
+    event.comment = "rewritten"
+    with pytest.raises(Exception, match="cannot be rewritten"):
+        event.save()
+    with pytest.raises(Exception, match="cannot be deleted"):
+        event.delete()
+
+
+# --- review_due ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def due_articles(publish, second_reviewer, editor):
+    overdue = published_on(publish, "2025-10-01 10:00Z", slug="overdue-one", title="Overdue one")
+    due_soon = published_on(publish, "2025-12-05 10:00Z", slug="due-soon-one", title="Due soon one")
+    published_on(publish, "2026-06-01 10:00Z", slug="not-due", title="Not due")
+    services.assign_reviewer(article=due_soon, reviewer=second_reviewer.person, user=editor)
+    return overdue, due_soon
+
+
+def test_review_due_json_lists_due_and_overdue_articles_per_reviewer(due_articles, capsys):
+    import json
+
+    with time_machine.travel("2026-11-21 12:00Z", tick=False):
+        call_command("review_due", "--json")
+    data = json.loads(capsys.readouterr().out)
+    assert data["as_of"] == "2026-11-21" and data["due_soon_window_days"] == 30
+    assert data["reviewers"] == [
+        {
+            "reviewer": {"slug": "ana-rivera", "name": "Ana Rivera", "credentials": "MD, FACEP"},
+            "overdue": [
+                {
+                    "slug": "overdue-one",
+                    "title": "Overdue one",
+                    "next_review_due": "2026-10-01",
+                    "days_overdue": 51,
+                    "url": "/articles/overdue-one/",
+                }
+            ],
+            "due_soon": [],
+        },
+        {
+            "reviewer": {"slug": "dee-park", "name": "Dee Park", "credentials": "MD"},
+            "overdue": [],
+            "due_soon": [
+                {
+                    "slug": "due-soon-one",
+                    "title": "Due soon one",
+                    "next_review_due": "2026-12-05",
+                    "days_overdue": 0,
+                    "url": "/articles/due-soon-one/",
+                }
+            ],
+        },
+    ]
+
+
+def test_review_due_prints_a_readable_list_and_emails_each_reviewer(due_articles, capsys, mailoutbox):
+    with time_machine.travel("2026-11-21 12:00Z", tick=False):
+        call_command("review_due", "--notify")
+    out = capsys.readouterr().out
+    assert "OVERDUE  2026-10-01  Overdue one (51 days late)" in out
+    assert "due soon 2026-12-05  Due soon one" in out
+    assert "Emailed 1 reviewer(s)." in out
+    assert "Not emailed (no account or email address): Ana Rivera" in out
+    assert [m.to for m in mailoutbox] == [["dee@example.org"]]
+    assert "Due soon one" in mailoutbox[0].body
+
+
+def test_review_due_says_so_when_nothing_is_due(db, capsys):
+    call_command("review_due")
+    assert "Nothing is due." in capsys.readouterr().out
+
+
+def test_never_reviewed_articles_are_found(draft_factory):
+    version = draft_factory()
+    assert list(Article.objects.never_reviewed()) == [version.article]
+    assert ArticleVersion.objects.open().count() == 1
