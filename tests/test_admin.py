@@ -54,8 +54,8 @@ def test_article_list_shows_status_live_version_and_review_dates(publish, editor
     draft_factory(slug="only-a-draft", title="Only a draft")
     page = client_for(editor).get(reverse("admin:articles_article_changelist")).content.decode()
     assert "A live article" in page and "Only a draft" in page
-    assert f"v{live.live_version.number}" in page
-    assert f"{live.next_review_due:%b}" in page  # the next-review-due column is filled
+    assert f"Live v{live.live_version.number}" in page
+    assert f"{live.next_review_due:%d %b %Y}" in page
 
 
 def test_an_editor_adds_an_article_and_lands_on_its_first_draft(editor, topic):

@@ -124,16 +124,7 @@ class VersionInline(admin.TabularInline):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     add_form = ArticleCreationForm
-    list_display = [
-        "title_column",
-        "status_column",
-        "live_column",
-        "topic",
-        "last_reviewed_at",
-        "next_review_due",
-        "due_column",
-        "assigned_reviewer",
-    ]
+    list_display = ["title_column", "status_column", "topic", "reviewed_column", "due_date_column", "assigned_reviewer"]
     list_filter = [StatusFilter, ReviewDueFilter, ReviewerFilter, "topic", CauseFilter]
     list_select_related = ["topic", "live_version", "assigned_reviewer"]
     search_fields = ["slug", "versions__title"]
@@ -186,22 +177,24 @@ class ArticleAdmin(admin.ModelAdmin):
         labels = dict(Status.choices)
         parts = []
         if obj.live_version_id:
-            parts.append("Archived" if obj.archived_at else "Live")
+            parts.append(f"{'Archived' if obj.archived_at else 'Live'} v{obj.live_version.number}")
         if obj.open_status:
             parts.append(labels[obj.open_status])
         return " + ".join(parts) or "—"
 
-    @admin.display(description="live version", ordering="live_version__number")
-    def live_column(self, obj):
-        return f"v{obj.live_version.number}" if obj.live_version_id else "—"
+    @admin.display(description="last reviewed", ordering="last_reviewed_at")
+    def reviewed_column(self, obj):
+        return f"{obj.last_reviewed_at:%d %b %Y}" if obj.last_reviewed_at else "—"
 
-    @admin.display(description="review")
-    def due_column(self, obj):
+    @admin.display(description="next review due", ordering="next_review_due")
+    def due_date_column(self, obj):
+        if obj.next_review_due is None:
+            return "Never reviewed"
         if obj.is_overdue:
-            return format_html('<strong style="color:var(--error-fg)">{}</strong>', "Overdue")
-        if obj.is_due_soon:
-            return "Due soon"
-        return "" if obj.next_review_due else "Never reviewed"
+            return format_html(
+                '{} <strong style="color:var(--error-fg)">overdue</strong>', f"{obj.next_review_due:%d %b %Y}"
+            )
+        return f"{obj.next_review_due:%d %b %Y}" + (" · due soon" if obj.is_due_soon else "")
 
     @admin.display(description="on the public site")
     def publication(self, obj):
