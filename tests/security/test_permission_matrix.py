@@ -1,0 +1,290 @@
+"""Every admin and public action against every role, judged by what actually changed on
+the server (not by which buttons show). Prints the matrix; any cell off expectation fails."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from articles import services
+from articles.models import Article, ArticleVersion, Person, Review, VersionAuthor
+from taxonomy.models import Cause
+
+ROLES = ["anonymous", "editor", "second_editor", "reviewer", "author_reviewer", "superuser"]
+A, D = "allow", "deny"
+
+
+@dataclass
+class State:
+    live: Article
+    draft: ArticleVersion
+    submitted: ArticleVersion
+    topic_id: int
+    group_id: int
+
+
+def build_state(publish, draft_factory, submit, author: Person) -> State:
+    """Everything an action needs; every version is co-written by `author` (the author_reviewer)."""
+
+    def with_author(version):
+        VersionAuthor.objects.create(version=version, person=author, position=9)
+        return version
+
+    live_draft = with_author(draft_factory(slug="live-one", title="Live one"))
+    submit(live_draft)
+    live_draft.refresh_from_db()
+    reviewer = Person.objects.get(slug="ana-rivera")
+    services.approve_version(
+        version=live_draft, reviewer=reviewer, seen_fingerprint=live_draft.submitted_fingerprint, user=None
+    )
+    draft = with_author(draft_factory(slug="a-draft", title="A draft"))
+    submitted = submit(with_author(draft_factory(slug="submitted", title="Submitted")))
+    live = Article.objects.get(slug="live-one")
+    return State(
+        live=live, draft=draft, submitted=submitted, topic_id=live.topic_id, group_id=Cause.objects.get().group_id
+    )
+
+
+def version_form(version: ArticleVersion, **changes) -> dict:
+    data = {"title": version.title, "summary": version.summary, "body": version.body, "image_credits": ""}
+    data["revision_seen"] = version.revision
+    for prefix in ("author_links", "cause_links", "references", "faq_entries"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0, f"{prefix}-MAX_NUM_FORMS": 1000})
+    return {**data, **changes}
+
+
+def status_of(version) -> str:
+    return ArticleVersion.objects.get(pk=version.pk).status
+
+
+def admin(name, *args):
+    return reverse(f"admin:{name}", args=args)
+
+
+# Each action does what a person would do and returns True if the server let it happen.
+ACTIONS: list[tuple[str, Callable[[Client, State], bool]]] = [
+    ("read a live article", lambda c, s: c.get(s.live.get_absolute_url()).status_code == 200),
+    (
+        "read an unpublished article",
+        lambda c, s: (
+            c.get(s.submitted.article.get_absolute_url()).status_code == 200
+            or c.get(s.draft.article.get_absolute_url()).status_code == 200
+        ),
+    ),
+    ("open the admin", lambda c, s: c.get(admin("index")).status_code == 200),
+    (
+        "create an article",
+        lambda c, s: (
+            c.post(admin("articles_article_add"), {"title": "New", "slug": "new", "topic": s.topic_id}) is not None
+            and Article.objects.filter(slug="new").exists()
+        ),
+    ),
+    (
+        "edit a draft",
+        lambda c, s: (
+            c.post(admin("articles_articleversion_change", s.draft.pk), version_form(s.draft, title="Edited"))
+            is not None
+            and ArticleVersion.objects.get(pk=s.draft.pk).title == "Edited"
+        ),
+    ),
+    (
+        "submit a draft",
+        lambda c, s: (
+            c.post(admin("articles_articleversion_submit", s.draft.pk)) is not None
+            and status_of(s.draft) == "submitted"
+        ),
+    ),
+    (
+        "withdraw a submitted version",
+        lambda c, s: (
+            c.post(admin("articles_articleversion_withdraw", s.submitted.pk)) is not None
+            and status_of(s.submitted) == "draft"
+        ),
+    ),
+    (
+        "start a draft of a live article",
+        lambda c, s: (
+            c.post(admin("articles_article_edit", s.live.pk)) is not None
+            and s.live.versions.filter(status="draft").exists()
+        ),
+    ),
+    (
+        "delete a draft",
+        lambda c, s: (
+            c.post(admin("articles_articleversion_delete", s.draft.pk), {"post": "yes"}) is not None
+            and not ArticleVersion.objects.filter(pk=s.draft.pk).exists()
+        ),
+    ),
+    (
+        "edit a signed-off version",
+        lambda c, s: (
+            c.post(
+                admin("articles_articleversion_change", s.live.live_version_id),
+                version_form(s.live.live_version, title="Tampered"),
+            )
+            is not None
+            and ArticleVersion.objects.get(pk=s.live.live_version_id).title == "Tampered"
+        ),
+    ),
+    ("preview a draft", lambda c, s: c.get(admin("articles_articleversion_preview", s.draft.pk)).status_code == 200),
+    (
+        "sign off a submitted version",
+        lambda c, s: (
+            c.post(
+                admin("articles_articleversion_review", s.submitted.pk),
+                {"decision": "approve", "fingerprint": s.submitted.submitted_fingerprint},
+            )
+            is not None
+            and status_of(s.submitted) == "approved"
+        ),
+    ),
+    (
+        "send a version back",
+        lambda c, s: (
+            c.post(
+                admin("articles_articleversion_review", s.submitted.pk),
+                {"decision": "send_back", "comment": "No.", "fingerprint": s.submitted.submitted_fingerprint},
+            )
+            is not None
+            and status_of(s.submitted) == "sent_back"
+        ),
+    ),
+    (
+        "re-review a live article",
+        lambda c, s: (
+            c.post(
+                admin("articles_article_rereview", s.live.pk),
+                {"fingerprint": s.live.live_version.compute_fingerprint()},
+            )
+            is not None
+            and Review.objects.filter(outcome="confirmed").exists()
+        ),
+    ),
+    (
+        "archive an article",
+        lambda c, s: (
+            c.post(admin("articles_article_archive", s.live.pk)) is not None
+            and Article.objects.get(pk=s.live.pk).archived_at is not None
+        ),
+    ),
+    (
+        "restore an archived article",
+        lambda c, s: (
+            Article.objects.filter(pk=s.live.pk).update(archived_at="2026-01-01T00:00Z") == 1
+            and c.post(admin("articles_article_restore", s.live.pk)) is not None
+            and Article.objects.get(pk=s.live.pk).archived_at is None
+        ),
+    ),
+    (
+        "add a cause",
+        lambda c, s: (
+            c.post(admin("taxonomy_cause_add"), {"name": "Heat", "slug": "heat", "group": s.group_id}) is not None
+            and Cause.objects.filter(slug="heat").exists()
+        ),
+    ),
+    (
+        "edit a person",
+        lambda c, s: (
+            c.post(
+                admin("articles_person_change", Person.objects.get(slug="cara-lind").pk),
+                {"name": "Cara Lind", "slug": "cara-lind", "credentials": "PhD", "bio": "", "profile_url": ""},
+            )
+            is not None
+            and Person.objects.get(slug="cara-lind").credentials == "PhD"
+        ),
+    ),
+    (
+        "change a review record",
+        lambda c, s: (
+            c.post(admin("articles_review_change", Review.objects.first().pk), {"comment": "x"}) is not None
+            and Review.objects.filter(comment="x").exists()
+        ),
+    ),
+    (
+        "delete a published article",
+        lambda c, s: (
+            c.post(admin("articles_article_delete", s.live.pk), {"post": "yes"}) is not None
+            and not Article.objects.filter(pk=s.live.pk).exists()
+        ),
+    ),
+]
+
+EDITORS = {"editor": A, "second_editor": A, "superuser": A}
+EXPECTED = {
+    "read a live article": dict.fromkeys(ROLES, A),
+    "read an unpublished article": {},
+    "open the admin": {role: A for role in ROLES if role != "anonymous"},
+    "create an article": EDITORS,
+    "edit a draft": EDITORS,
+    "submit a draft": EDITORS,
+    "withdraw a submitted version": EDITORS,
+    "start a draft of a live article": EDITORS,
+    "delete a draft": EDITORS,
+    "edit a signed-off version": {},
+    "preview a draft": {role: A for role in ROLES if role != "anonymous"},
+    # author_reviewer co-wrote every version; the superuser has no person to sign as.
+    "sign off a submitted version": {"reviewer": A},
+    "send a version back": {"reviewer": A},
+    "re-review a live article": {"reviewer": A},
+    "archive an article": EDITORS,
+    "restore an archived article": EDITORS,
+    "add a cause": EDITORS,
+    "edit a person": EDITORS,
+    "change a review record": {},
+    "delete a published article": {},
+}
+
+
+def client_as(role: str) -> Client:
+    client = Client()
+    if role != "anonymous":
+        client.force_login(User.objects.get(username=role))
+    return client
+
+
+def test_every_action_against_every_role(
+    publish, draft_factory, submit, editor, second_editor, reviewer, author_reviewer, django_user_model, capsys
+):
+    django_user_model.objects.create_superuser("superuser", password="pw")
+    seen: dict[str, dict[str, str]] = {}
+    for action, attempt in ACTIONS:
+        for role in ROLES:
+            with transaction.atomic():
+                state = build_state(publish, draft_factory, submit, author_reviewer.person)
+                allowed = attempt(client_as(role), state)
+                transaction.set_rollback(True)
+            seen.setdefault(action, {})[role] = A if allowed else D
+
+    width = max(len(action) for action, _ in ACTIONS)
+    lines = [f"{'action':<{width}} | " + " | ".join(f"{role:^15}" for role in ROLES)]
+    mismatches = []
+    for action, _ in ACTIONS:
+        cells = []
+        for role in ROLES:
+            expected = EXPECTED[action].get(role, D)
+            got = seen[action][role]
+            cells.append(f"{got:^15}" if got == expected else f"{got + ' (!)':^15}")
+            if got != expected:
+                mismatches.append(f"{action} / {role}: expected {expected}, got {got}")
+        lines.append(f"{action:<{width}} | " + " | ".join(cells))
+    cells_checked = len(ACTIONS) * len(ROLES)
+    with capsys.disabled():
+        print("\n\nPermission matrix (server-side effects):\n" + "\n".join(lines))
+        print(f"{cells_checked} cells checked, {len(mismatches)} off expectation\n")
+    assert not mismatches, "\n".join(mismatches)
+
+
+@pytest.mark.parametrize("role", ["editor", "superuser"])
+def test_roles_without_a_reviewer_profile_cannot_sign_off_even_through_the_service(
+    role, draft_factory, submit, editor, reviewer, django_user_model
+):
+    user = editor if role == "editor" else django_user_model.objects.create_superuser("root", password="pw")
+    version = submit(draft_factory())
+    with pytest.raises(services.NotAllowed):
+        services.approve_version(
+            version=version, reviewer=reviewer.person, seen_fingerprint=version.submitted_fingerprint, user=user
+        )
