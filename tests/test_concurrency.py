@@ -142,3 +142,39 @@ def test_an_editor_withdrawing_while_a_reviewer_signs_off_never_approves_unseen_
     else:  # the approval won: what was signed is what was shown
         assert version.status == ArticleVersion.Status.APPROVED
         assert Review.objects.get(version=version).fingerprint == shown == version.compute_fingerprint()
+
+
+def version_form(page: str, body: str) -> dict:
+    """The version form as posted from `page`: its revision, the text fields, inline rows left as they are."""
+    fields = {"revision_seen": re.search(r'name="revision_seen" value="(\d+)"', page).group(1), "_continue": "1"}
+    for name in ("title", "summary", "image_credits"):
+        match = re.search(
+            rf'<(?:input|textarea)[^>]*name="{name}"[^>]*?(?:value="([^"]*)"[^>]*>|>\n?(.*?)</textarea>)', page, re.S
+        )
+        fields[name] = html.unescape(match.group(1) or match.group(2) or "")
+    fields["body"] = body
+    for prefix in ("author_links", "cause_links", "references", "faq_entries"):
+        fields.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0, f"{prefix}-MAX_NUM_FORMS": 1000})
+    return fields
+
+
+@pytest.fixture
+def two_editors(live_server, editorial_groups, editor, second_editor):
+    return Browserless(live_server.url, "editor"), Browserless(live_server.url, "second_editor")
+
+
+@pytest.mark.parametrize("round_number", range(ROUNDS))
+def test_two_editors_saving_the_same_draft_at_once_lose_nothing_silently(round_number, two_editors, draft_factory):
+    draft = draft_factory(slug=f"shared-{round_number}")
+    path = f"/admin/articles/articleversion/{draft.pk}/change/"
+    first, second = two_editors
+    page_one, page_two = first.get(path), second.get(path)
+    form_one = version_form(page_one, "First editor's text [@1].")
+    form_two = version_form(page_two, "Second editor's text [@1].")
+    results = at_once(lambda: first.post(path, form_one, page_one), lambda: second.post(path, form_two, page_two))
+
+    saved_body = ArticleVersion.objects.get(pk=draft.pk).body
+    conflicts = [page for _, page in results if "Someone else saved this version" in page]
+    assert len(conflicts) == 1, "exactly one save wins, the other is told"
+    loser_text = "Second editor" if saved_body.startswith("First") else "First editor"
+    assert loser_text in html.unescape(conflicts[0])  # the losing text is handed back, not dropped
