@@ -40,6 +40,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.core.serializers import jsonl
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
@@ -74,9 +75,24 @@ def project_models() -> list[type[models.Model]]:
     return [*own, get_user_model()]
 
 
+class _ExactEncoder(DjangoJSONEncoder):
+    """DjangoJSONEncoder, but times keep their microseconds (Django's own cuts them to
+    milliseconds, so a dumpdata/loaddata round trip changes every timestamp)."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
+
+
 class _Serializer(jsonl.Serializer):
     """JSON Lines, with natural keys only for content types and permissions (whose ids
-    are the target database's own); every other reference keeps its primary key."""
+    are the target database's own); every other reference keeps its primary key; times
+    to the microsecond."""
+
+    def _init_options(self):
+        super()._init_options()
+        self.json_kwargs["cls"] = _ExactEncoder
 
     def _natural(self, field: models.Field) -> bool:
         return issubclass(field.remote_field.model, NATURAL_KEY_MODELS)
@@ -145,8 +161,9 @@ def backup_site(path: str | Path, *, using: str = DEFAULT_DB_ALIAS) -> Report:
 
 
 def _write_archive(tmp: Path, report: Report, connection, using: str) -> None:
+    outermost = not connection.in_atomic_block  # else the caller's transaction is our snapshot
     with tarfile.open(tmp, "w:gz") as archive, transaction.atomic(using=using):
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and outermost:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         for model in backed_up_models():
@@ -211,7 +228,8 @@ def site_in_use(using: str = DEFAULT_DB_ALIAS) -> list[str]:
     ]
 
 
-def _tables(models_: list[type[models.Model]]) -> list[str]:
+def table_names(models_: list[type[models.Model]]) -> list[str]:
+    """The models' tables and their auto-created many-to-many tables."""
     tables = []
     for model in models_:
         tables.append(model._meta.db_table)
@@ -223,6 +241,14 @@ def _tables(models_: list[type[models.Model]]) -> list[str]:
     return tables
 
 
+def delete_rows(models_: list[type[models.Model]], *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Empty the models' tables, bypassing the models' delete() rules (reviews are append-only)."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        for table in table_names(models_):
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+
+
 def restore_site(path: str | Path, *, using: str = DEFAULT_DB_ALIAS, force: bool = False) -> Report:
     """Load an archive written by backup_site into this database and media storage.
 
@@ -232,6 +258,7 @@ def restore_site(path: str | Path, *, using: str = DEFAULT_DB_ALIAS, force: bool
     """
     connection = connections[using]
     report = Report()
+    ContentType.objects.clear_cache()  # natural keys must resolve against this database's rows
     with tarfile.open(path, "r:gz") as archive:
         manifest = read_manifest(archive)
         missing = sorted({tuple(m) for m in manifest["migrations"]} - {tuple(m) for m in _applied_migrations(using)})
@@ -256,10 +283,9 @@ def restore_site(path: str | Path, *, using: str = DEFAULT_DB_ALIAS, force: bool
 
         with transaction.atomic(using=using):
             # Empty every table we restore (only migration-made rows, unless forced), and sessions.
-            flush_tables = [*_tables(targets), *_tables([apps.get_model("sessions", "Session")])]
-            connection.ops.execute_sql_flush(
-                connection.ops.sql_flush(no_style(), flush_tables, reset_sequences=False, allow_cascade=False)
-            )
+            # DELETE rather than TRUNCATE: it works inside a caller's transaction too, and
+            # the foreign keys are deferred, so the order does not matter.
+            delete_rows([*targets, apps.get_model("sessions", "Session")], using=using)
             with connection.constraint_checks_disabled():
                 for label in manifest["rows"]:
                     member = archive.extractfile(f"data/{label}.jsonl")
@@ -269,7 +295,7 @@ def restore_site(path: str | Path, *, using: str = DEFAULT_DB_ALIAS, force: bool
                         obj.save(using=using, force_insert=True)
                         count += 1
                     report.rows[label] = count
-            connection.check_constraints(table_names=_tables(targets))
+            connection.check_constraints(table_names=table_names(targets))
             with connection.cursor() as cursor:
                 for sql in connection.ops.sequence_reset_sql(no_style(), targets):
                     cursor.execute(sql)
