@@ -24,7 +24,10 @@ def free_port(first: int = 8100, last: int = 8199) -> int:
 
 def production_env(tmp: Path, **extra: str) -> dict[str, str]:
     """Production settings on a throwaway SQLite database, static and media folders under `tmp`."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "CACHE_URL"}}
+    # Not DJANGO_ALLOW_ASYNC_UNSAFE either: the browser tests set it for Playwright, and
+    # check --deploy rightly refuses it.
+    dropped = {"DEBUG", "SECRET_KEY", "CACHE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(
         DJANGO_SETTINGS_MODULE="spasminfo.settings.production",
         SECRET_KEY=secrets.token_urlsafe(50),

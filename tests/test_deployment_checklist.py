@@ -1,5 +1,6 @@
 """`check --deploy` is clean with production settings; cookies are secure and HttpOnly."""
 
+import re
 import subprocess
 import sys
 
@@ -16,7 +17,8 @@ def test_check_deploy_reports_no_issues_with_production_settings(tmp_path):
         timeout=60,
     )
     output = (result.stdout + result.stderr).strip()
-    issues = 0 if "System check identified no issues" in output else output.count("\n")
+    found = re.search(r"identified (\d+) issue", output)
+    issues = int(found.group(1)) if found else 0
     print(f"\ncheck --deploy: {issues} issues ({output.splitlines()[-1]})")
     assert result.returncode == 0, output
     assert "System check identified no issues (0 silenced)." in output
