@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 DEV    := DEBUG=1 DJANGO_SETTINGS_MODULE=spasminfo.settings.dev
 
-.PHONY: install run demo test lint format migrations-check ci
+.PHONY: install run demo serve loadtest test lint format migrations-check ci
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,14 @@ demo: install
 ## Everything, then serve http://127.0.0.1:8000
 run: demo
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+
+## Production: collectstatic, then gunicorn (needs SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL; docs/DEPLOYMENT.md).
+serve: install
+	PYTHON=$(PY) scripts/serve
+
+## Load and fault test on 127.0.0.1 with a throwaway PostgreSQL (docs/SECURITY.md); e.g. LOADTEST_ARGS="--duration 20".
+loadtest: install
+	$(PY) scripts/loadtest.py $(LOADTEST_ARGS)
 
 ## The test suite (DATABASE_URL picks the database; SQLite by default).
 test: install

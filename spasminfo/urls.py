@@ -15,3 +15,6 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# A database error raised outside a view still gets the clean 503 page (operations.middleware).
+handler500 = "operations.middleware.server_error"

@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from operations.backup import BackupError, restore_site
+
+
+class Command(BaseCommand):
+    help = (
+        "Restore an archive written by backup_site into this (empty, migrated) database and media storage. "
+        "Refuses if the site already has content, unless --force."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="An archive written by backup_site.")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Erase this site's rows (articles, people, accounts, ...) and replace them with the backup's.",
+        )
+
+    def handle(self, *args, file, force, **options):
+        try:
+            report = restore_site(file, force=force)
+        except (BackupError, FileNotFoundError) as error:
+            raise CommandError(f"Nothing was restored. {error}") from error
+        self.stdout.write(self.style.SUCCESS(f"Restored {report.summary()} from {file}"))
