@@ -71,8 +71,13 @@ def project_models() -> list[type[models.Model]]:
     """Models of the project's own apps (those inside BASE_DIR), plus the user model:
     rows in any of these mean the site is in use."""
     base = Path(settings.BASE_DIR).resolve()
-    own = [model for model in backed_up_models() if Path(model._meta.app_config.path).resolve().is_relative_to(base)]
-    return [*own, get_user_model()]
+
+    def is_own(model) -> bool:
+        path = Path(model._meta.app_config.path).resolve()
+        # An installed package is never the project's, even when the virtualenv sits inside BASE_DIR.
+        return path.is_relative_to(base) and "site-packages" not in path.parts
+
+    return [*(model for model in backed_up_models() if is_own(model)), get_user_model()]
 
 
 class _ExactEncoder(DjangoJSONEncoder):
