@@ -1,4 +1,5 @@
 from .articles import Article, ArticleQuerySet, Series
+from .feedback import ArticleFeedback, HelpfulVote, with_helpful_counts
 from .people import Person
 from .reviews import Review
 from .versions import (
@@ -12,9 +13,11 @@ from .versions import (
 
 __all__ = [
     "Article",
+    "ArticleFeedback",
     "ArticleQuerySet",
     "ArticleVersion",
     "FaqEntry",
+    "HelpfulVote",
     "ImmutableVersionError",
     "Person",
     "Reference",
@@ -22,4 +25,5 @@ __all__ = [
     "Series",
     "VersionAuthor",
     "VersionCause",
+    "with_helpful_counts",
 ]
