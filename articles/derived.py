@@ -29,10 +29,16 @@ WORDS_PER_MINUTE = 200
 HEADING = re.compile(r'<h([23]) id="([^"]+)">(.*?)</h\1>', re.S)
 
 
+BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|td|th|tr|blockquote|pre)>|<br\s*/?>", re.I)
+
+
 def plain_text(rendered_html: str) -> str:
-    """Readable text of rendered HTML, without citation markers, on one line."""
-    text = strip_tags(RENDERED_MARKER.sub("", rendered_html))
-    return re.sub(r"\s+", " ", html.unescape(text)).strip()
+    """Readable text of rendered HTML without citation markers: one line per block
+    (paragraph, list item, heading, cell), so snippets never run two blocks together."""
+    one_line = re.sub(r"\s+", " ", RENDERED_MARKER.sub("", rendered_html))
+    text = html.unescape(strip_tags(BLOCK_END.sub("\n", one_line)))
+    lines = (line.strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def toc_from_html(rendered_html: str) -> list[dict]:
@@ -71,7 +77,7 @@ def preview_derived_content(version: ArticleVersion) -> list:
         " ".join([body_text, *(f"{e.question} {plain_text(e.answer_html)}" for e in faq)])
     )
     version.search_causes = " ".join(sorted(link.tag.name for link in version.cause_links.select_related("tag")))
-    version.search_text = " ".join([body_text, *(f"{e.question} {plain_text(e.answer_html)}" for e in faq)])
+    version.search_text = "\n".join([body_text, *(f"{e.question}\n{plain_text(e.answer_html)}" for e in faq)])
     return faq
 
 

@@ -237,7 +237,7 @@ def highlight(text: str, terms: list[str]) -> SafeString:
 def snippet(version, terms: list[str]) -> SafeString:
     """The sentence of the summary, body or FAQ that matches most terms, trimmed, highlighted."""
     stems = [_stem(term) for term in terms]
-    sentences = re.split(r"(?<=[.!?])\s+", f"{version.summary} {version.search_text}".strip())
+    sentences = re.split(r"(?<=[.!?])\s+|\n", f"{version.summary}\n{version.search_text}".strip())
     best, best_score = sentences[0] if sentences else "", 0
     for sentence in sentences:
         score = len({s for s in stems for w in re.findall(r"\w+", sentence) if _matches(w, [s])})

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "taggit",
     "taxonomy",
     "articles",
@@ -98,3 +99,7 @@ TAGGIT_CASE_INSENSITIVE = True
 # Editorial policy
 SPASMINFO_SITE_NAME = "spasminfo"
 SPASMINFO_DEFAULT_REVIEW_INTERVAL_MONTHS = env.int("REVIEW_INTERVAL_MONTHS", default=12)
+# The condition every article is about (schema.org `about` in each article's JSON-LD).
+SPASMINFO_CONDITION = "Muscle spasm"
+# Readers' "Was this helpful?" token cookie (random; only its HMAC is stored).
+SPASMINFO_VOTER_COOKIE = "spasminfo_voter"
