@@ -94,7 +94,11 @@ POSTGRES_INDEX_SQL = [
     """CREATE OR REPLACE TRIGGER articles_version_search_vector
        BEFORE INSERT OR UPDATE ON articles_articleversion
        FOR EACH ROW EXECUTE FUNCTION articles_version_search_vector()""",
-    "CREATE INDEX IF NOT EXISTS articles_version_search_gin ON articles_articleversion USING gin (search_vector)",
+    """DO $$ BEGIN
+         IF NOT EXISTS (SELECT 1 FROM pg_indexes WHERE indexname = 'articles_version_search_gin') THEN
+           CREATE INDEX articles_version_search_gin ON articles_articleversion USING gin (search_vector);
+         END IF;
+       END $$""",
 ]
 POSTGRES_REBUILD_SQL = ["UPDATE articles_articleversion SET status = status WHERE status = 'approved'"]
 POSTGRES_DROP_SQL = [

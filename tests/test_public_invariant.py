@@ -34,8 +34,8 @@ def public_patterns(resolver=None, namespace=""):
 @pytest.fixture
 def hidden(draft_factory, submit, reviewer, editor, publish):
     """Articles in every non-live state, and the text of each that must never be shown."""
-    draft = draft_factory(slug="hidden-draft", title="Secret draft title", body="Quokkamarker draft body [@1].")
-    awaiting = submit(
+    draft_factory(slug="hidden-draft", title="Secret draft title", body="Quokkamarker draft body [@1].")
+    submit(
         draft_factory(slug="hidden-awaiting", title="Secret awaiting title", body="Wombatmarker awaiting body [@1].")
     )
     sent_back = submit(

@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 EXPECTED = {
     "home": 5,  # latest, most reviewed, topics, cause groups, causes
     "article_index": 1,
-    "article_detail": 6,  # article (+ live version, topic, reviewer, helpful counts), authors, causes, refs, FAQ, related
+    # article (+ live version, topic, reviewer, helpful counts), authors, causes, references, FAQ, related
+    "article_detail": 6,
     "series_article_detail": 7,  # ... and the series' parts
     "cause_index": 2,
     "cause_detail": 2,
