@@ -4,12 +4,22 @@ from django.db.models.signals import post_migrate
 
 def ensure_search_index(sender, using="default", **kwargs):
     """Re-create the search index's triggers if a later migration dropped them (SQLite
-    rebuilds a table to alter it, and its triggers go with the old table)."""
+    rebuilds a table to alter it, and its triggers go with the old table).
+
+    Does nothing while the schema is older than migration 0003_reader_site (for
+    example after migrating backwards), since the triggers need its columns.
+    """
     from django.db import connections
 
     from articles.search import install_search_index
 
-    install_search_index(connections[using])
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if "articles_articleversion" not in connection.introspection.table_names(cursor):
+            return
+        columns = {c.name for c in connection.introspection.get_table_description(cursor, "articles_articleversion")}
+    if {"search_text", "search_causes", "search_vector"} <= columns:
+        install_search_index(connection)
 
 
 class ArticlesConfig(AppConfig):

@@ -164,3 +164,13 @@ def test_reindex_and_reinstall_are_idempotent(publish):
     install_search_index()
     reindex_article(article)
     assert slugs("quinine") == ["kept"]
+
+
+def test_migrate_recreates_dropped_triggers(db):
+    """A later migration that rebuilds the table on SQLite drops its triggers; post_migrate puts them back."""
+    from articles.apps import ensure_search_index
+    from articles.search import drop_search_index
+
+    drop_search_index()
+    ensure_search_index(sender=None)
+    test_the_search_index_is_maintained_by_the_database(db)
