@@ -14,7 +14,11 @@ $(STAMP):
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) node_modules/.package-lock.json
+
+## axe-core for the accessibility checks in the browser tests (skipped, with the reason, without npm)
+node_modules/.package-lock.json: package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund; else echo "npm not found: axe-core checks will skip"; fi
 
 ## Set up the database with the demo content and accounts (safe to repeat).
 demo: install

@@ -1,6 +1,32 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def ensure_search_index(sender, using="default", **kwargs):
+    """Re-create the search index's triggers if a later migration dropped them (SQLite
+    rebuilds a table to alter it, and its triggers go with the old table).
+
+    Does nothing while the schema is older than migration 0004_reader_site (for
+    example after migrating backwards), since the triggers need its columns.
+    """
+    from django.db import connections
+
+    from articles.search import install_search_index
+
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if "articles_articleversion" not in connection.introspection.table_names(cursor):
+            return
+        columns = {c.name for c in connection.introspection.get_table_description(cursor, "articles_articleversion")}
+    if {"search_text", "search_causes", "search_vector"} <= columns:
+        install_search_index(connection)
 
 
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Articles"
+
+    def ready(self):
+        from articles import admin_feedback  # noqa: F401  (registers the helpful-vote counts admin)
+
+        post_migrate.connect(ensure_search_index, sender=self, dispatch_uid="articles_ensure_search_index")

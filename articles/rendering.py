@@ -40,10 +40,16 @@ def cited_numbers(text: str) -> list[int]:
     return list(seen)
 
 
-def _citation_markup(match: re.Match) -> str:
+def _citation_markup(match: re.Match, anchor: str | None = None) -> str:
     numbers = [int(part) for part in match.group(1).split(",")]
     links = ", ".join(f'<a href="#ref-{n}" class="citation-link">{n}</a>' for n in numbers)
-    return f'<sup class="citation">[{links}]</sup>'
+    id_attr = f' id="{anchor}"' if anchor else ""
+    return f'<sup class="citation"{id_attr}>[{links}]</sup>'
+
+
+# A rendered citation marker: its anchor id and the reference numbers it links to.
+RENDERED_MARKER = re.compile(r'<sup class="citation" id="([\w-]+)">(.*?)</sup>', re.S)
+REF_LINK = re.compile(r'href="#ref-(\d+)"')
 
 
 def sanitize(html: str) -> str:
@@ -57,9 +63,15 @@ def sanitize(html: str) -> str:
     )
 
 
-def render_markdown(text: str) -> str:
-    """Markdown (with tables and citation markers) to sanitized HTML."""
-    text = CITATION_PATTERN.sub(_citation_markup, text or "")
+def render_markdown(text: str, anchor_prefix: str = "cite") -> str:
+    """Markdown (with tables and citation markers) to sanitized HTML.
+
+    Each citation marker gets an id (`cite-1`, `cite-2`, ... in order of
+    appearance; pass another `anchor_prefix` for text shown on the same page,
+    such as FAQ answers) so the reference list can link back to it.
+    """
+    counter = iter(range(1, 1_000_000))
+    text = CITATION_PATTERN.sub(lambda match: _citation_markup(match, f"{anchor_prefix}-{next(counter)}"), text or "")
     html = markdown.markdown(
         text,
         extensions=["tables", "sane_lists", "toc"],
@@ -67,3 +79,12 @@ def render_markdown(text: str) -> str:
         output_format="html",
     )
     return sanitize(html)
+
+
+def citation_anchors(html: str) -> dict[int, list[str]]:
+    """{reference number: [ids of the markers citing it, in order]} for rendered HTML."""
+    anchors: dict[int, list[str]] = {}
+    for match in RENDERED_MARKER.finditer(html):
+        for number in REF_LINK.findall(match.group(2)):
+            anchors.setdefault(int(number), []).append(match.group(1))
+    return anchors

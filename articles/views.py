@@ -1,21 +1,70 @@
-"""Public pages. Every queryset here starts from Article.objects.live() or .listed()."""
+"""Public pages. Every article queryset here starts from Article.objects.live() or .listed()."""
 
-from django.views.generic import DetailView, ListView
+from itertools import groupby
 
-from articles.models import Article, Person
-from taxonomy.models import Topic
+from django.conf import settings
+from django.db.models import Count, Q
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template import loader
+from django.urls import reverse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import DetailView, ListView, TemplateView
+
+from articles import helpful
+from articles.models import Article, Person, with_helpful_counts
+from articles.search import search_articles
+from articles.structured_data import article_structured_data, json_ld_script
+from taxonomy.models import Cause, CauseGroup, Topic
+
+HOME_LIST_LENGTH = 6
+RELATED_LENGTH = 4
 
 
-class HomeView(ListView):
+def cards(queryset):
+    """What an article card shows: the live version's title and summary, topic, series."""
+    return queryset.select_related("live_version", "topic", "series").defer(
+        "live_version__body", "live_version__body_html", "live_version__search_text", "live_version__search_vector"
+    )
+
+
+class HomeView(TemplateView):
     template_name = "articles/home.html"
-    context_object_name = "articles"
-
-    def get_queryset(self):
-        return Article.objects.listed().with_live_content().order_by("-last_reviewed_at", "slug")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["topics"] = Topic.objects.filter(articles__in=Article.objects.listed()).distinct()
+        listed = Article.objects.listed()
+        context["latest"] = list(cards(listed).order_by("-first_published_at", "slug")[:HOME_LIST_LENGTH])
+        context["most_reviewed"] = list(
+            cards(listed)
+            .annotate(sign_offs=Count("versions__reviews", filter=Q(versions__reviews__outcome="approved")))
+            .order_by("-sign_offs", "-last_reviewed_at", "slug")[:HOME_LIST_LENGTH]
+        )
+        context["topics"] = list(
+            Topic.objects.filter(articles__in=listed).annotate(n=Count("articles", distinct=True)).order_by("name")
+        )
+        context["cause_groups"] = CauseGroup.objects.prefetch_related("causes")
+        return context
+
+
+class ArticleIndexView(ListView):
+    """A to Z of listed articles."""
+
+    template_name = "articles/article_index.html"
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        return cards(Article.objects.listed()).order_by("live_version__title", "slug")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+
+        def letter(article):
+            initial = article.live_version.title[:1].upper()
+            return initial if initial.isalpha() else "#"
+
+        context["letters"] = [(key, list(group)) for key, group in groupby(context["articles"], key=letter)]
         return context
 
 
@@ -24,20 +73,59 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.live().with_live_content()
+        return with_helpful_counts(Article.objects.live().with_live_content())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
-        context["version"] = article.live_version
+        version = article.live_version
+        context["version"] = version
+        context["references"] = [
+            (ref, version.citation_backlinks.get(str(ref.number), [])) for ref in version.references.all()
+        ]
+        context["structured_data"] = json_ld_script(article_structured_data(article, self.request))
+        context["vote"] = helpful.existing_vote(self.request, article)
+        context["vote_recorded"] = self.request.GET.get("voted") == "1"
+
         if article.series_id:
-            context["series_parts"] = (
-                Article.objects.listed()
+            parts = list(
+                cards(Article.objects.listed())
                 .filter(series_id=article.series_id)
-                .select_related("live_version")
                 .order_by("part_number")
+                .defer("live_version__summary")
             )
+            context["series_parts"] = parts
+            context["series_total"] = max([len(parts), article.part_number or 0])
+            context["previous_part"] = next((p for p in reversed(parts) if p.part_number < article.part_number), None)
+            context["next_part"] = next((p for p in parts if p.part_number > article.part_number), None)
+
+        cause_ids = [link.tag_id for link in version.cause_links.all()]
+        context["related"] = list(
+            cards(Article.objects.listed())
+            .exclude(pk=article.pk)
+            .annotate(
+                shared=Count(
+                    "live_version__cause_links",
+                    filter=Q(live_version__cause_links__tag_id__in=cause_ids),
+                    distinct=True,
+                )
+            )
+            .filter(Q(shared__gt=0) | Q(topic_id=article.topic_id))
+            .order_by("-shared", "live_version__title")[:RELATED_LENGTH]
+        )
         return context
+
+
+@require_POST
+def helpful_vote(request, slug):
+    """Record "yes" or "no" for a live article, once per browser; back to the article."""
+    article = get_object_or_404(Article.objects.live(), slug=slug)
+    answer = request.POST.get("helpful")
+    if answer not in {"yes", "no"}:
+        return HttpResponse("Choose yes or no.", status=400, content_type="text/plain")
+    response = HttpResponseRedirect(f"{article.get_absolute_url()}?voted=1#helpful", status=303)
+    helpful.record_vote(request, response, article, helpful=answer == "yes")
+    return response
 
 
 class PersonDetailView(DetailView):
@@ -47,7 +135,46 @@ class PersonDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        listed = Article.objects.listed().select_related("live_version").order_by("live_version__title")
-        context["written"] = listed.filter(live_version__author_links__person=self.object).distinct()
-        context["reviewed"] = listed.filter(last_reviewed_by=self.object)
+        listed = cards(Article.objects.listed()).order_by("live_version__title")
+        context["written"] = list(listed.filter(live_version__author_links__person=self.object).distinct())
+        context["reviewed"] = list(listed.filter(last_reviewed_by=self.object))
         return context
+
+
+class SearchView(TemplateView):
+    template_name = "articles/search.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.get("q", "")
+        results = search_articles(query, self.request.GET.get("page", 1))
+        context["results"] = results
+        context["query"] = results.query
+        if results.query and not results.hits:
+            # Help the reader on: causes whose names share a word with the query, and the topics.
+            cause_filter = Q()
+            for term in results.terms:
+                cause_filter |= Q(name__icontains=term)
+            context["suggested_causes"] = list(Cause.objects.filter(cause_filter)[:8]) if results.terms else []
+            context["topics"] = list(Topic.objects.filter(articles__in=Article.objects.listed()).distinct())
+        return context
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def server_error(request):
+    """500 rendered without context processors or the database, which may be what failed."""
+    template = loader.get_template("500.html")
+    return HttpResponse(template.render({"site_name": settings.SPASMINFO_SITE_NAME}), status=500)

@@ -14,7 +14,6 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
-from django.views import defaults
 
 logger = logging.getLogger("spasminfo.database")
 
@@ -59,8 +58,10 @@ class DatabaseUnavailableMiddleware:
 
 def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpResponse:
     """handler500: a database error raised outside a view (in a middleware, say) still
-    gets the 503 page; anything else gets Django's plain 500."""
+    gets the 503 page; anything else gets the reader's 500 page."""
+    from articles.views import server_error as reader_server_error
+
     error = sys.exc_info()[1]
     if isinstance(error, DATABASE_DOWN_ERRORS):
         return database_unavailable_response(request)
-    return defaults.server_error(request, template_name=template_name)
+    return reader_server_error(request)

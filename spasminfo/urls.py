@@ -1,7 +1,11 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from articles.sitemaps import SITEMAPS
+from articles.views import robots_txt
 
 admin.site.site_header = "spasminfo editorial"
 admin.site.site_title = "spasminfo editorial"
@@ -9,6 +13,8 @@ admin.site.index_title = "Articles, reviews and taxonomy"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("taxonomy.urls")),
     path("", include("articles.urls")),
 ]
@@ -16,5 +22,6 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# A database error raised outside a view still gets the clean 503 page (operations.middleware).
+# A database error raised outside a view still gets the clean 503 page; anything else gets
+# the reader's 500 page (articles.views.server_error). See operations.middleware.
 handler500 = "operations.middleware.server_error"

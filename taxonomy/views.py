@@ -1,18 +1,22 @@
 """Cause and topic pages; the articles they list come from Article.objects.listed()."""
 
 from django.db.models import Prefetch
+from django.db.models.functions import Lower
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article
+from articles.views import cards
 from taxonomy.models import Cause, CauseGroup, Topic
 
 
 class CauseIndexView(ListView):
+    """Every cause, grouped by cause group, A to Z within each group."""
+
     template_name = "taxonomy/cause_index.html"
     context_object_name = "groups"
 
     def get_queryset(self):
-        return CauseGroup.objects.prefetch_related(Prefetch("causes", queryset=Cause.objects.order_by("name")))
+        return CauseGroup.objects.prefetch_related(Prefetch("causes", queryset=Cause.objects.order_by(Lower("name"))))
 
 
 class CauseDetailView(DetailView):
@@ -22,10 +26,9 @@ class CauseDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["articles"] = (
-            Article.objects.listed()
+        context["articles"] = list(
+            cards(Article.objects.listed())
             .filter(live_version__cause_links__tag=self.object)
-            .select_related("live_version", "topic")
             .order_by("live_version__title")
         )
         return context
@@ -38,10 +41,7 @@ class TopicDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["articles"] = (
-            Article.objects.listed()
-            .filter(topic=self.object)
-            .select_related("live_version")
-            .order_by("live_version__title")
+        context["articles"] = list(
+            cards(Article.objects.listed()).filter(topic=self.object).order_by("live_version__title")
         )
         return context

@@ -133,11 +133,13 @@ def test_article_page_query_count_does_not_grow_with_content(
         FaqEntry.objects.create(version=version, question=f"Question {n}?", answer=f"Answer {n} [@1].")
     submit(version)
     approve(version)
-    # session-less anonymous request: article (+ live version, topic, reviewer), authors, causes, references, FAQ
+    # session-less anonymous request: article (+ live version, topic, reviewer, helpful counts), authors, causes,
+    # references, FAQ, related articles
     url = version.article.get_absolute_url()
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = reader.get(url)
     page = response.content.decode()
     assert page.count('<li id="ref-') == size
     assert page.count("Question ") == size
     assert page.count('href="/people/') == size + 1  # authors and the reviewer
+    assert page.count('class="citation-link"') == size + 1  # one marker in the body and one in each FAQ answer

@@ -1,5 +1,6 @@
 from .articles import Article, ArticleQuerySet, Series
 from .events import ArticleEvent
+from .feedback import ArticleFeedback, HelpfulVote, with_helpful_counts
 from .people import Person
 from .reviews import Review
 from .versions import (
@@ -14,9 +15,11 @@ from .versions import (
 __all__ = [
     "Article",
     "ArticleEvent",
+    "ArticleFeedback",
     "ArticleQuerySet",
     "ArticleVersion",
     "FaqEntry",
+    "HelpfulVote",
     "ImmutableVersionError",
     "Person",
     "Reference",
@@ -24,4 +27,5 @@ __all__ = [
     "Series",
     "VersionAuthor",
     "VersionCause",
+    "with_helpful_counts",
 ]

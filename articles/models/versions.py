@@ -10,6 +10,7 @@ import hashlib
 import json
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -65,6 +66,19 @@ class ArticleVersion(models.Model):
     causes = TaggableManager(through="articles.VersionCause", blank=True, related_name="versions")
 
     body_html = models.TextField(blank=True, editable=False, help_text="Rendered when the version is signed off.")
+
+    # Derived from the content when the version is signed off (articles/derived.py); never edited.
+    toc = models.JSONField(
+        default=list, blank=True, editable=False, help_text="[{id, text, level}] of the body's headings."
+    )
+    citation_backlinks = models.JSONField(
+        default=dict, blank=True, editable=False, help_text='{"reference number": [ids of the markers citing it]}.'
+    )
+    reading_minutes = models.PositiveSmallIntegerField(default=0, editable=False)
+    search_causes = models.TextField(blank=True, editable=False, help_text="Cause names, for search.")
+    search_text = models.TextField(blank=True, editable=False, help_text="Body and FAQ as plain text, for search.")
+    # PostgreSQL only: filled by a database trigger when the version is signed off (see migration reader_site).
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False

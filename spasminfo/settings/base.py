@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "csp",
     "axes",
+    "django.contrib.sitemaps",
     "taggit",
     "taxonomy",
     "articles",
@@ -171,3 +172,7 @@ SPASMINFO_REVIEW_DUE_SOON_DAYS = env.int("REVIEW_DUE_SOON_DAYS", default=30)
 SPASMINFO_OVERDUE_POLICY = env.str("OVERDUE_POLICY", default="notice")
 if SPASMINFO_OVERDUE_POLICY not in ("notice", "hide"):
     raise ImproperlyConfigured(f"OVERDUE_POLICY must be 'notice' or 'hide', not {SPASMINFO_OVERDUE_POLICY!r}.")
+# The condition every article is about (schema.org `about` in each article's JSON-LD).
+SPASMINFO_CONDITION = "Muscle spasm"
+# Readers' "Was this helpful?" token cookie (random; only its HMAC is stored).
+SPASMINFO_VOTER_COOKIE = "spasminfo_voter"

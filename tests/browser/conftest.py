@@ -6,6 +6,7 @@ a missing browser is an error instead.
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -72,3 +73,38 @@ def sign_in(live_server):
         page.wait_for_url(f"{live_server.url}/admin/")
 
     return do
+
+
+AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+@pytest.fixture
+def run_axe():
+    """Inject axe-core (npm, pinned in package.json) into a page and return its violations."""
+    if not AXE_SCRIPT.exists():
+        reason = f"{AXE_SCRIPT} is missing (run `npm ci`)"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+
+    def run(page) -> list[dict]:
+        page.add_script_tag(path=str(AXE_SCRIPT))
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+            AXE_TAGS,
+        )
+        return [
+            {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in result["violations"]
+        ]
+
+    return run
+
+
+@pytest.fixture
+def demo_content(transactional_db):
+    """The demo articles, causes and people from fixtures/, through the real workflow."""
+    from django.core.management import call_command
+
+    call_command("load_content", "fixtures", verbosity=0)

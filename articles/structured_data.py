@@ -1,0 +1,88 @@
+"""schema.org JSON-LD for an article page, built from its live (signed-off) version only."""
+
+import json
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+# The same escapes as Django's json_script: nothing in the data can close the <script> element.
+_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def _person(person, request) -> dict:
+    data = {"@type": "Person", "name": person.name, "url": request.build_absolute_uri(person.get_absolute_url())}
+    if person.credentials:
+        data["honorificSuffix"] = person.credentials
+    if person.profile_url:
+        data["sameAs"] = person.profile_url
+    return data
+
+
+def _citation(ref) -> dict:
+    data = {"@type": "ScholarlyArticle" if ref.kind == "journal" else "CreativeWork", "name": ref.title}
+    if ref.authors:
+        data["author"] = ref.authors
+    if ref.source:
+        data["isPartOf" if ref.kind == "journal" else "publisher"] = ref.source
+    if ref.year:
+        data["datePublished"] = str(ref.year)
+    if ref.doi:
+        data["sameAs"] = f"https://doi.org/{ref.doi}"
+    if ref.url:
+        data["url"] = ref.url
+    elif ref.pmid:
+        data["url"] = f"https://pubmed.ncbi.nlm.nih.gov/{ref.pmid}/"
+    return data
+
+
+def article_structured_data(article, request) -> dict:
+    """MedicalWebPage for a live article: dates, reviewer, authors, references and causes.
+
+    Reads `article.live_version` and its prefetched parts (see
+    `ArticleQuerySet.with_live_content`), never any other version.
+    """
+    version = article.live_version
+    if version is None or version.status != "approved":
+        raise ValueError("Structured data is only built for a live article.")
+    url = request.build_absolute_uri(article.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "@id": url,
+        "url": url,
+        "name": version.title,
+        "headline": version.title,
+        "description": version.summary,
+        "inLanguage": "en",
+        "datePublished": article.first_published_at.isoformat(),
+        "dateModified": article.last_reviewed_at.isoformat(),
+        "lastReviewed": article.last_reviewed_at.date().isoformat(),
+        "author": [_person(link.person, request) for link in version.author_links.all()],
+        "citation": [_citation(ref) for ref in version.references.all()],
+        "about": [
+            {"@type": "MedicalCondition", "name": settings.SPASMINFO_CONDITION},
+            *(
+                {
+                    "@type": "MedicalCause",
+                    "name": link.tag.name,
+                    "url": request.build_absolute_uri(link.tag.get_absolute_url()),
+                }
+                for link in version.cause_links.all()
+            ),
+        ],
+        "publisher": {
+            "@type": "Organization",
+            "name": settings.SPASMINFO_SITE_NAME,
+            "url": request.build_absolute_uri(reverse("articles:home")),
+        },
+    }
+    if article.last_reviewed_by_id:
+        data["reviewedBy"] = _person(article.last_reviewed_by, request)
+    return data
+
+
+def json_ld_script(data: dict) -> SafeString:
+    """A <script type="application/ld+json"> element whose content cannot break out of it."""
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # payload escaped above

@@ -1,0 +1,106 @@
+"""Every public page type runs a fixed number of queries, however much content there is."""
+
+import pytest
+from django.urls import reverse
+
+from articles.models import FaqEntry, Person, Reference, VersionAuthor, VersionCause
+from taxonomy.models import Cause
+
+pytestmark = pytest.mark.django_db
+
+# page type -> exact queries for an anonymous reader (no session, no vote cookie)
+EXPECTED = {
+    "home": 5,  # latest, most reviewed, topics, cause groups, causes
+    "article_index": 1,
+    # article (+ live version, topic, reviewer, helpful counts), authors, causes, references, FAQ, related
+    "article_detail": 6,
+    "series_article_detail": 7,  # ... and the series' parts
+    "cause_index": 2,
+    "cause_detail": 2,
+    "topic_detail": 2,
+    "person_detail": 3,  # person, written, reviewed
+    "search": 2,  # ranked ids, that page's articles
+    "search_nothing_found": 3,  # ranked ids, suggested causes, topics
+    "feed": 1,
+    "sitemap": 9,
+    "robots": 0,
+}
+
+
+def build(size, draft_factory, submit, approve, cause, series=None):
+    """`size` live articles, each with `size` authors, causes, references and FAQ entries."""
+    first = None
+    for index in range(size):
+        version = draft_factory(slug=f"article-{index}", title=f"Cramp article {index}", body="Cramps [@1].")
+        if series is not None:
+            version.article.series = series
+            version.article.part_number = index + 1
+            version.article.save()
+        for n in range(2, size + 1):
+            person, _ = Person.objects.get_or_create(name=f"Writer {n}", slug=f"writer-{n}")
+            VersionAuthor.objects.create(version=version, person=person, position=n)
+            extra, _ = Cause.objects.get_or_create(name=f"Cause {n}", slug=f"cause-{n}", group=cause.group)
+            VersionCause.objects.create(content_object=version, tag=extra)
+            Reference.objects.create(version=version, number=n, title=f"Source {n}")
+        for n in range(size):
+            FaqEntry.objects.create(version=version, question=f"Question {n}?", answer=f"Answer {n} [@1].")
+        submit(version)
+        approve(version)
+        first = first or version.article
+    return first
+
+
+def urls(article, cause, writer, reviewer):
+    return {
+        "home": reverse("articles:home"),
+        "article_index": reverse("articles:article_index"),
+        "article_detail": article.get_absolute_url(),
+        "cause_index": reverse("taxonomy:cause_index"),
+        "cause_detail": cause.get_absolute_url(),
+        "topic_detail": article.topic.get_absolute_url(),
+        "person_detail": reviewer.person.get_absolute_url(),
+        "search": reverse("articles:search") + "?q=cramp+article",
+        "search_nothing_found": reverse("articles:search") + "?q=zzyzx",
+        "feed": reverse("articles:feed"),
+        "sitemap": reverse("sitemap"),
+        "robots": reverse("robots_txt"),
+    }
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_each_page_type_runs_a_fixed_number_of_queries(
+    size, draft_factory, submit, approve, cause, writer, reviewer, reader, django_assert_num_queries
+):
+    article = build(size, draft_factory, submit, approve, cause)
+    for page, url in urls(article, cause, writer, reviewer).items():
+        with django_assert_num_queries(EXPECTED[page], info=page):
+            response = reader.get(url)
+        assert response.status_code == 200, page
+    # the pages really show the content whose queries were counted
+    assert reader.get(reverse("articles:home")).content.decode().count('class="card"') == min(size, 6)
+    page = reader.get(article.get_absolute_url()).content.decode()
+    assert page.count('<li id="ref-') == size and page.count("Question ") == size
+    assert reader.get(reverse("articles:search") + "?q=cramp+article").content.decode().count('class="result"') == min(
+        size, 10
+    )
+
+
+@pytest.mark.parametrize("size", [2, 6])
+def test_a_series_article_page_runs_a_fixed_number_of_queries(
+    size, draft_factory, submit, approve, cause, reader, django_assert_num_queries
+):
+    from articles.models import Series
+
+    series = Series.objects.create(name="A guide", slug="a-guide")
+    article = build(size, draft_factory, submit, approve, cause, series=series)
+    with django_assert_num_queries(EXPECTED["series_article_detail"]):
+        page = reader.get(article.get_absolute_url()).content.decode()
+    assert f"part 1 of {size}" in page
+
+
+def test_a_reader_who_voted_costs_one_more_query(publish, reader, django_assert_num_queries):
+    article = publish()
+    reader.post(reverse("articles:helpful_vote", args=[article.slug]), {"helpful": "yes"})
+    with django_assert_num_queries(EXPECTED["article_detail"] + 1):
+        page = reader.get(article.get_absolute_url()).content.decode()
+    assert "you told us this article was helpful" in page

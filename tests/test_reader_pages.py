@@ -1,0 +1,240 @@
+"""What a reader sees on each page type."""
+
+import re
+
+import pytest
+import time_machine
+from django.template.loader import render_to_string
+from django.test import Client
+from django.urls import reverse
+
+from articles.models import Article, ArticleVersion, FaqEntry, Series
+from taxonomy.models import Cause, CauseGroup, Topic
+
+pytestmark = pytest.mark.django_db
+
+BODY = """Intro text [@1].
+
+## Why it happens
+
+Cramps come from tired muscle [@1,2].
+
+### At night
+
+Night cramps [@2].
+
+| Cause | Fix |
+| --- | --- |
+| Heat | Water |
+"""
+
+
+@pytest.fixture
+def rich_article(draft_factory, submit, approve):
+    from articles.models import Reference
+
+    version = draft_factory(body=BODY)
+    version.image_credits = "Photo: A. Photographer"
+    version.save()
+    Reference.objects.create(version=version, number=2, title="Second source", source="BMJ", year=2020)
+    FaqEntry.objects.create(version=version, question="Is it serious?", answer="Rarely [@2].", position=1)
+    submit(version)
+    approve(version)
+    return Article.objects.get(pk=version.article_id)
+
+
+def test_the_article_page_has_a_table_of_contents_from_the_body_headings(rich_article, reader):
+    version = ArticleVersion.objects.get(pk=rich_article.live_version_id)
+    assert version.toc == [
+        {"id": "why-it-happens", "text": "Why it happens", "level": 2},
+        {"id": "at-night", "text": "At night", "level": 3},
+    ]
+    page = reader.get(rich_article.get_absolute_url()).content.decode()
+    toc = re.search(r'<nav class="toc".*?</nav>', page, re.S).group(0)
+    assert toc.index('href="#why-it-happens"') < toc.index('href="#at-night"') < toc.index('href="#faq-heading"')
+    assert 'href="#references-heading"' in toc
+    assert '<h2 id="why-it-happens">' in page and '<h3 id="at-night">' in page
+    assert "<table>" in page and "<td>Heat</td>" in page
+
+
+def test_citation_markers_link_to_references_and_references_link_back(rich_article, reader):
+    version = ArticleVersion.objects.get(pk=rich_article.live_version_id)
+    assert version.citation_backlinks == {"1": ["cite-1", "cite-2"], "2": ["cite-2", "cite-3", "faq1-cite-1"]}
+    page = reader.get(rich_article.get_absolute_url()).content.decode()
+    # every marker has an id and links to its reference; every back-link lands on a marker that exists
+    marker_ids = re.findall(r'<sup class="citation" id="([\w-]+)">', page)
+    assert marker_ids == ["cite-1", "cite-2", "cite-3", "faq1-cite-1"]
+    ref2 = re.search(r'<li id="ref-2" value="2">.*?</li>', page, re.S).group(0)
+    assert re.findall(r'href="#([\w-]+)" class="backlink"', ref2) == ["cite-2", "cite-3", "faq1-cite-1"]
+    assert "Back to text" in ref2
+    assert page.count('href="#ref-2" class="citation-link"') == 3
+
+
+def test_the_article_page_shows_credits_disclaimer_reading_time_and_no_notices(rich_article, reader):
+    page = reader.get(rich_article.get_absolute_url()).content.decode()
+    assert "Image credits: Photo: A. Photographer" in page
+    assert page.count("<strong>Medical disclaimer.</strong>") == 1  # in the article, not repeated in the footer
+    assert "Reading time" in page and "1 minute" in page
+    assert "Overdue for review" not in page and "Archived." not in page
+
+
+def test_overdue_and_archived_notices(publish, reader, now):
+    with time_machine.travel("2024-01-10 12:00Z", tick=False):
+        article = publish()
+    page = reader.get(article.get_absolute_url()).content.decode()
+    assert "Overdue for review" in page and "10 January 2025" in page
+    Article.objects.filter(pk=article.pk).update(archived_at=now)
+    page = reader.get(article.get_absolute_url()).content.decode()
+    assert "Archived." in page and f"{now:%Y-%m-%d}" in page
+
+
+def test_meta_description_canonical_and_open_graph_come_from_the_live_version(rich_article, reader):
+    page = reader.get(rich_article.get_absolute_url()).content.decode()
+    url = f"http://testserver{rich_article.get_absolute_url()}"
+    assert '<meta name="description" content="About night cramps.">' in page
+    assert f'<link rel="canonical" href="{url}">' in page
+    assert f'<meta property="og:url" content="{url}">' in page
+    assert '<meta property="og:title" content="Night cramps">' in page
+    assert '<meta property="og:type" content="article">' in page
+    assert '<meta property="og:description" content="About night cramps.">' in page
+    # the canonical address drops query strings
+    tracked = reader.get(rich_article.get_absolute_url() + "?utm=x").content.decode()
+    assert f'<link rel="canonical" href="{url}">' in tracked
+
+
+def test_series_navigation_shows_part_n_of_m_with_previous_and_next(draft_factory, submit, approve, reader):
+    series = Series.objects.create(name="Cramps guide", slug="cramps-guide")
+    articles = []
+    for part in (1, 2, 3):
+        version = draft_factory(slug=f"part-{part}", title=f"Part {part} title")
+        Article.objects.filter(pk=version.article_id).update(series=series, part_number=part)
+        submit(version)
+        approve(version)
+        articles.append(Article.objects.get(pk=version.article_id))
+    page = reader.get(articles[1].get_absolute_url()).content.decode()
+    assert "Cramps guide, part 2 of 3" in page
+    assert '<a rel="prev" href="/articles/part-1/">← Previous: Part 1 title</a>' in page
+    assert '<a rel="next" href="/articles/part-3/">Next: Part 3 title →</a>' in page
+    assert '<strong aria-current="page">Part 2 title</strong>' in page
+    first = reader.get(articles[0].get_absolute_url()).content.decode()
+    assert 'rel="prev"' not in first and 'rel="next" href="/articles/part-2/"' in first
+
+
+def test_related_articles_share_causes_or_topic_and_exclude_the_article(publish, reader, cause, draft_factory):
+    article = publish(slug="main", title="Main article")
+    publish(slug="sibling", title="Sibling article")
+    other_topic = Topic.objects.create(name="Elsewhere", slug="elsewhere")
+    unrelated = draft_factory(slug="unrelated", title="Unrelated article")
+    unrelated.cause_links.all().delete()
+    Article.objects.filter(pk=unrelated.article_id).update(topic=other_topic)
+    page = reader.get(article.get_absolute_url()).content.decode()
+    related = re.search(r'<section class="related".*?</section>', page, re.S).group(0)
+    assert "Sibling article" in related
+    assert "Main article" not in related and "Unrelated article" not in related
+
+
+def test_home_lists_latest_and_most_reviewed_articles_topics_and_causes(publish, reader, cause):
+    with time_machine.travel("2026-01-01 12:00Z", tick=False):
+        publish(slug="older", title="Older article")
+    with time_machine.travel("2026-02-01 12:00Z", tick=False):
+        publish(slug="newer", title="Newer article")
+    page = reader.get(reverse("articles:home")).content.decode()
+    latest = re.search(r'id="latest-heading".*?</section>', page, re.S).group(0)
+    assert latest.index("Newer article") < latest.index("Older article")
+    assert "Most reviewed" in page and "1 sign-off" in page
+    assert "Bones, Joints and Muscles" in page
+    assert f'href="{cause.get_absolute_url()}"' in page
+
+
+def test_a_to_z_groups_articles_by_first_letter(publish, reader):
+    publish(slug="zinc", title="Zinc and cramps")
+    publish(slug="ankle", title="Ankle cramps")
+    publish(slug="another", title="Another cramp")
+    page = reader.get(reverse("articles:article_index")).content.decode()
+    assert page.index('id="letter-A"') < page.index("Ankle cramps") < page.index("Another cramp")
+    assert page.index("Another cramp") < page.index('id="letter-Z"') < page.index("Zinc and cramps")
+
+
+def test_the_cause_index_is_grouped_and_a_to_z_within_each_group(db, reader):
+    second = CauseGroup.objects.create(name="Rare causes", slug="rare", position=2)
+    first = CauseGroup.objects.create(name="Common", slug="common", position=1)
+    for name in ["zinc lack", "Alcohol", "Heat"]:
+        Cause.objects.create(name=name, slug=name.lower().replace(" ", "-"), group=first)
+    Cause.objects.create(name="Tetanus", slug="tetanus", group=second)
+    page = reader.get(reverse("taxonomy:cause_index")).content.decode()
+    assert page.index('id="group-common"') < page.index("Alcohol") < page.index("Heat") < page.index("zinc lack")
+    assert page.index("zinc lack") < page.index('id="group-rare"') < page.index("Tetanus")
+
+
+def test_the_person_page_lists_written_and_reviewed_articles(publish, reader, writer, reviewer):
+    article = publish()
+    writer_page = reader.get(writer.get_absolute_url()).content.decode()
+    assert "Articles written" in writer_page and article.get_absolute_url() in writer_page
+    assert "Articles medically reviewed" not in writer_page
+    reviewer_page = reader.get(reviewer.person.get_absolute_url()).content.decode()
+    assert "Ana Rivera" in reviewer_page and "MD, FACEP" in reviewer_page and "Medical reviewer" in reviewer_page
+    assert "Articles medically reviewed" in reviewer_page and article.get_absolute_url() in reviewer_page
+
+
+def test_the_404_page_helps_the_reader_on(reader):
+    response = reader.get("/articles/no-such-article/")
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "We could not find that page" in page
+    assert 'action="/search/"' in page and 'href="/causes/"' in page and 'href="/articles/"' in page
+    assert '<meta name="robots" content="noindex">' in page
+
+
+def test_the_500_page_renders_without_the_database_and_helps_the_reader_on(rf, django_assert_num_queries):
+    from spasminfo import urls
+
+    assert urls.handler500 == "operations.middleware.server_error"
+    from operations.middleware import server_error
+
+    with django_assert_num_queries(0):
+        response = server_error(rf.get("/broken/"))
+    page = response.content.decode()
+    assert response.status_code == 500
+    assert "Something went wrong" in page and 'href="/articles/"' in page and 'href="/causes/"' in page
+    assert "<title>Something went wrong | spasminfo</title>" in page
+
+
+def test_a_server_error_shows_the_500_page(settings, publish):
+    settings.DEBUG = False
+    client = Client(raise_request_exception=False)
+    from unittest import mock
+
+    with mock.patch("articles.views.HomeView.get_context_data", side_effect=RuntimeError("boom")):
+        response = client.get(reverse("articles:home"))
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
+
+
+def test_print_styles_hide_navigation_and_forms():
+    from django.contrib.staticfiles import finders
+
+    with open(finders.find("css/site.css"), encoding="utf-8") as stylesheet:
+        css = stylesheet.read()
+    print_block = css[css.index("@media print") :]
+    for selector in (".site-header nav", ".helpful", ".toc", ".related"):
+        assert selector in print_block
+
+
+def test_pages_load_no_third_party_assets(rich_article, reader):
+    for url in [reverse("articles:home"), rich_article.get_absolute_url(), reverse("articles:search") + "?q=cramps"]:
+        page = reader.get(url).content.decode()
+        for tag in re.findall(r"<(?:link|script|img)\b[^>]*>", page):
+            for address in re.findall(r'(?:href|src)="([^"]+)"', tag):
+                assert address.startswith("/") or address.startswith("http://testserver/"), (url, tag)
+
+
+def test_render_500_template_standalone():
+    assert "spasminfo" in render_to_string("500.html", {"site_name": "spasminfo"})
+
+
+def test_reading_time_is_words_over_two_hundred():
+    from articles.derived import reading_minutes
+
+    assert reading_minutes("") == 0
+    assert reading_minutes("word " * 200) == 1
+    assert reading_minutes("word " * 201) == 2

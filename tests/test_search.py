@@ -1,0 +1,176 @@
+"""Search: the same behaviour on PostgreSQL (tsvector) and SQLite (FTS5), live articles only."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+
+from articles import services
+from articles.models import Article
+from articles.search import query_terms, search_articles
+
+pytestmark = pytest.mark.django_db
+
+# The same fixed queries must give the same results on both engines (CI runs this file on each).
+DEMO_QUERIES = {
+    "night cramps": ["night-leg-cramps", "muscle-spasms-faq"],
+    "why does my calf cramp at night": ["night-leg-cramps", "muscle-spasms-faq"],
+    "dystonia": ["dystonia", "diagnosing-and-treating-muscle-spasms"],
+    "colic": ["smooth-muscle-spasms-and-colic", "what-causes-muscle-spasms"],
+    "botulinum toxin": ["diagnosing-and-treating-muscle-spasms", "dystonia"],
+    "statins": ["medicines-and-substances-that-cause-muscle-cramps"],
+}
+DEMO_COUNTS = {"night cramps": 5, "dystonia": 6, "colic": 4, "botulinum toxin": 2, "statins": 6}
+
+
+@pytest.fixture
+def demo_content(db):
+    call_command("load_content", "fixtures", verbosity=0)
+
+
+def slugs(query, page=1):
+    return [hit.article.slug for hit in search_articles(query, page).hits]
+
+
+def test_the_demo_content_gives_the_same_top_results_on_every_engine(demo_content):
+    for query, expected_top in DEMO_QUERIES.items():
+        assert slugs(query)[: len(expected_top)] == expected_top, (connection.vendor, query)
+    for query, count in DEMO_COUNTS.items():
+        assert search_articles(query).count == count, (connection.vendor, query)
+    assert search_articles("zzyzx").count == 0
+
+
+def test_title_outranks_summary_and_causes_which_outrank_the_body(draft_factory, submit, approve):
+    def live(slug, title, body, summary=None):
+        version = draft_factory(slug=slug, title=title, body=body)
+        if summary:
+            version.summary = summary
+            version.save()
+        submit(version)
+        approve(version)
+
+    live("in-body", "Leg pain", "Some people get a charley horse [@1].")
+    live("in-title", "Charley horse explained", "All about it [@1].")
+    live("in-summary", "Cramps in sport", "Nothing here [@1].", summary="What a charley horse is.")
+    assert slugs("charley horse") == ["in-title", "in-summary", "in-body"]
+
+
+def test_body_faq_and_cause_names_are_searchable_with_stemming(draft_factory, submit, approve, cause):
+    from articles.models import FaqEntry
+
+    version = draft_factory(slug="faq-only", title="General", body="Nothing [@1].")
+    FaqEntry.objects.create(version=version, question="Do bananas help?", answer="Potassium rarely helps cramping.")
+    submit(version)
+    approve(version)
+    assert slugs("banana") == ["faq-only"]  # stemmed: bananas
+    assert slugs("cramps potassium") == ["faq-only"]  # cramping ~ cramps
+    assert slugs(cause.name.lower()) == ["faq-only"]  # causes are indexed
+    assert slugs("bananas unicorn") == []  # every word must match
+
+
+def test_only_listed_articles_are_found(publish, draft_factory, submit, editor, now):
+    draft_factory(slug="draft", title="Quinine draft")
+    submit(draft_factory(slug="awaiting", title="Quinine awaiting"))
+    live = publish(slug="live", title="Quinine live")
+    assert slugs("quinine") == ["live"]
+
+    # a new draft of a live article is not searchable until signed off; the live text stays
+    draft = services.start_draft(article=live, user=editor)
+    draft.title = "Tonic water revision"
+    draft.save()
+    submit(draft)
+    assert slugs("tonic") == []
+    assert slugs("quinine") == ["live"]
+
+    Article.objects.filter(pk=live.pk).update(archived_at=now)
+    assert slugs("quinine") == []
+
+
+def test_a_signed_off_revision_replaces_the_old_text_in_search(publish, editor, submit, approve):
+    article = publish(slug="revised", title="Quinine for cramps")
+    draft = services.start_draft(article=article, user=editor)
+    draft.title = "Magnesium for cramps"
+    draft.summary = "About magnesium."
+    draft.save()
+    submit(draft)
+    approve(draft)
+    assert slugs("magnesium") == ["revised"]
+    assert slugs("quinine") == []
+
+
+def test_snippets_are_escaped_then_highlighted(draft_factory, submit, approve):
+    body = "Cramps &amp; <script>alert(1)</script> spasm."
+    version = draft_factory(slug="xss", title="Cramps <b>bold</b>", body=body)
+    submit(version)
+    approve(version)
+    hit = search_articles("cramps").hits[0]
+    assert "<script" not in hit.snippet and "<b>" not in hit.title
+    assert str(hit.title) == "<mark>Cramps</mark> &lt;b&gt;bold&lt;/b&gt;"
+    assert "<mark>" in hit.snippet
+
+
+def test_the_readers_query_is_not_trusted(publish, reader):
+    publish()
+    for query in ['"', "cramps OR night", "NEAR(a b)", "night*", "' OR 1=1 --", "<script>alert(1)</script>", "a" * 500]:
+        response = reader.get(reverse("articles:search"), {"q": query})
+        assert response.status_code == 200, query
+        assert "<script>alert(1)</script>" not in response.content.decode()
+    assert query_terms("Why does MY calf cramp at night?") == ["calf", "cramp", "night"]
+    assert query_terms("the and of") == []
+
+
+def test_paging_keeps_the_ranking(draft_factory, submit, approve, reader):
+    for n in range(12):
+        version = draft_factory(slug=f"cramp-{n:02d}", title=f"Cramp {n:02d}")
+        submit(version)
+        approve(version)
+    first, second = slugs("cramp", 1), slugs("cramp", 2)
+    assert len(first) == 10 and len(second) == 2 and not set(first) & set(second)
+    page = reader.get(reverse("articles:search"), {"q": "cramp", "page": 2}).content.decode()
+    assert "12 articles match" in page and "page 2 of 2" in page and 'rel="prev"' in page
+    assert page.count('class="result"') == 2
+
+
+def test_no_results_page_helps_the_reader_on(publish, reader, cause):
+    publish()
+    page = reader.get(reverse("articles:search"), {"q": "dehydration zzyzx"}).content.decode()
+    assert "No article matches" in page
+    assert f'href="{cause.get_absolute_url()}"' in page  # a cause named like a word of the query
+    assert 'href="/causes/"' in page and "Bones, Joints and Muscles" in page
+    assert '<meta name="robots" content="noindex">' in page
+
+
+def test_the_search_index_is_maintained_by_the_database(db):
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'articles_search_%'")
+            assert sorted(row[0] for row in cursor.fetchall()) == [
+                "articles_search_delete",
+                "articles_search_insert",
+                "articles_search_update",
+            ]
+        else:
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'articles_version_search_gin'")
+            assert "gin (search_vector)" in cursor.fetchone()[0]
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname = 'articles_version_search_vector'")
+            assert cursor.fetchone() is not None
+
+
+def test_reindex_and_reinstall_are_idempotent(publish):
+    from articles.search import install_search_index, reindex_article
+
+    article = publish(slug="kept", title="Quinine kept")
+    install_search_index(rebuild=True)
+    install_search_index()
+    reindex_article(article)
+    assert slugs("quinine") == ["kept"]
+
+
+def test_migrate_recreates_dropped_triggers(db):
+    """A later migration that rebuilds the table on SQLite drops its triggers; post_migrate puts them back."""
+    from articles.apps import ensure_search_index
+    from articles.search import drop_search_index
+
+    drop_search_index()
+    ensure_search_index(sender=None)
+    test_the_search_index_is_maintained_by_the_database(db)
