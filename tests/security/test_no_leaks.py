@@ -1,0 +1,128 @@
+"""No leaks: every public route, walked from the URLconf, against an article in every
+state a reader must not see. Prints "N routes x M states checked, 0 leaks"."""
+
+import datetime
+
+import time_machine
+from django.db import transaction
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import services
+from articles.models import Article
+from tests.test_public_invariant import public_patterns
+
+LISTING_ONLY = "listing-only"  # the article's own page may show it; nothing else may
+OLD_VERSION_LIVE = "old-version-live"  # the page exists (the live version); the new text must not show
+
+
+def _revision(publish, editor, submit, slug, marker):
+    live = publish(slug=slug, title=f"{marker} live title", body=f"{marker}live body [@1].")
+    draft = services.start_draft(article=live, user=editor)
+    draft.title = f"{marker} revised headline"
+    draft.body = f"{marker}revision body [@1]."
+    draft.save()
+    return live, submit(draft)
+
+
+def build_states(draft_factory, submit, publish, editor, reviewer):
+    """name -> (slug, secret texts, how strict). Each builder runs in its own rolled-back transaction."""
+
+    def approve_later(version):
+        services.approve_version(
+            version=version,
+            reviewer=reviewer.person,
+            seen_fingerprint=version.submitted_fingerprint,
+            user=reviewer,
+            go_live_at=timezone.now() + datetime.timedelta(days=7),
+        )
+
+    def draft():
+        draft_factory(slug="leak-draft", title="Zebramark draft", body="Zebramark body [@1].")
+        return "leak-draft", ["Zebramark", "leak-draft"], "hidden"
+
+    def submitted():
+        submit(draft_factory(slug="leak-submitted", title="Yakmark title", body="Yakmark body [@1]."))
+        return "leak-submitted", ["Yakmark", "leak-submitted"], "hidden"
+
+    def sent_back():
+        version = submit(draft_factory(slug="leak-sent-back", title="Xerusmark title", body="Xerusmark body [@1]."))
+        services.send_back_version(version=version, reviewer=reviewer.person, comment="Not yet.", user=reviewer)
+        return "leak-sent-back", ["Xerusmark", "leak-sent-back"], "hidden"
+
+    def scheduled_first_version():
+        approve_later(submit(draft_factory(slug="leak-scheduled", title="Walrusmark title", body="Walrusmark [@1].")))
+        return "leak-scheduled", ["Walrusmark", "leak-scheduled"], "hidden"
+
+    def revision_awaiting_review():
+        _revision(publish, editor, submit, "leak-revision", "Vicunamark")
+        return "leak-revision", ["Vicunamark revised", "Vicunamarkrevision"], OLD_VERSION_LIVE
+
+    def revision_scheduled():
+        _, revision = _revision(publish, editor, submit, "leak-revision-scheduled", "Urialmark")
+        approve_later(revision)
+        return "leak-revision-scheduled", ["Urialmark revised", "Urialmarkrevision"], OLD_VERSION_LIVE
+
+    def archived():
+        article = publish(slug="leak-archived", title="Tapirmark title", body="Tapirmark body [@1].")
+        services.archive_article(article=article, user=editor)
+        return "leak-archived", ["Tapirmark"], LISTING_ONLY
+
+    def overdue_when_policy_hides():
+        with time_machine.travel("2024-01-10 10:00Z", tick=False):
+            publish(slug="leak-overdue", title="Serowmark title", body="Serowmark body [@1].")
+        return "leak-overdue", ["Serowmark", "leak-overdue"], "hidden"
+
+    return {
+        "draft": draft,
+        "submitted": submitted,
+        "sent back": sent_back,
+        "approved, scheduled (first version)": scheduled_first_version,
+        "revision awaiting review": revision_awaiting_review,
+        "revision approved, scheduled": revision_scheduled,
+        "archived (must leave listings)": archived,
+        "overdue with OVERDUE_POLICY=hide": overdue_when_policy_hides,
+    }
+
+
+@override_settings(SPASMINFO_OVERDUE_POLICY="hide")
+def test_no_public_route_leaks_any_non_live_state(
+    draft_factory, submit, publish, editor, reviewer, reader, cause, topic, writer, capsys
+):
+    routes = list(public_patterns())
+    leaks, requests, walked = [], 0, set()
+    states = build_states(draft_factory, submit, publish, editor, reviewer)
+    for state, build in states.items():
+        with transaction.atomic():
+            slug, secrets, strictness = build()
+            publish(slug="the-live-one", title="Visible live article")  # so lists, feed and sitemap are not empty
+            slugs = [slug, "the-live-one", cause.slug, topic.slug, writer.slug, reviewer.person.slug]
+            for name, params in routes:
+                for value in slugs if params else [None]:
+                    url = reverse(name, kwargs={"slug": value} if params else None)
+                    for data in [{"q": s} for s in secrets] if name == "articles:search" else [{}]:
+                        response = reader.get(url, data)
+                        requests += 1
+                        body = response.content.decode().lower()
+                        if data:  # the search page repeats the reader's own words
+                            body = body.replace(data["q"].lower(), "")
+                        own_page = name == "articles:article_detail" and value == slug
+                        if strictness == LISTING_ONLY and own_page:
+                            assert response.status_code == 200, (state, url)
+                            continue
+                        found = [s for s in secrets if s.lower() in body]
+                        must_be_404 = own_page and strictness != OLD_VERSION_LIVE
+                        if found or (must_be_404 and response.status_code != 404):
+                            leaks.append((state, url, data, found, response.status_code))
+                    walked.add(name)
+            assert Article.objects.listed().filter(slug="the-live-one").exists()
+            transaction.set_rollback(True)
+
+    with capsys.disabled():
+        print(
+            f"\n\nno-leak walk: {len(walked)} routes x {len(states)} states checked "
+            f"({requests} requests), {len(leaks)} leaks\n"
+        )
+    assert len(walked) == len({name for name, _ in routes})
+    assert not leaks, leaks[:5]
