@@ -8,9 +8,11 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template import loader
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, ListView, TemplateView
+from django_ratelimit.decorators import ratelimit
 
 from articles import helpful
 from articles.models import Article, Person, with_helpful_counts
@@ -117,6 +119,7 @@ class ArticleDetailView(DetailView):
 
 
 @require_POST
+@ratelimit(key="ip", rate=lambda group, request: settings.SPASMINFO_VOTE_RATE, method="POST", block=True)
 def helpful_vote(request, slug):
     """Record "yes" or "no" for a live article, once per browser; back to the article."""
     article = get_object_or_404(Article.objects.live(), slug=slug)
@@ -141,6 +144,10 @@ class PersonDetailView(DetailView):
         return context
 
 
+@method_decorator(
+    ratelimit(key="ip", rate=lambda group, request: settings.SPASMINFO_SEARCH_RATE, method="GET", block=True),
+    name="get",
+)
 class SearchView(TemplateView):
     template_name = "articles/search.html"
 
@@ -178,3 +185,11 @@ def server_error(request):
     """500 rendered without context processors or the database, which may be what failed."""
     template = loader.get_template("500.html")
     return HttpResponse(template.render({"site_name": settings.SPASMINFO_SITE_NAME}), status=500)
+
+
+def rate_limited(request, exception):
+    """What a reader who sent too many votes or searches gets (RATELIMIT_VIEW)."""
+    template = loader.get_template("429.html")
+    response = HttpResponse(template.render({"site_name": settings.SPASMINFO_SITE_NAME}, request), status=429)
+    response["Retry-After"] = "60"
+    return response

@@ -147,6 +147,9 @@ def main() -> int:
         STATIC_ROOT=str(tmp / "static"),
         MEDIA_ROOT=str(tmp / "media"),
         SECURE_SSL_REDIRECT="0",  # plain HTTP on loopback; production sits behind TLS
+        CACHE_URL=os.environ.get("LOADTEST_CACHE_URL", "redis://127.0.0.1:6379/4"),
+        # one client address makes every request: lift the per-address limits for the load run
+        RATELIMIT_ENABLE="0",
         PORT=str(web_port),
         ACCESS_LOG=str(tmp / "access.log"),
         PYTHON=PYTHON,

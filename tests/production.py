@@ -35,6 +35,7 @@ def production_env(tmp: Path, **extra: str) -> dict[str, str]:
         DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
         STATIC_ROOT=str(tmp / "static"),
         MEDIA_ROOT=str(tmp / "media"),
+        CACHE_URL="redis://127.0.0.1:6379/3",
         PYTHON=sys.executable,
     )
     env.update(extra)

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def start_django(settings_module: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}}
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "CACHE_URL"}}
     return subprocess.run(
         [
             sys.executable,
@@ -39,8 +39,19 @@ def test_production_requires_allowed_hosts():
     assert "ALLOWED_HOSTS must be set in production" in result.stderr
 
 
-def test_production_starts_with_what_it_needs():
+def test_production_requires_a_shared_cache():
     result = start_django("spasminfo.settings.production", SECRET_KEY="x" * 50, ALLOWED_HOSTS="spasminfo.example")
+    assert result.returncode != 0
+    assert "CACHE_URL must point at a shared cache in production" in result.stderr
+
+
+def test_production_starts_with_what_it_needs():
+    result = start_django(
+        "spasminfo.settings.production",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="spasminfo.example",
+        CACHE_URL="redis://127.0.0.1:6379/3",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
 

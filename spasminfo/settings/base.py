@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "django.contrib.sitemaps",
+    "django_ratelimit",
     "taggit",
     "taxonomy",
     "articles",
@@ -53,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "spasminfo.urls"
@@ -174,5 +176,18 @@ if SPASMINFO_OVERDUE_POLICY not in ("notice", "hide"):
     raise ImproperlyConfigured(f"OVERDUE_POLICY must be 'notice' or 'hide', not {SPASMINFO_OVERDUE_POLICY!r}.")
 # The condition every article is about (schema.org `about` in each article's JSON-LD).
 SPASMINFO_CONDITION = "Muscle spasm"
+# Public forms are rate limited per client address (django-ratelimit, counting in the cache).
+# Behind a proxy, set RATELIMIT_IP_META_KEY (see docs/DEPLOYMENT.md) so each reader counts alone.
+SPASMINFO_VOTE_RATE = env.str("VOTE_RATE", default="30/h")
+SPASMINFO_SEARCH_RATE = env.str("SEARCH_RATE", default="60/m")
+RATELIMIT_VIEW = "articles.views.rate_limited"
+# django-ratelimit warns about any cache it does not list, Django's own RedisCache included
+# (its list predates it); RedisCache increments atomically, and production.py refuses a
+# cache that is not shared, so the warning's concern is met. Development's per-process
+# cache is fine for one process.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+if env.str("RATELIMIT_IP_META_KEY", default=""):
+    RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY")
 # Readers' "Was this helpful?" token cookie (random; only its HMAC is stored).
 SPASMINFO_VOTER_COOKIE = "spasminfo_voter"

@@ -55,3 +55,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# Page caching and rate limits must be shared by every server process: a per-process
+# cache would let one worker serve a page another worker's change has invalidated.
+if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")):  # noqa: F405
+    raise ImproperlyConfigured(
+        "CACHE_URL must point at a shared cache in production, e.g. CACHE_URL=redis://127.0.0.1:6379/0 "
+        "(page caching and rate limits are shared by every server process)."
+    )

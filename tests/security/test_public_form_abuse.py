@@ -1,0 +1,75 @@
+"""Public forms are bounded: CSRF-protected, rate limited, length-limited, validated."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from articles.models import HelpfulVote
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def vote_url(article) -> str:
+    return reverse("articles:helpful_vote", args=[article.slug])
+
+
+def test_a_thousand_votes_from_one_browser_change_the_count_by_one(publish, capsys):
+    article = publish()
+    browser = Client()
+    statuses = [browser.post(vote_url(article), {"helpful": "yes"}).status_code for _ in range(1000)]
+    votes = HelpfulVote.objects.filter(article=article).count()
+    with capsys.disabled():
+        print(f"\n\n1000 votes from one browser: count changed by {votes}; answers {sorted(set(statuses))}\n")
+    assert votes == 1
+    assert set(statuses) <= {303, 429}
+
+
+@override_settings(SPASMINFO_VOTE_RATE="30/h")
+def test_a_client_clearing_its_cookies_is_capped_by_the_rate_limit(publish, capsys):
+    article = publish()
+    statuses = [Client().post(vote_url(article), {"helpful": "yes"}).status_code for _ in range(1000)]
+    votes = HelpfulVote.objects.filter(article=article).count()
+    with capsys.disabled():
+        print(f"\n\n1000 cookie-less votes from one address: {votes} counted, {statuses.count(429)} refused (429)\n")
+    assert votes <= 30
+    assert statuses.count(429) == 1000 - votes
+
+
+@override_settings(SPASMINFO_VOTE_RATE="1/h")
+def test_the_rate_limited_answer_is_a_calm_page(publish):
+    article = publish()
+    client = Client()
+    assert Client().post(vote_url(article), {"helpful": "no"}).status_code == 303
+    response = Client().post(vote_url(article), {"helpful": "no"})
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    assert "Please slow down" in response.content.decode()
+    assert client.get(article.get_absolute_url()).status_code == 200  # reading is never limited
+
+
+def test_votes_need_a_csrf_token_and_a_valid_answer(publish):
+    article = publish()
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post(vote_url(article), {"helpful": "yes"}).status_code == 403
+    assert Client().post(vote_url(article), {"helpful": "maybe"}).status_code == 400
+    assert Client().post(vote_url(article), {"helpful": "x" * 100_000}).status_code == 400
+    assert Client().get(vote_url(article)).status_code == 405
+    assert not HelpfulVote.objects.exists()
+
+
+def test_search_is_length_limited_and_rate_limited(publish):
+    publish()
+    client = Client()
+    response = client.get(reverse("articles:search"), {"q": "cramp " * 5000})
+    assert response.status_code == 200
+    assert len(response.context["query"]) <= 200
+    assert client.get(reverse("articles:search"), {"q": "cramps", "page": "not-a-number"}).status_code == 200
+    assert client.get(reverse("articles:search"), {"q": "cramps", "page": "999999"}).status_code == 200
+    statuses = [client.get(reverse("articles:search"), {"q": "cramps"}).status_code for _ in range(100)]
+    assert statuses.count(429) == 100 - 57  # 60 a minute, three spent above
