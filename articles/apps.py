@@ -28,5 +28,8 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from articles import admin_feedback  # noqa: F401  (registers the helpful-vote counts admin)
+        from articles.caching import connect_signals
+
+        connect_signals()
 
         post_migrate.connect(ensure_search_index, sender=self, dispatch_uid="articles_ensure_search_index")

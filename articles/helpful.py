@@ -13,6 +13,7 @@ import secrets
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from articles.caching import invalidate
 from articles.models import HelpfulVote
 
 COOKIE_MAX_AGE = 60 * 60 * 24 * 365 * 2
@@ -56,4 +57,5 @@ def record_vote(request, response, article, helpful: bool) -> bool:
             HelpfulVote.objects.create(article=article, voter=voter_hash(token), helpful=helpful)
     except IntegrityError:
         return False
+    invalidate(f"votes:{article.pk}")  # the page shows "N of M found this helpful"
     return True

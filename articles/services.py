@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from articles import caching
 from articles.derived import freeze_derived_content
 from articles.models import (
     Article,
@@ -299,6 +300,7 @@ def approve_version(
 
 def _make_live(article: Article, version: ArticleVersion, review: Review, *, user, at: datetime.datetime) -> None:
     """Point readers at `version`; its sign-off becomes the article's last review."""
+    caching.article_changed(article, article.live_version, version)
     article.live_version = version
     article.first_published_at = article.first_published_at or at
     article.last_reviewed_at = review.created_at
@@ -347,6 +349,7 @@ def re_review_live_version(
     article.last_reviewed_at = at
     article.last_reviewed_by = reviewer
     article.save()
+    caching.article_changed(article, version)
     _record(article, Event.RE_REVIEWED, user=user, version=version, comment=comment, at=at)
     return review
 
@@ -394,6 +397,7 @@ def archive_article(*, article: Article, user: AbstractBaseUser | None, comment:
     article.archived_at = at or timezone.now()
     article.archive_at = None
     article.save(update_fields=["archived_at", "archive_at"])
+    caching.article_changed(article, article.live_version)
     _record(article, Event.ARCHIVED, user=user, comment=comment, at=article.archived_at)
     return article
 
@@ -421,6 +425,7 @@ def restore_article(*, article: Article, user: AbstractBaseUser | None, comment:
         raise WorkflowError("This article is not archived.")
     article.archived_at = None
     article.save(update_fields=["archived_at"])
+    caching.article_changed(article, article.live_version)
     _record(article, Event.RESTORED, user=user, comment=comment)
     return article
 
@@ -477,6 +482,7 @@ def publish_due(*, now: datetime.datetime | None = None) -> dict[str, list[str]]
                 article.archived_at = now
                 article.archive_at = None
                 article.save(update_fields=["archived_at", "archive_at"])
+                caching.article_changed(article, article.live_version)
                 _record(article, Event.ARCHIVED, user=None, comment="Archived as scheduled.", at=now)
                 done["archived"].append(article.slug)
     return done

@@ -15,6 +15,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django_ratelimit.decorators import ratelimit
 
 from articles import helpful
+from articles.caching import LISTING, TAXONOMY, depends_on
 from articles.models import Article, Person, with_helpful_counts
 from articles.search import search_articles
 from articles.structured_data import article_structured_data, json_ld_script
@@ -36,6 +37,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        depends_on(self.request, LISTING, TAXONOMY)
         listed = Article.objects.listed()
         context["latest"] = list(cards(listed).order_by("-first_published_at", "slug")[:HOME_LIST_LENGTH])
         context["most_reviewed"] = list(
@@ -61,6 +63,7 @@ class ArticleIndexView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        depends_on(self.request, LISTING)
 
         def letter(article):
             initial = article.live_version.title[:1].upper()
@@ -115,6 +118,18 @@ class ArticleDetailView(DetailView):
             .filter(Q(shared__gt=0) | Q(topic_id=article.topic_id))
             .order_by("-shared", "live_version__title")[:RELATED_LENGTH]
         )
+        shown = [*context["related"], *context.get("series_parts", [])]
+        depends_on(
+            self.request,
+            f"article:{article.pk}",
+            f"votes:{article.pk}",
+            f"topic:{article.topic_id}",
+            *([f"series:{article.series_id}"] if article.series_id else []),
+            *(f"cause:{tag_id}" for tag_id in cause_ids),  # who else discusses them (related articles)
+            *(f"person:{link.person_id}" for link in version.author_links.all()),
+            f"person:{article.last_reviewed_by_id}",
+            *(f"article:{other.pk}" for other in shown),
+        )
         return context
 
 
@@ -138,6 +153,7 @@ class PersonDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        depends_on(self.request, f"person:{self.object.pk}", f"person-articles:{self.object.pk}")
         listed = cards(Article.objects.listed()).order_by("live_version__title")
         context["written"] = list(listed.filter(live_version__author_links__person=self.object).distinct())
         context["reviewed"] = list(listed.filter(last_reviewed_by=self.object))
@@ -153,6 +169,7 @@ class SearchView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        depends_on(self.request, LISTING, TAXONOMY)
         query = self.request.GET.get("q", "")
         results = search_articles(query, self.request.GET.get("page", 1))
         context["results"] = results

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from articles.caching import LISTING, PEOPLE, TAXONOMY, cached_page, declaring
 from articles.sitemaps import SITEMAPS
 from articles.views import robots_txt
 
@@ -13,7 +14,12 @@ admin.site.index_title = "Articles, reviews and taxonomy"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        cached_page(declaring(sitemap, LISTING, TAXONOMY, PEOPLE)),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("taxonomy.urls")),
     path("", include("articles.urls")),

@@ -1,11 +1,12 @@
 from django.urls import path
 
+from articles.caching import cached_page
 from taxonomy import views
 
 app_name = "taxonomy"
 
 urlpatterns = [
-    path("causes/", views.CauseIndexView.as_view(), name="cause_index"),
-    path("causes/<slug:slug>/", views.CauseDetailView.as_view(), name="cause_detail"),
-    path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic_detail"),
+    path("causes/", cached_page(views.CauseIndexView.as_view()), name="cause_index"),
+    path("causes/<slug:slug>/", cached_page(views.CauseDetailView.as_view()), name="cause_detail"),
+    path("topics/<slug:slug>/", cached_page(views.TopicDetailView.as_view()), name="topic_detail"),
 ]

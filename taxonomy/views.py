@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 from django.db.models.functions import Lower
 from django.views.generic import DetailView, ListView
 
+from articles.caching import TAXONOMY, depends_on
 from articles.models import Article
 from articles.views import cards
 from taxonomy.models import Cause, CauseGroup, Topic
@@ -16,6 +17,7 @@ class CauseIndexView(ListView):
     context_object_name = "groups"
 
     def get_queryset(self):
+        depends_on(self.request, TAXONOMY)
         return CauseGroup.objects.prefetch_related(Prefetch("causes", queryset=Cause.objects.order_by(Lower("name"))))
 
 
@@ -26,6 +28,7 @@ class CauseDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        depends_on(self.request, f"cause:{self.object.pk}")
         context["articles"] = list(
             cards(Article.objects.listed())
             .filter(live_version__cause_links__tag=self.object)
@@ -41,6 +44,7 @@ class TopicDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        depends_on(self.request, f"topic:{self.object.pk}")
         context["articles"] = list(
             cards(Article.objects.listed()).filter(topic=self.object).order_by("live_version__title")
         )

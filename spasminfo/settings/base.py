@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "operations.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "articles.caching.StableETagMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -176,6 +177,10 @@ if SPASMINFO_OVERDUE_POLICY not in ("notice", "hide"):
     raise ImproperlyConfigured(f"OVERDUE_POLICY must be 'notice' or 'hide', not {SPASMINFO_OVERDUE_POLICY!r}.")
 # The condition every article is about (schema.org `about` in each article's JSON-LD).
 SPASMINFO_CONDITION = "Muscle spasm"
+# Anonymous public pages are cached and invalidated by tag (articles/caching.py).
+SPASMINFO_PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+SPASMINFO_PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 60 * 60)
+SPASMINFO_PAGE_CACHE_CLOCK_SKEW = env.float("PAGE_CACHE_CLOCK_SKEW", default=0.05)  # seconds between servers' clocks
 # Public forms are rate limited per client address (django-ratelimit, counting in the cache).
 # Behind a proxy, set RATELIMIT_IP_META_KEY (see docs/DEPLOYMENT.md) so each reader counts alone.
 SPASMINFO_VOTE_RATE = env.str("VOTE_RATE", default="30/h")

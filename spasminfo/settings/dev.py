@@ -5,3 +5,7 @@ import os
 os.environ.setdefault("DEBUG", "1")
 
 from .base import *  # noqa: F403
+
+# One process on one machine: a per-process cache is shared by everything there is.
+# (production.py refuses such a cache.)
+SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.E003"]  # noqa: F405

@@ -4,9 +4,16 @@ from DATABASE_URL so the same suite runs on SQLite and PostgreSQL."""
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+# Tests see every change at once; the page cache has its own tests, which switch it on.
+os.environ.setdefault("PAGE_CACHE", "0")
 
 from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+
+# One process on one machine: a per-process cache is shared by everything there is.
+# (production.py refuses such a cache.)
+SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.E003"]  # noqa: F405
+SPASMINFO_PAGE_CACHE_CLOCK_SKEW = 0  # one process, one clock
