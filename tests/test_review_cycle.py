@@ -346,3 +346,19 @@ def test_never_reviewed_articles_are_found(draft_factory):
     version = draft_factory()
     assert list(Article.objects.never_reviewed()) == [version.article]
     assert ArticleVersion.objects.open().count() == 1
+
+
+def test_readers_see_an_overdue_notice_until_the_re_review(publish, reader, reviewer):
+    article = published_on(publish, "2026-01-10 10:00Z")
+    with time_machine.travel("2027-01-12 12:00Z", tick=False):
+        page = reader.get(article.get_absolute_url()).content.decode()
+        assert "overdue for review" in page.lower()
+        services.re_review_live_version(
+            article=article,
+            reviewer=reviewer.person,
+            seen_fingerprint=article.live_version.compute_fingerprint(),
+            user=reviewer,
+        )
+        page = reader.get(article.get_absolute_url()).content.decode()
+    assert "overdue for review" not in page.lower()
+    assert "12 January 2027" in page
