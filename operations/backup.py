@@ -44,6 +44,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
+from articles import caching
+
 FORMAT = "spasminfo-backup/1"
 # Rebuilt by `migrate` (so referred to by natural key), or not worth keeping.
 SKIPPED_MODELS = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
@@ -322,4 +324,5 @@ def restore_site(path: str | Path, *, using: str = DEFAULT_DB_ALIAS, force: bool
                 if saved != name:
                     raise BackupError(f"Media file {name} was stored as {saved}.")
                 report.media.append(entry)
+            caching.invalidate(caching.SITE)  # every cached page showed the site as it was
     return report
