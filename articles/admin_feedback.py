@@ -3,11 +3,12 @@
 from django.contrib import admin
 from django.db.models import Count, Q
 
+from articles.admin.people import ReadOnlyAdmin
 from articles.models import ArticleFeedback
 
 
 @admin.register(ArticleFeedback)
-class ArticleFeedbackAdmin(admin.ModelAdmin):
+class ArticleFeedbackAdmin(ReadOnlyAdmin):
     list_display = ["slug", "title_shown", "helpful_count", "not_helpful_count", "total_count", "share"]
     search_fields = ["slug", "live_version__title"]
     list_per_page = 50
@@ -44,12 +45,3 @@ class ArticleFeedbackAdmin(admin.ModelAdmin):
     @admin.display(description="found it helpful")
     def share(self, obj):
         return f"{obj.yes} of {obj.total}" if obj.total else "no votes yet"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -31,20 +31,7 @@ ARTICLE_KEYS = {
     "reviewed_on", "causes", "image_credits", "references", "faq", "review_interval_months",
 }  # fmt: skip
 REQUIRED_ARTICLE_KEYS = {"slug", "title", "summary", "topic", "authors", "reviewer", "reviewed_on"}
-REFERENCE_KEYS = {
-    "kind",
-    "authors",
-    "title",
-    "source",
-    "year",
-    "volume",
-    "issue",
-    "pages",
-    "url",
-    "pmid",
-    "doi",
-    "accessed",
-}
+REFERENCE_KEYS = {*Reference.SNAPSHOT_FIELDS, "accessed"} - {"number"}  # numbered by their order in the file
 
 
 class ContentError(Exception):

@@ -22,15 +22,8 @@ class SeriesAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-@admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
-    """Review records are history: readable, never written here."""
-
-    list_display = ["version", "outcome", "reviewer", "created_at"]
-    list_filter = ["outcome", "reviewer"]
-    list_select_related = ["version", "reviewer"]
-    search_fields = ["version__title", "comment"]
-    date_hierarchy = "created_at"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records nobody edits in the admin (history, counts): listed and viewed only."""
 
     def has_add_permission(self, request):
         return False
@@ -40,3 +33,14 @@ class ReviewAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyAdmin):
+    """Review records are history: readable, never written here."""
+
+    list_display = ["version", "outcome", "reviewer", "created_at"]
+    list_filter = ["outcome", "reviewer"]
+    list_select_related = ["version", "reviewer"]
+    search_fields = ["version__title", "comment"]
+    date_hierarchy = "created_at"
