@@ -55,7 +55,7 @@ MIN_PEOPLE, MIN_REVIEWERS, MIN_TOPICS, MIN_CAUSES, MIN_GROUPS = 24, 8, 8, 60, 6
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 TOKEN = re.compile(r"QZX(\d+)XZQ")
 # Values put into rendered HTML: letters, digits and plain punctuation, nothing Markdown reads.
-SAFE_VALUE = re.compile(r"^[^\W_](?:[^\W_]|[ ,.'()/&-](?! ))*$")
+SAFE_VALUE = re.compile(r"^[^\W_](?:[^\W_]|[,.'()/&-]| (?! ))*(?<! )$")
 HEADING_OR_LINE_START = re.compile(r"^(?:#.*\{\w+\}|\{\w+\})", re.M)
 
 Status = ArticleVersion.Status
