@@ -26,7 +26,7 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import connection, reset_queries, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
@@ -580,6 +580,7 @@ def generate(
         size = min(batch_size, count - made)
         batch = [plan_article(rng, first + made + i, pools, renderer, now, overdue) for i in range(size)]
         version_ids = write_batch(batch, rng)
+        reset_queries()  # with DEBUG on, Django keeps every statement (here megabytes each) in memory
         if verify_every:
             for version in ArticleVersion.objects.filter(pk__in=version_ids[::verify_every]).select_related("article"):
                 problems = verify_version(version)
