@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 DEV    := DEBUG=1 DJANGO_SETTINGS_MODULE=spasminfo.settings.dev
 
-.PHONY: install run demo serve loadtest test lint format migrations-check ci
+.PHONY: install run demo serve loadtest bench test lint format migrations-check ci
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ serve: install
 ## Load and fault test on 127.0.0.1 with a throwaway PostgreSQL (docs/SECURITY.md); e.g. LOADTEST_ARGS="--duration 20".
 loadtest: install
 	$(PY) scripts/loadtest.py $(LOADTEST_ARGS)
+
+## Benchmark on 127.0.0.1 with a throwaway PostgreSQL, results written to docs/PERFORMANCE.md (about 25
+## minutes). Needs wrk (apt-get install wrk; falls back to scripts/loadgen.py), Redis DB 12.
+## A quick look: BENCH_ARGS="--quick --no-write".
+bench: install
+	$(PY) scripts/bench.py $(BENCH_ARGS)
 
 ## The test suite (DATABASE_URL picks the database; SQLite by default).
 test: install

@@ -10,6 +10,16 @@ from django.utils import timezone
 from articles.models import Article, ArticleVersion, Person
 
 Status = ArticleVersion.Status
+# Large version fields that lists of articles never show.
+HEAVY_VERSION_FIELDS = (
+    "body",
+    "body_html",
+    "toc",
+    "citation_backlinks",
+    "search_causes",
+    "search_text",
+    "search_vector",
+)
 
 
 def drafts_of(user) -> QuerySet[ArticleVersion]:
@@ -82,6 +92,9 @@ def review_due_by_reviewer(today: datetime.date | None = None, window_days: int 
         Article.objects.published()
         .filter(next_review_due__lte=horizon)
         .select_related("live_version", "assigned_reviewer__user", "last_reviewed_by__user")
+        # Only the live version's title is shown: leave its body, HTML and search text in the
+        # database (at 100k articles, loading them made `review_due` take 15 s instead of 2).
+        .defer(*(f"live_version__{name}" for name in HEAVY_VERSION_FIELDS))
         .order_by("next_review_due", "slug")
     )
     groups: dict[int | None, ReviewerDue] = {}

@@ -25,6 +25,12 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
+if settings.SPASMINFO_BENCH_FLOOR_VIEW:
+    # The benchmark's "framework floor" (scripts/bench.py); off unless BENCH_FLOOR_VIEW=1.
+    from operations.bench import floor
+
+    urlpatterns.append(path("__floor__/", floor, name="bench_floor"))
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 

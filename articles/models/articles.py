@@ -137,6 +137,11 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["slug"]
+        indexes = [
+            # review_due, the reviewers' "overdue" and "due soon" queues and the admin's review-due
+            # filter select and order by the due date (docs/PERFORMANCE.md).
+            models.Index(fields=["next_review_due"], name="articles_article_due_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["series", "part_number"],

@@ -177,8 +177,16 @@ class ArticleVersion(models.Model):
 
     def compute_fingerprint(self) -> str:
         """SHA-256 of the content snapshot: equal fingerprints mean identical content."""
-        canonical = json.dumps(self.content_snapshot(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return snapshot_fingerprint(self.content_snapshot())
+
+
+def snapshot_fingerprint(snapshot: dict) -> str:
+    """SHA-256 of a content snapshot (see `ArticleVersion.content_snapshot`), canonical JSON.
+
+    Also used by `generate_content`, which builds the snapshot from rows it has not saved yet.
+    """
+    canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 class VersionContent(models.Model):
