@@ -38,7 +38,7 @@ serve: install
 loadtest: install
 	$(PY) scripts/loadtest.py $(LOADTEST_ARGS)
 
-## Benchmark on 127.0.0.1 with a throwaway PostgreSQL, results written to docs/PERFORMANCE.md (about 25
+## Benchmark on 127.0.0.1 with a throwaway PostgreSQL, results written to docs/PERFORMANCE.md (about 17
 ## minutes). Needs wrk (apt-get install wrk; falls back to scripts/loadgen.py), Redis DB 12.
 ## A quick look: BENCH_ARGS="--quick --no-write".
 bench: install

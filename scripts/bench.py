@@ -18,7 +18,7 @@ bounded in time; everything it starts is stopped at the end and its temp dir rem
 5. Prints a table, marks each target MET / MISSED, and writes the results between the
    markers in docs/PERFORMANCE.md (the analysis around them is kept).
 
-    python scripts/bench.py                     # the full run (about 20 minutes)
+    python scripts/bench.py                     # the full run (about 17 minutes)
     python scripts/bench.py --quick --no-write  # sizes 1k and 3k, 3 s per page, 300/3,000 requests
 """
 
