@@ -30,6 +30,9 @@ from articles.models import Article
 
 PER_PAGE = 10
 MAX_TERMS = 8
+# Ranking reads every match; a very common word matches most of a large site. The index finds
+# at most this many matches, and only those are ranked, so a search costs the same at any size.
+MAX_CANDIDATES = 1000
 MAX_QUERY_LENGTH = 200
 SNIPPET_WORDS = 32
 
@@ -184,8 +187,9 @@ def _ranked_version_ids(terms: list[str]) -> list[int]:
         for term in terms:
             part = SearchQuery(term, search_type="plain", config="english")
             search_query = part if search_query is None else search_query & part
+        candidates = listed.filter(live_version__search_vector=search_query).values("pk")[:MAX_CANDIDATES]
         rows = (
-            listed.filter(live_version__search_vector=search_query)
+            Article.objects.filter(pk__in=candidates)
             .annotate(rank=SearchRank(F("live_version__search_vector"), search_query))
             .order_by("-rank", "live_version__title", "slug")
             .values_list("live_version_id", flat=True)
@@ -199,11 +203,13 @@ def _ranked_version_ids(terms: list[str]) -> list[int]:
         SELECT s.rowid FROM articles_search s
         JOIN articles_articleversion v ON v.id = s.rowid
         JOIN articles_article a ON a.live_version_id = v.id
-        WHERE articles_search MATCH %s AND s.rowid IN ({listed_sql})
+        WHERE articles_search MATCH %s AND s.rowid IN (
+            SELECT c.rowid FROM articles_search c WHERE articles_search MATCH %s AND c.rowid IN ({listed_sql}) LIMIT %s
+        )
         ORDER BY bm25(articles_search, 10.0, 4.0, 1.0), v.title, a.slug
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [match, *listed_params])
+        cursor.execute(sql, [match, match, *listed_params, MAX_CANDIDATES])
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -271,6 +277,7 @@ class SearchResults:
     terms: list[str]
     count: int = 0
     page: Page | None = None
+    capped: bool = False  # more matches than MAX_CANDIDATES: the best of the first ones are shown
     hits: list[SearchHit] = field(default_factory=list)
 
 
@@ -283,6 +290,7 @@ def search_articles(query: str, page: int | str = 1, per_page: int = PER_PAGE) -
     version_ids = _ranked_version_ids(terms)
     paginator = Paginator(version_ids, per_page)
     results.count = paginator.count
+    results.capped = results.count >= MAX_CANDIDATES
     results.page = paginator.get_page(page)
     page_ids = list(results.page.object_list)
     articles = {

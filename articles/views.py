@@ -3,6 +3,7 @@
 from itertools import groupby
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -16,7 +17,7 @@ from django_ratelimit.decorators import ratelimit
 
 from articles import helpful
 from articles.caching import LISTING, TAXONOMY, depends_on
-from articles.models import Article, Person, with_helpful_counts
+from articles.models import Article, Person, VersionCause, with_helpful_counts
 from articles.search import search_articles
 from articles.structured_data import article_structured_data, json_ld_script
 from taxonomy.models import Cause, CauseGroup, Topic
@@ -73,6 +74,46 @@ class ArticleIndexView(ListView):
         return context
 
 
+LIST_PAGE_LENGTH = 30
+
+
+def paginated(request, queryset) -> dict:
+    """One page of a long list ("articles", "page_obj"); a bad page number gives the nearest page."""
+    page = Paginator(queryset, LIST_PAGE_LENGTH).get_page(request.GET.get("page"))
+    return {"articles": list(page.object_list), "page_obj": page}
+
+
+RELATED_CANDIDATES = 50  # per cause and for the topic: bounds the work whatever the number of articles
+
+
+def related_articles(article, cause_ids: list[int]) -> list:
+    """Up to RELATED_LENGTH listed articles sharing the most causes (then the topic).
+
+    Candidates are the articles most recently tagged with each of the causes, and the
+    latest of the topic, each an index range of at most RELATED_CANDIDATES rows, so the
+    query costs the same at a thousand articles or a hundred thousand.
+    """
+    candidates = Q(
+        pk__in=Article.objects.filter(topic_id=article.topic_id).order_by("-pk").values("pk")[:RELATED_CANDIDATES]
+    )
+    for cause_id in cause_ids:
+        tagged = VersionCause.objects.filter(tag_id=cause_id).order_by("-pk").values("content_object__article_id")
+        candidates |= Q(pk__in=tagged[:RELATED_CANDIDATES])
+    return list(
+        cards(Article.objects.listed())
+        .filter(candidates)
+        .exclude(pk=article.pk)
+        .annotate(
+            shared=Count(
+                "live_version__cause_links",
+                filter=Q(live_version__cause_links__tag_id__in=cause_ids),
+                distinct=True,
+            )
+        )
+        .order_by("-shared", "live_version__title")[:RELATED_LENGTH]
+    )
+
+
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
@@ -105,19 +146,7 @@ class ArticleDetailView(DetailView):
             context["next_part"] = next((p for p in parts if p.part_number > article.part_number), None)
 
         cause_ids = [link.tag_id for link in version.cause_links.all()]
-        context["related"] = list(
-            cards(Article.objects.listed())
-            .exclude(pk=article.pk)
-            .annotate(
-                shared=Count(
-                    "live_version__cause_links",
-                    filter=Q(live_version__cause_links__tag_id__in=cause_ids),
-                    distinct=True,
-                )
-            )
-            .filter(Q(shared__gt=0) | Q(topic_id=article.topic_id))
-            .order_by("-shared", "live_version__title")[:RELATED_LENGTH]
-        )
+        context["related"] = related_articles(article, cause_ids)
         shown = [*context["related"], *context.get("series_parts", [])]
         depends_on(
             self.request,

@@ -6,7 +6,7 @@ from django.views.generic import DetailView, ListView
 
 from articles.caching import TAXONOMY, depends_on
 from articles.models import Article
-from articles.views import cards
+from articles.views import cards, paginated
 from taxonomy.models import Cause, CauseGroup, Topic
 
 
@@ -29,11 +29,8 @@ class CauseDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         depends_on(self.request, f"cause:{self.object.pk}")
-        context["articles"] = list(
-            cards(Article.objects.listed())
-            .filter(live_version__cause_links__tag=self.object)
-            .order_by("live_version__title")
-        )
+        articles = cards(Article.objects.listed()).filter(live_version__cause_links__tag=self.object)
+        context.update(paginated(self.request, articles.order_by("live_version__title", "pk")))
         return context
 
 
@@ -45,7 +42,6 @@ class TopicDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         depends_on(self.request, f"topic:{self.object.pk}")
-        context["articles"] = list(
-            cards(Article.objects.listed()).filter(topic=self.object).order_by("live_version__title")
-        )
+        articles = cards(Article.objects.listed()).filter(topic=self.object)
+        context.update(paginated(self.request, articles.order_by("live_version__title", "pk")))
         return context

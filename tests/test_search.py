@@ -174,3 +174,16 @@ def test_migrate_recreates_dropped_triggers(db):
     drop_search_index()
     ensure_search_index(sender=None)
     test_the_search_index_is_maintained_by_the_database(db)
+
+
+def test_a_very_common_word_ranks_a_bounded_set_and_says_so(publish, monkeypatch, reader):
+    from articles import search
+
+    for n in range(5):
+        publish(slug=f"cramp-{n}", title=f"Cramp article {n}", body="Cramps again [@1].")
+    monkeypatch.setattr(search, "MAX_CANDIDATES", 3)
+    results = search.search_articles("cramps")
+    assert results.count == 3 and results.capped
+    assert len(results.hits) == 3
+    page = reader.get("/search/?q=cramps").content.decode()
+    assert "3 or more articles match" in page

@@ -141,6 +141,7 @@ class Article(models.Model):
             # review_due, the reviewers' "overdue" and "due soon" queues and the admin's review-due
             # filter select and order by the due date (docs/PERFORMANCE.md).
             models.Index(fields=["next_review_due"], name="articles_article_due_idx"),
+            models.Index(fields=["topic", "-id"], name="articles_topic_recent"),  # related articles
         ]
         constraints = [
             models.UniqueConstraint(

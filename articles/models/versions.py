@@ -238,6 +238,7 @@ class VersionCause(VersionContent, TaggedItemBase):
 
     class Meta:
         verbose_name = "cause"
+        indexes = [models.Index(fields=["tag", "-id"], name="articles_cause_recent_links")]  # related articles
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="articles_cause_once_per_version"),
         ]
