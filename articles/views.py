@@ -84,19 +84,21 @@ def paginated(request, queryset) -> dict:
 
 
 RELATED_CANDIDATES = 50  # per cause and for the topic: bounds the work whatever the number of articles
+RELATED_CAUSES = 8  # causes that bring candidates (an overview article can discuss dozens)
 
 
 def related_articles(article, cause_ids: list[int]) -> list:
     """Up to RELATED_LENGTH listed articles sharing the most causes (then the topic).
 
-    Candidates are the articles most recently tagged with each of the causes, and the
-    latest of the topic, each an index range of at most RELATED_CANDIDATES rows, so the
-    query costs the same at a thousand articles or a hundred thousand.
+    Candidates are the articles most recently tagged with each of (up to RELATED_CAUSES
+    of) the causes, and the latest of the topic, each an index range of at most
+    RELATED_CANDIDATES rows, so the query costs the same at a thousand articles or a
+    hundred thousand; candidates are then ordered by how many of all its causes they share.
     """
     candidates = Q(
         pk__in=Article.objects.filter(topic_id=article.topic_id).order_by("-pk").values("pk")[:RELATED_CANDIDATES]
     )
-    for cause_id in cause_ids:
+    for cause_id in cause_ids[:RELATED_CAUSES]:
         tagged = VersionCause.objects.filter(tag_id=cause_id).order_by("-pk").values("content_object__article_id")
         candidates |= Q(pk__in=tagged[:RELATED_CANDIDATES])
     return list(
