@@ -4,15 +4,12 @@ the loser gets a clear message, and no approval points at content other than wha
 import html
 import re
 import threading
-import urllib.error
-import urllib.parse
-import urllib.request
-from http.cookiejar import CookieJar
 
 import pytest
 from django.db import connection
 
 from articles.models import Article, ArticleVersion, Review
+from tests.http_client import SignedInClient
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -22,30 +19,6 @@ pytestmark = [
 ]
 
 ROUNDS = 5
-
-
-class Browserless:
-    """A signed-in person speaking HTTP to the live server, with cookies and CSRF like a browser."""
-
-    def __init__(self, base: str, username: str):
-        self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
-        page = self.get("/admin/login/")
-        self.post("/admin/login/", {"username": username, "password": "pw", "next": "/admin/"}, page)
-
-    def get(self, path: str) -> str:
-        with self.opener.open(self.base + path, timeout=30) as response:
-            return response.read().decode()
-
-    def post(self, path: str, data: dict, page: str) -> tuple[int, str]:
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}).encode()
-        request = urllib.request.Request(self.base + path, data=body, headers={"Referer": self.base + path})
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
 
 
 def fingerprint_on(page: str) -> str:
@@ -79,9 +52,9 @@ def outcome(result) -> str:
 def people(live_server, editorial_groups, editor, reviewer, author_reviewer):
     """author_reviewer is the second reviewer here: same group, and not an author of these drafts."""
     return {
-        "editor": Browserless(live_server.url, "editor"),
-        "one": Browserless(live_server.url, "reviewer"),
-        "two": Browserless(live_server.url, "author_reviewer"),
+        "editor": SignedInClient(live_server.url, "editor"),
+        "one": SignedInClient(live_server.url, "reviewer"),
+        "two": SignedInClient(live_server.url, "author_reviewer"),
     }
 
 
@@ -89,7 +62,7 @@ def people(live_server, editorial_groups, editor, reviewer, author_reviewer):
 def test_two_reviewers_signing_off_at_once_give_exactly_one_approval(round_number, people, draft_factory, submit):
     version = submit(draft_factory(slug=f"race-{round_number}"))
     path = f"/admin/articles/articleversion/{version.pk}/review/"
-    page_one, page_two = people["one"].get(path), people["two"].get(path)
+    page_one, page_two = people["one"].page(path), people["two"].page(path)
     results = at_once(
         lambda: people["one"].post(path, {"decision": "approve", "fingerprint": fingerprint_on(page_one)}, page_one),
         lambda: people["two"].post(path, {"decision": "approve", "fingerprint": fingerprint_on(page_two)}, page_two),
@@ -105,7 +78,7 @@ def test_two_reviewers_signing_off_at_once_give_exactly_one_approval(round_numbe
 def test_sign_off_and_send_back_at_once_leave_one_decision(round_number, people, draft_factory, submit):
     version = submit(draft_factory(slug=f"split-{round_number}"))
     path = f"/admin/articles/articleversion/{version.pk}/review/"
-    page_one, page_two = people["one"].get(path), people["two"].get(path)
+    page_one, page_two = people["one"].page(path), people["two"].page(path)
     results = at_once(
         lambda: people["one"].post(path, {"decision": "approve", "fingerprint": fingerprint_on(page_one)}, page_one),
         lambda: people["two"].post(
@@ -125,7 +98,7 @@ def test_an_editor_withdrawing_while_a_reviewer_signs_off_never_approves_unseen_
     version = submit(draft_factory(slug=f"withdraw-{round_number}"))
     review_path = f"/admin/articles/articleversion/{version.pk}/review/"
     change_path = f"/admin/articles/articleversion/{version.pk}/change/"
-    review_page, change_page = people["one"].get(review_path), people["editor"].get(change_path)
+    review_page, change_page = people["one"].page(review_path), people["editor"].page(change_path)
     shown = fingerprint_on(review_page)
     at_once(
         lambda: people["one"].post(review_path, {"decision": "approve", "fingerprint": shown}, review_page),
@@ -160,7 +133,7 @@ def version_form(page: str, body: str) -> dict:
 
 @pytest.fixture
 def two_editors(live_server, editorial_groups, editor, second_editor):
-    return Browserless(live_server.url, "editor"), Browserless(live_server.url, "second_editor")
+    return SignedInClient(live_server.url, "editor"), SignedInClient(live_server.url, "second_editor")
 
 
 @pytest.mark.parametrize("round_number", range(ROUNDS))
@@ -168,7 +141,7 @@ def test_two_editors_saving_the_same_draft_at_once_lose_nothing_silently(round_n
     draft = draft_factory(slug=f"shared-{round_number}")
     path = f"/admin/articles/articleversion/{draft.pk}/change/"
     first, second = two_editors
-    page_one, page_two = first.get(path), second.get(path)
+    page_one, page_two = first.page(path), second.page(path)
     form_one = version_form(page_one, "First editor's text [@1].")
     form_two = version_form(page_two, "Second editor's text [@1].")
     results = at_once(lambda: first.post(path, form_one, page_one), lambda: second.post(path, form_two, page_two))

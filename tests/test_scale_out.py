@@ -16,12 +16,12 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from http.cookiejar import CookieJar
 
 import environ
 import pytest
 from django.db import connection
 
+from tests.http_client import SignedInClient
 from tests.production import ROOT, free_port, manage, production_env
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
@@ -55,34 +55,6 @@ Reference.objects.create(version=version, number=1, title="Muscle cramps", sourc
 services.submit_version(version=version, user=editor)
 print(version.pk)
 """
-
-
-class Browser:
-    """A signed-in person over HTTP with cookies and CSRF, like a browser."""
-
-    def __init__(self, base: str, username: str):
-        self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
-        page = self.get("/admin/login/")[1]
-        status, _ = self.post("/admin/login/", {"username": username, "password": "pw", "next": "/admin/"}, page)
-        assert status == 200, f"sign-in failed with {status}"
-
-    def get(self, path: str) -> tuple[int, str]:
-        try:
-            with self.opener.open(self.base + path, timeout=30) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
-
-    def post(self, path: str, data: dict, page: str) -> tuple[int, str]:
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}).encode()
-        request = urllib.request.Request(self.base + path, data=body, headers={"Referer": self.base + path})
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
 
 
 def reader_get(base: str, path: str) -> tuple[int, str]:
@@ -165,7 +137,7 @@ def test_an_approval_through_one_server_is_visible_through_the_other(shared_serv
             assert status == 200 and "Shared cramps" not in home
             assert reader_get(base, "/causes/dehydration/")[0] == 200
 
-        reviewer = Browser(one, "reviewer")
+        reviewer = SignedInClient(one, "reviewer")
         status, page = reviewer.get(f"/admin/articles/articleversion/{version_id}/review/")
         assert status == 200
         fingerprint = re.search(r'name="fingerprint" value="([0-9a-f]{64})"', page).group(1)
