@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
+
+from articles.immutability import add_refusal_translation
 
 
 def ensure_search_index(sender, using="default", **kwargs):
@@ -22,6 +25,18 @@ def ensure_search_index(sender, using="default", **kwargs):
         install_search_index(connection)
 
 
+def ensure_immutability_guards(sender, using="default", **kwargs):
+    """Re-create the guard triggers (articles/immutability.py) that a SQLite table rebuild dropped,
+    once their migration is applied."""
+    from django.db import connections
+
+    from articles.immutability import guards_are_due, install_guards
+
+    connection = connections[using]
+    if guards_are_due(connection):
+        install_guards(connection)
+
+
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Articles"
@@ -33,3 +48,5 @@ class ArticlesConfig(AppConfig):
         connect_signals()
 
         post_migrate.connect(ensure_search_index, sender=self, dispatch_uid="articles_ensure_search_index")
+        post_migrate.connect(ensure_immutability_guards, sender=self, dispatch_uid="articles_ensure_guards")
+        connection_created.connect(add_refusal_translation, dispatch_uid="articles_translate_refusals")

@@ -14,10 +14,12 @@ line, so a value cannot change the document's structure; values that are not pla
 and punctuation are rendered the slow way instead. `verify_version` re-derives a stored
 version with the real code; the command runs it on a sample of every batch.
 
-The search index is kept by database triggers that fire on INSERT of a signed-off row
-(PostgreSQL: BEFORE INSERT OR UPDATE; SQLite: AFTER INSERT WHEN approved), so the bulk
-insert indexes each version. `ensure_indexed` checks each batch and re-indexes any
-version the index lacks, so the result is indexed even if a trigger ever changed.
+Versions are inserted awaiting review, their parts are added, and then one UPDATE signs the
+batch off: the immutability guards (articles/immutability.py) refuse parts added to a version
+that is already signed off, as they would for any other writer. The search index is kept by
+database triggers that fire when a row's status becomes approved (PostgreSQL: BEFORE INSERT
+OR UPDATE; SQLite: AFTER UPDATE), so signing the batch off indexes each version. `ensure_indexed` checks each batch and
+re-indexes any version the index lacks, so the result is indexed even if a trigger ever changed.
 """
 
 import datetime
@@ -361,7 +363,7 @@ def plan_article(
     submitted_at = approved_at - datetime.timedelta(hours=rng.uniform(1, 240))
     version = ArticleVersion(
         number=1,
-        status=Status.APPROVED,
+        status=Status.SUBMITTED,  # signed off by write_batch once its parts are in
         title=fill(rng.choice(text.TITLES), values)[:200],
         summary=fill(rng.choice(text.SUMMARIES), values)[:300],
         body=body_md,
@@ -449,7 +451,13 @@ def write_batch(batch: list[Planned], rng: random.Random) -> list[int]:
                            user_id=reviewer.user_id, fingerprint=p.fingerprint, created_at=p.re_reviewed_at)
                 )  # fmt: skip
             events += _events(p, rng)
-        for rows in (authors, causes, references, faq, reviews, events):
+        for rows in (authors, causes, references, faq):
+            insert_rows(rows)
+        # Sign the batch off now that its content is complete: the one change a guard lets through.
+        ArticleVersion.objects.filter(pk__in=[p.version.pk for p in batch]).update(status=Status.APPROVED)
+        for p in batch:
+            p.version.status = Status.APPROVED
+        for rows in (reviews, events):
             insert_rows(rows)
         # Readers see an article only once it points at its signed-off version.
         article_ids = [p.article.pk for p in batch]

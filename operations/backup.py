@@ -45,6 +45,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
 from articles import caching
+from articles.immutability import guards_suspended
 
 FORMAT = "spasminfo-backup/1"
 # Rebuilt by `migrate` (so referred to by natural key), or not worth keeping.
@@ -288,7 +289,9 @@ def restore_site(path: str | Path, *, using: str = DEFAULT_DB_ALIAS, force: bool
             raise BackupError(f"The backup holds models this code does not have: {', '.join(unknown)}.")
         targets = [known[label] for label in manifest["rows"]]
 
-        with transaction.atomic(using=using):
+        # One transaction with the immutability guards off (articles/immutability.py): the site's
+        # signed-off versions and history are replaced wholesale, which no other writer may do.
+        with guards_suspended(using):
             # Empty every table we restore (only migration-made rows, unless forced), and sessions.
             # DELETE rather than TRUNCATE: it works inside a caller's transaction too, and
             # the foreign keys are deferred, so the order does not matter.

@@ -7,15 +7,36 @@ article through the real workflow so tests start from honest states.
 
 import datetime
 import importlib
+from contextlib import ExitStack
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
-from django.test import Client
+from django.test import Client, TransactionTestCase
 from django.utils import timezone
 
 from articles import services
+from articles.immutability import guards_suspended
 from articles.models import Article, ArticleVersion, Person, Reference, VersionAuthor, VersionCause
 from taxonomy.models import Cause, CauseGroup, Topic
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_with_the_guards_suspended():
+    """Transactional and live-server tests empty the database after each test (Django's
+    `flush`): TRUNCATE on PostgreSQL, DELETE on SQLite. The immutability guards refuse both
+    for signed-off content and history, so the flush, and only the flush, runs inside
+    `guards_suspended()`, which puts the guards back before its transaction commits."""
+    original = TransactionTestCase._fixture_teardown
+
+    def _fixture_teardown(self):
+        with ExitStack() as stack:
+            for alias in self._databases_names(include_mirrors=False):
+                stack.enter_context(guards_suspended(alias))
+            original(self)
+
+    TransactionTestCase._fixture_teardown = _fixture_teardown
+    yield
+    TransactionTestCase._fixture_teardown = original
 
 
 def make_user(username: str, group: str | None) -> User:

@@ -3,7 +3,8 @@
 A version is edited while it is a draft (or sent back), frozen for review when it
 is submitted, and immutable once a reviewer signs it off: the model refuses to
 save or delete a signed-off version or any of its authors, causes, references
-or FAQ entries.
+or FAQ entries, and the database refuses every other write path too (triggers,
+articles/immutability.py).
 """
 
 import hashlib
@@ -205,8 +206,18 @@ class VersionContent(models.Model):
                 f"Version {version_id} is signed off; its {self._meta.verbose_name_plural} cannot change."
             )
 
+    def _refuse_if_moved_off_a_signed_off_version(self) -> None:
+        """A saved row re-pointed at another version (`ref.version_id = draft.pk`) leaves its old one."""
+        if self.pk is None:
+            return
+        field = "content_object" if isinstance(self, VersionCause) else "version"
+        stored = type(self)._default_manager.filter(pk=self.pk).values_list(f"{field}_id", flat=True).first()
+        if stored and stored != self._version_id():
+            type(self)(**{f"{field}_id": stored})._refuse_if_signed_off()
+
     def save(self, *args, **kwargs):
         self._refuse_if_signed_off()
+        self._refuse_if_moved_off_a_signed_off_version()
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
