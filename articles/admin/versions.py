@@ -22,6 +22,7 @@ from articles import services
 from articles.derived import preview_derived_content
 from articles.diffing import version_changes
 from articles.models import ArticleVersion, FaqEntry, Reference, VersionAuthor, VersionCause
+from articles.readability import assess_version
 
 Status = ArticleVersion.Status
 
@@ -233,6 +234,7 @@ class ArticleVersionAdmin(admin.ModelAdmin):
                 can_submit=version.is_editable and user.has_perm(services.EDIT_PERMISSION),
                 can_withdraw=version.status == Status.SUBMITTED and user.has_perm(services.EDIT_PERMISSION),
                 can_review=version.status == Status.SUBMITTED and user.has_perm(services.SIGN_OFF_PERMISSION),
+                quality=assess_version(version),
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -352,5 +354,6 @@ class ArticleVersionAdmin(admin.ModelAdmin):
             and fingerprint != version.submitted_fingerprint,
             changes=version_changes(version.article.live_version, version),
             go_live_at=request.POST.get("go_live_at", ""),
+            quality=assess_version(version),
         )
         return TemplateResponse(request, "admin/articles/articleversion/review.html", context, status=status)
