@@ -6,7 +6,11 @@
     fixtures/articles/*.md   one article each: YAML front matter, then the Markdown body
 
 Articles go through the editorial services (draft, submit, sign-off), so every
-imported article has a real approval with a fingerprint. Records that already
+imported article has a real approval with a fingerprint. Its history is dated as
+the file says: created, submitted, signed off and live on `published_on` (the
+first sign-off; never before it), then re-reviewed on `reviewed_on` if that is
+later. Dates are ISO dates or relative to the day of loading ("120 days ago",
+"today"), so demo content stays in date; no date may lie in the future. Records that already
 exist (same slug) are kept as they are, so loading twice changes nothing. Any
 bad record stops the whole load: nothing is written, and the error names the
 file, the record and the field.
@@ -14,6 +18,7 @@ file, the record and the field.
 
 import contextlib
 import datetime
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +37,7 @@ ARTICLE_KEYS = {
 }  # fmt: skip
 REQUIRED_ARTICLE_KEYS = {"slug", "title", "summary", "topic", "authors", "reviewer", "reviewed_on"}
 REFERENCE_KEYS = {*Reference.SNAPSHOT_FIELDS, "accessed"} - {"number"}  # numbered by their order in the file
+RELATIVE_DATE = re.compile(r"^\s*(\d{1,5})\s+days?\s+ago\s*$")
 
 
 class ContentError(Exception):
@@ -157,6 +163,8 @@ class _Loader:
     def _person_values(self, values: dict, where: str):
         if "medical_reviewer" in values:
             values["is_medical_reviewer"] = bool(values.pop("medical_reviewer"))
+        if "fictional" in values:
+            values["is_fictional"] = bool(values.pop("fictional"))
         return values
 
     # --- articles ----------------------------------------------------------
@@ -184,6 +192,11 @@ class _Loader:
         causes = [self._lookup(Cause, slug, where, f"causes[{i}]") for i, slug in enumerate(meta.get("causes") or [])]
         reviewed_on = self._date(meta["reviewed_on"], where, "reviewed_on")
         published_on = self._date(meta.get("published_on") or meta["reviewed_on"], where, "published_on")
+        if published_on and reviewed_on and published_on > reviewed_on:
+            self.problems.append(
+                f"{where}: published_on: {published_on} is after reviewed_on {reviewed_on}; "
+                "an article is first published at its first sign-off, so it cannot be reviewed before"
+            )
         if len(self.problems) > problems_before:
             return
 
@@ -196,8 +209,15 @@ class _Loader:
         )
         if not self._validate(article, where, exclude=["live_version", "last_reviewed_by"]):
             return
+        signed_off_at = self._at_noon(published_on)
         with transaction.atomic():
-            draft = services.create_article(article=article, title=meta["title"], summary=meta["summary"], user=None)
+            draft = services.create_article(
+                article=article,
+                title=meta["title"],
+                summary=meta["summary"],
+                user=None,
+                at=signed_off_at - datetime.timedelta(hours=3),
+            )
             draft.body = meta["body"]
             draft.image_credits = meta.get("image_credits") or ""
             if not self._validate(draft, where):
@@ -211,17 +231,27 @@ class _Loader:
                 raise _Abandon
             if not self._load_faq(draft, meta.get("faq") or [], where):
                 raise _Abandon
-            at = self._at_noon(reviewed_on)
             try:
-                services.submit_version(version=draft, user=None)
+                services.submit_version(version=draft, user=None, at=signed_off_at - datetime.timedelta(hours=2))
                 draft.refresh_from_db()
                 services.approve_version(
-                    version=draft, reviewer=reviewer, seen_fingerprint=draft.submitted_fingerprint, user=None, at=at
+                    version=draft,
+                    reviewer=reviewer,
+                    seen_fingerprint=draft.submitted_fingerprint,
+                    user=None,
+                    at=signed_off_at,
                 )
+                if reviewed_on > published_on:
+                    services.re_review_live_version(
+                        article=Article.objects.get(pk=article.pk),
+                        reviewer=reviewer,
+                        seen_fingerprint=draft.submitted_fingerprint,
+                        user=None,
+                        at=self._at_noon(reviewed_on),
+                    )
             except services.WorkflowError as error:
                 self.problems.append(f"{where}: {error}")
                 raise _Abandon from error
-            Article.objects.filter(pk=article.pk).update(first_published_at=self._at_noon(published_on))
         self.report.count("articles", created=True)
 
     def _load_references(self, draft, records: list, where: str) -> bool:
@@ -234,9 +264,11 @@ class _Loader:
                 ok = False
                 continue
             values = {k: ("" if v is None else str(v)) for k, v in record.items() if k not in ("year", "accessed")}
-            ref = Reference(
-                version=draft, number=number, year=record.get("year"), accessed=record.get("accessed"), **values
-            )
+            accessed = self._date(record["accessed"], here, "accessed") if record.get("accessed") else None
+            if record.get("accessed") and accessed is None:
+                ok = False
+                continue
+            ref = Reference(version=draft, number=number, year=record.get("year"), accessed=accessed, **values)
             if self._validate(ref, here, exclude=["version"]):
                 ref.save()
             else:
@@ -256,17 +288,31 @@ class _Loader:
         return ok
 
     def _date(self, value, where: str, name: str) -> datetime.date | None:
+        """A date: an ISO date, "today" or "N days ago" (counted from the day of loading); never in the future."""
+        today = timezone.localdate()
+        relative = RELATIVE_DATE.match(str(value))
         if isinstance(value, datetime.date):
-            return value
-        try:
-            return datetime.date.fromisoformat(str(value))
-        except ValueError:
-            self.problems.append(f"{where}: {name}: {value!r} is not a date (YYYY-MM-DD)")
+            day = value
+        elif str(value).strip() == "today":
+            day = today
+        elif relative:
+            day = today - datetime.timedelta(days=int(relative.group(1)))
+        else:
+            try:
+                day = datetime.date.fromisoformat(str(value))
+            except ValueError:
+                self.problems.append(f"{where}: {name}: {value!r} is not a date (YYYY-MM-DD, 'today' or 'N days ago')")
+                return None
+        if day > today:
+            self.problems.append(f"{where}: {name}: {day} is in the future; history cannot be loaded ahead of time")
             return None
+        return day
 
     @staticmethod
     def _at_noon(day: datetime.date) -> datetime.datetime:
-        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
+        """Noon on `day` (local time), or now if that is still ahead: loaded history never lies in the future."""
+        noon = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
+        return min(noon, timezone.now())
 
     # --- the whole load ----------------------------------------------------
 
@@ -295,7 +341,7 @@ class _Loader:
             Person,
             self._read_yaml("people.yaml", "people"),
             "people.yaml",
-            ("slug", "name", "credentials", "bio", "profile_url", "medical_reviewer"),
+            ("slug", "name", "credentials", "bio", "profile_url", "medical_reviewer", "fictional"),
             self._person_values,
         )
         self._upsert(Series, self._read_yaml("series.yaml", "series"), "series.yaml", ("slug", "name", "description"))

@@ -90,15 +90,28 @@ def _lock_article(article_id: int) -> Article:
 
 
 @transaction.atomic
-def create_article(*, article: Article, title: str, user: AbstractBaseUser | None, summary: str = "") -> ArticleVersion:
-    """Save a new (unsaved) article and give it an empty first draft."""
+def create_article(
+    *,
+    article: Article,
+    title: str,
+    user: AbstractBaseUser | None,
+    summary: str = "",
+    at: datetime.datetime | None = None,
+) -> ArticleVersion:
+    """Save a new (unsaved) article and give it an empty first draft.
+
+    `at` dates the creation for imported history (load_content); otherwise now.
+    """
     _require(user, "articles.add_article", "create articles")
     if article.pk is not None:
         raise WorkflowError("This article already exists.")
     article.created_by = user
     article.save()
     version = ArticleVersion.objects.create(article=article, number=1, title=title, summary=summary, created_by=user)
-    _record(article, Event.CREATED, user=user, version=version, comment="Created with a first draft.")
+    if at is not None:  # auto_now_add fields: date the rows as the history says
+        Article.objects.filter(pk=article.pk).update(created_at=at)
+        ArticleVersion.objects.filter(pk=version.pk).update(created_at=at)
+    _record(article, Event.CREATED, user=user, version=version, comment="Created with a first draft.", at=at)
     return version
 
 
@@ -178,8 +191,13 @@ def readiness_problems(version: ArticleVersion) -> list[str]:
 
 
 @transaction.atomic
-def submit_version(*, version: ArticleVersion, user: AbstractBaseUser | None) -> ArticleVersion:
-    """Send a draft (or a sent-back version) to the medical reviewers, fingerprinting it."""
+def submit_version(
+    *, version: ArticleVersion, user: AbstractBaseUser | None, at: datetime.datetime | None = None
+) -> ArticleVersion:
+    """Send a draft (or a sent-back version) to the medical reviewers, fingerprinting it.
+
+    `at` dates the submission for imported history (load_content); otherwise now.
+    """
     _require(user, EDIT_PERMISSION, "submit articles for review")
     version = _lock(version)
     if not version.is_editable:
@@ -190,11 +208,11 @@ def submit_version(*, version: ArticleVersion, user: AbstractBaseUser | None) ->
     if problems:
         raise IncompleteVersion(problems)
     version.status = Status.SUBMITTED
-    version.submitted_at = timezone.now()
+    version.submitted_at = at or timezone.now()
     version.submitted_by = user
     version.submitted_fingerprint = version.compute_fingerprint()
     version.save()
-    _record(version.article, Event.SUBMITTED, user=user, version=version)
+    _record(version.article, Event.SUBMITTED, user=user, version=version, at=version.submitted_at)
     return version
 
 

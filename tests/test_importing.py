@@ -1,8 +1,10 @@
 """Loading content from files: the real demo content, twice, and bad records."""
 
+import datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 
 from articles.importing import ContentError, load_content
@@ -97,6 +99,12 @@ def test_a_small_content_folder_loads_with_an_approval_on_the_review_date(tmp_pa
         ("topic: muscles", "topic: nowhere", "topic: no topic with slug 'nowhere'"),
         ("causes: [heat]", "causes: [cold]", "causes[0]: no cause with slug 'cold'"),
         ("reviewed_on: 2026-05-01", "reviewed_on: last tuesday", "reviewed_on: 'last tuesday' is not a date"),
+        ("reviewed_on: 2026-05-01", "reviewed_on: 2999-01-01", "reviewed_on: 2999-01-01 is in the future"),
+        (
+            "reviewed_on: 2026-05-01",
+            "reviewed_on: 2026-05-01\npublished_on: 2026-06-01",
+            "published_on: 2026-06-01 is after reviewed_on 2026-05-01",
+        ),
         ("title: Heat cramps", "titel: Heat cramps", "unknown field(s) titel"),
     ],
 )
@@ -108,6 +116,35 @@ def test_a_bad_record_names_file_record_and_field_and_writes_nothing(tmp_path, r
     assert expected in message
     assert "01-heat.md" in message
     assert all(count == 0 for count in table_counts().values())
+
+
+def test_relative_dates_count_back_from_the_day_of_loading_and_date_the_whole_history(tmp_path):
+    front = GOOD_ARTICLE.replace("reviewed_on: 2026-05-01", "published_on: 400 days ago\nreviewed_on: 10 days ago")
+    front = front.replace('doi: "10.1002/mus.20341"}', 'url: "https://example.org/cramps", accessed: 400 days ago}')
+    with time_machine.travel(datetime.datetime(2027, 1, 20, 15, 0, tzinfo=datetime.UTC), tick=False):
+        load_content(write_content(tmp_path, front))
+    article = Article.objects.get(slug="heat-cramps")
+    assert article.first_published_at.date() == datetime.date(2025, 12, 16)
+    assert article.last_reviewed_at.date() == datetime.date(2027, 1, 10)
+    assert article.live_version.references.get().accessed == datetime.date(2025, 12, 16)
+    assert [(e.kind, e.created_at.date().isoformat()) for e in article.events.all()] == [
+        ("re_reviewed", "2027-01-10"),
+        ("went_live", "2025-12-16"),
+        ("approved", "2025-12-16"),
+        ("submitted", "2025-12-16"),
+        ("created", "2025-12-16"),
+    ]
+    assert article.live_version.submitted_at.date() == datetime.date(2025, 12, 16)
+
+
+def test_people_are_fictional_only_when_the_file_says_so(tmp_path):
+    root = write_content(tmp_path, GOOD_ARTICLE)
+    (root / "people.yaml").write_text(
+        "people:\n  - {slug: writer, name: Wendy Writer, credentials: MPH, fictional: true}\n"
+        "  - {slug: doc, name: Dee Doctor, credentials: MD, medical_reviewer: true}\n"
+    )
+    load_content(root)
+    assert dict(Person.objects.values_list("slug", "is_fictional")) == {"writer": True, "doc": False}
 
 
 def test_citing_a_reference_that_does_not_exist_is_reported(tmp_path):

@@ -18,6 +18,11 @@ class Person(models.Model):
         default=False,
         help_text="Qualified to sign off articles. A reviewer never signs off a version they authored.",
     )
+    is_fictional = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="A made-up person from the demo content (set by load_content); their page says so.",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
