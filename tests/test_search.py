@@ -17,7 +17,7 @@ DEMO_QUERIES = {
     "why does my calf cramp at night": ["night-leg-cramps", "muscle-spasms-faq"],
     "dystonia": ["dystonia", "diagnosing-and-treating-muscle-spasms"],
     "colic": ["smooth-muscle-spasms-and-colic", "what-causes-muscle-spasms"],
-    "botulinum toxin": ["diagnosing-and-treating-muscle-spasms", "dystonia"],
+    "botulinum toxin": ["dystonia", "diagnosing-and-treating-muscle-spasms"],
     "statins": ["medicines-and-substances-that-cause-muscle-cramps"],
 }
 DEMO_COUNTS = {"night cramps": 5, "dystonia": 6, "colic": 4, "botulinum toxin": 2, "statins": 6}

@@ -16,7 +16,7 @@ PAGE_TYPES = {
     "article (FAQ page)": "/articles/muscle-spasms-faq/",
     "cause index": "/causes/",
     "cause": "/causes/dehydration/",
-    "topic": "/topics/bones-joints-muscles/",
+    "topic": "/topics/bones-joints-and-muscles/",
     "person (reviewer)": "/people/helena-marsh/",
     "person (author)": "/people/nadia-brooks/",
     "search results": "/search/?q=night+cramps",
