@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from articles.linkcheck import with_link_problem_counts
 from articles.models import Article, ArticleVersion, Person
 
 Status = ArticleVersion.Status
@@ -62,13 +63,15 @@ def _for_reviewer(articles: QuerySet[Article], person: Person) -> QuerySet[Artic
 
 
 def overdue_for(person: Person, today: datetime.date | None = None) -> QuerySet[Article]:
-    return (
+    """Overdue articles for this reviewer, with the dead and redirected links of their live version."""
+    return with_link_problem_counts(
         _for_reviewer(Article.objects.overdue(today), person).select_related("live_version").order_by("next_review_due")
     )
 
 
 def due_soon_for(person: Person, today: datetime.date | None = None) -> QuerySet[Article]:
-    return (
+    """Articles due soon for this reviewer, with the dead and redirected links of their live version."""
+    return with_link_problem_counts(
         _for_reviewer(Article.objects.due_soon(today), person)
         .select_related("live_version")
         .order_by("next_review_due")

@@ -232,8 +232,23 @@ def test_each_write_is_refused_by_the_database_itself_not_only_by_python(world, 
                     refused += 1
                     transaction.set_rollback(True)
     assert refused == 3
+
+    by: dict[str, int] = {}
+    for _name, write in paths:
+        try:
+            with transaction.atomic():
+                write(world)
+        except (ImmutableVersionError, AppendOnlyError) as error:
+            source = "the database" if str(error).startswith("Refused by the database") else "the model checks"
+        except ProtectedError:
+            source = "Django's on_delete=PROTECT"
+        else:
+            source = "nobody"
+        by[source] = by.get(source, 0) + 1
+    assert "nobody" not in by and sum(by.values()) == len(paths)
     with capsys.disabled():
-        print(f"\n{connection.vendor}: {len(paths)} write paths to signed-off content and history refused")
+        detail = ", ".join(f"{n} by {source}" for source, n in sorted(by.items()))
+        print(f"\n{connection.vendor}: {len(paths)} write paths to signed-off content and history refused ({detail})")
 
 
 def test_the_error_says_the_database_refused_it(world):

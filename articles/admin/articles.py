@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from articles import caching, services
+from articles.linkcheck import link_report
 from articles.models import Article, ArticleVersion, Person
 
 Status = ArticleVersion.Status
@@ -371,6 +372,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "authors": version.ordered_authors(),
             "causes_by_group": version.causes_by_group(),
             "fingerprint": fingerprint,
+            "link_report": link_report(version),
             "reviewer": reviewer,
             "comment": comment,
             "title": f"Re-review: {version.title}",
@@ -388,4 +390,5 @@ class ArticleAdmin(admin.ModelAdmin):
             extra_context["can_archive"] = can_change and article.archived_at is None and article.live_version_id
             extra_context["can_restore"] = can_change and article.archived_at is not None
             extra_context["can_re_review"] = user.has_perm(services.SIGN_OFF_PERMISSION) and article.live_version_id
+            extra_context["link_report"] = link_report(article.live_version) if article.live_version_id else None
         return super().change_view(request, object_id, form_url, extra_context)

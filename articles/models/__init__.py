@@ -1,6 +1,7 @@
 from .articles import Article, ArticleQuerySet, Series
 from .events import ArticleEvent
 from .feedback import ArticleFeedback, HelpfulVote, with_helpful_counts
+from .links import LinkCheck
 from .people import Person
 from .reviews import Review
 from .versions import (
@@ -21,6 +22,7 @@ __all__ = [
     "FaqEntry",
     "HelpfulVote",
     "ImmutableVersionError",
+    "LinkCheck",
     "Person",
     "Reference",
     "Review",

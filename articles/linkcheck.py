@@ -1,0 +1,185 @@
+"""Checking the web addresses that live articles cite: `manage.py check_references`.
+
+    live_reference_urls()            every http(s) reference URL of a live article's live version
+    check_urls(urls, ...)            fetch them concurrently: a thread pool, at most `per_host`
+                                     requests to one host at a time, a timeout on each
+    store_results(results)           one LinkCheck row per URL (insert or update)
+    link_problems(version)           the version's references whose last check found them dead
+                                     or redirected, for the admin article and re-review pages
+    with_link_problem_counts(qs)     articles annotated with dead_links / redirected_links, for
+                                     the reviewers' queues on the admin index
+
+A link is dead when there is no answer (timeout, refused, name or TLS error) or the answer
+is an HTTP error (4xx, 5xx); redirected when the answer came from another address (the
+redirects are followed, up to urllib's limit of 10). A GET is sent, as some sites refuse
+HEAD; the body is never read.
+"""
+
+import socket
+import ssl
+import threading
+import urllib.error
+import urllib.request
+from collections import defaultdict
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from articles.models import Article, ArticleVersion, LinkCheck, Reference
+
+USER_AGENT = "spasminfo-link-check/1.0 (checks the references of medically reviewed articles)"
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_PER_HOST = 2
+DEFAULT_WORKERS = 16
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    url: str
+    status: int | None  # HTTP status of the last response; None when there was none
+    final_url: str
+    error: str = ""
+
+    @property
+    def is_dead(self) -> bool:
+        return self.status is None or self.status >= 400
+
+    @property
+    def is_redirected(self) -> bool:
+        return not self.is_dead and self.final_url != self.url
+
+
+def live_reference_urls() -> list[str]:
+    """Distinct http(s) URLs cited by the live version of every live article, sorted."""
+    urls = (
+        Reference.objects.filter(version_id__in=Article.objects.live().values("live_version_id"))
+        .exclude(url="")
+        .values_list("url", flat=True)
+        .distinct()
+    )
+    return sorted(url for url in urls if urlsplit(url).scheme in ("http", "https"))
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, urllib.error.URLError) and not isinstance(error, urllib.error.HTTPError):
+        error = error.reason if isinstance(error.reason, BaseException) else error
+    if isinstance(error, TimeoutError | socket.timeout):
+        return "timed out"
+    if isinstance(error, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(error, socket.gaierror):
+        return "host not found"
+    if isinstance(error, ssl.SSLError):
+        return f"TLS error: {error.reason or error}"[:200]
+    return f"{type(error).__name__}: {error}"[:200]
+
+
+def check_url(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> LinkResult:
+    """One GET, redirects followed; never raises."""
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.8"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return LinkResult(url=url, status=response.status, final_url=response.geturl())
+    except urllib.error.HTTPError as error:
+        return LinkResult(url=url, status=error.code, final_url=error.geturl() or url)
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        return LinkResult(url=url, status=None, final_url="", error=_reason(error))
+
+
+def check_urls(
+    urls: Iterable[str],
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    per_host: int = DEFAULT_PER_HOST,
+    workers: int = DEFAULT_WORKERS,
+) -> list[LinkResult]:
+    """Check every URL concurrently, at most `per_host` at a time on any one host; results in input order."""
+    limits: dict[str, threading.Semaphore] = defaultdict(lambda: threading.Semaphore(per_host))
+    lock = threading.Lock()
+
+    def polite(url: str) -> LinkResult:
+        host = (urlsplit(url).hostname or "").lower()
+        with lock:
+            limit = limits[host]
+        with limit:
+            return check_url(url, timeout=timeout)
+
+    urls = list(dict.fromkeys(urls))
+    if not urls:
+        return []
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(urls)))) as pool:
+        return list(pool.map(polite, urls))
+
+
+def store_results(results: Iterable[LinkResult], *, at=None) -> int:
+    """Record each result as the URL's latest check; returns how many were stored."""
+    at = at or timezone.now()
+    rows = [LinkCheck(url=r.url, status=r.status, final_url=r.final_url, error=r.error, checked_at=at) for r in results]
+    LinkCheck.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["url"],
+        update_fields=["status", "final_url", "error", "checked_at"],
+    )
+    return len(rows)
+
+
+# --- what reviewers see ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkProblem:
+    reference: Reference
+    check: LinkCheck
+
+
+@dataclass(frozen=True)
+class LinkReport:
+    problems: list[LinkProblem]
+    checked: int  # of the version's linked references, how many were ever checked
+    linked: int  # references with a URL
+    last_checked_at: object | None
+
+    @property
+    def dead(self) -> list[LinkProblem]:
+        return [p for p in self.problems if p.check.is_dead]
+
+    @property
+    def redirected(self) -> list[LinkProblem]:
+        return [p for p in self.problems if p.check.is_redirected]
+
+
+def link_report(version: ArticleVersion) -> LinkReport:
+    """The version's references whose URL was last found dead or redirected (two queries)."""
+    references = [ref for ref in version.references.order_by("number") if ref.url]
+    checks = {c.url: c for c in LinkCheck.objects.filter(url__in={ref.url for ref in references})}
+    problems = [
+        LinkProblem(ref, checks[ref.url])
+        for ref in references
+        if ref.url in checks and (checks[ref.url].is_dead or checks[ref.url].is_redirected)
+    ]
+    return LinkReport(
+        problems=problems,
+        checked=sum(1 for ref in references if ref.url in checks),
+        linked=len(references),
+        last_checked_at=max((c.checked_at for c in checks.values()), default=None),
+    )
+
+
+def _count(references: QuerySet) -> Coalesce:
+    counted = references.order_by().values("version_id").annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def with_link_problem_counts(articles: QuerySet[Article]) -> QuerySet[Article]:
+    """`dead_links` and `redirected_links` of each article's live version, as of the last check."""
+    cited = Reference.objects.filter(version_id=OuterRef("live_version_id"))
+    return articles.annotate(
+        dead_links=_count(cited.filter(url__in=LinkCheck.objects.dead().values("url"))),
+        redirected_links=_count(cited.filter(url__in=LinkCheck.objects.redirected().values("url"))),
+    )
