@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0007_immutability_guards"),
+        ("articles", "0008_person_is_fictional"),
     ]
 
     operations = [
