@@ -1,10 +1,8 @@
-"""Public pages. Every article queryset here starts from Article.objects.live() or .listed()."""
+"""Public pages, kept thin: what they list comes from articles.selectors (live() or listed())."""
 
 from itertools import groupby
 
 from django.conf import settings
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template import loader
@@ -15,22 +13,12 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 from django_ratelimit.decorators import ratelimit
 
-from articles import helpful
+from articles import helpful, selectors
 from articles.caching import LISTING, TAXONOMY, depends_on
-from articles.models import Article, Person, VersionCause, with_helpful_counts
+from articles.models import Article, Person
 from articles.search import search_articles
 from articles.structured_data import article_structured_data, json_ld_script
-from taxonomy.models import Cause, CauseGroup, Topic
-
-HOME_LIST_LENGTH = 6
-RELATED_LENGTH = 4
-
-
-def cards(queryset):
-    """What an article card shows: the live version's title and summary, topic, series."""
-    return queryset.select_related("live_version", "topic", "series").defer(
-        "live_version__body", "live_version__body_html", "live_version__search_text", "live_version__search_vector"
-    )
+from taxonomy.models import CauseGroup
 
 
 class HomeView(TemplateView):
@@ -39,16 +27,9 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         depends_on(self.request, LISTING, TAXONOMY)
-        listed = Article.objects.listed()
-        context["latest"] = list(cards(listed).order_by("-first_published_at", "slug")[:HOME_LIST_LENGTH])
-        context["most_reviewed"] = list(
-            cards(listed)
-            .annotate(sign_offs=Count("versions__reviews", filter=Q(versions__reviews__outcome="approved")))
-            .order_by("-sign_offs", "-last_reviewed_at", "slug")[:HOME_LIST_LENGTH]
-        )
-        context["topics"] = list(
-            Topic.objects.filter(articles__in=listed).annotate(n=Count("articles", distinct=True)).order_by("name")
-        )
+        context["latest"] = selectors.latest_articles()
+        context["most_reviewed"] = selectors.most_reviewed_articles()
+        context["topics"] = selectors.topics_with_listed_counts()
         context["cause_groups"] = CauseGroup.objects.prefetch_related("causes")
         return context
 
@@ -60,7 +41,7 @@ class ArticleIndexView(ListView):
     context_object_name = "articles"
 
     def get_queryset(self):
-        return cards(Article.objects.listed()).order_by("live_version__title", "slug")
+        return selectors.a_to_z()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -74,54 +55,12 @@ class ArticleIndexView(ListView):
         return context
 
 
-LIST_PAGE_LENGTH = 30
-
-
-def paginated(request, queryset) -> dict:
-    """One page of a long list ("articles", "page_obj"); a bad page number gives the nearest page."""
-    page = Paginator(queryset, LIST_PAGE_LENGTH).get_page(request.GET.get("page"))
-    return {"articles": list(page.object_list), "page_obj": page}
-
-
-RELATED_CANDIDATES = 50  # per cause and for the topic: bounds the work whatever the number of articles
-RELATED_CAUSES = 8  # causes that bring candidates (an overview article can discuss dozens)
-
-
-def related_articles(article, cause_ids: list[int]) -> list:
-    """Up to RELATED_LENGTH listed articles sharing the most causes (then the topic).
-
-    Candidates are the articles most recently tagged with each of (up to RELATED_CAUSES
-    of) the causes, and the latest of the topic, each an index range of at most
-    RELATED_CANDIDATES rows, so the query costs the same at a thousand articles or a
-    hundred thousand; candidates are then ordered by how many of all its causes they share.
-    """
-    candidates = Q(
-        pk__in=Article.objects.filter(topic_id=article.topic_id).order_by("-pk").values("pk")[:RELATED_CANDIDATES]
-    )
-    for cause_id in cause_ids[:RELATED_CAUSES]:
-        tagged = VersionCause.objects.filter(tag_id=cause_id).order_by("-pk").values("content_object__article_id")
-        candidates |= Q(pk__in=tagged[:RELATED_CANDIDATES])
-    return list(
-        cards(Article.objects.listed())
-        .filter(candidates)
-        .exclude(pk=article.pk)
-        .annotate(
-            shared=Count(
-                "live_version__cause_links",
-                filter=Q(live_version__cause_links__tag_id__in=cause_ids),
-                distinct=True,
-            )
-        )
-        .order_by("-shared", "live_version__title")[:RELATED_LENGTH]
-    )
-
-
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
     def get_queryset(self):
-        return with_helpful_counts(Article.objects.live().with_live_content())
+        return selectors.article_page()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -136,19 +75,14 @@ class ArticleDetailView(DetailView):
         context["vote_recorded"] = self.request.GET.get("voted") == "1"
 
         if article.series_id:
-            parts = list(
-                cards(Article.objects.listed())
-                .filter(series_id=article.series_id)
-                .order_by("part_number")
-                .defer("live_version__summary")
-            )
+            parts = selectors.series_parts(article)
             context["series_parts"] = parts
             context["series_total"] = max([len(parts), article.part_number or 0])
             context["previous_part"] = next((p for p in reversed(parts) if p.part_number < article.part_number), None)
             context["next_part"] = next((p for p in parts if p.part_number > article.part_number), None)
 
         cause_ids = [link.tag_id for link in version.cause_links.all()]
-        context["related"] = related_articles(article, cause_ids)
+        context["related"] = selectors.related_articles(article, cause_ids)
         shown = [*context["related"], *context.get("series_parts", [])]
         depends_on(
             self.request,
@@ -185,9 +119,8 @@ class PersonDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         depends_on(self.request, f"person:{self.object.pk}", f"person-articles:{self.object.pk}")
-        listed = cards(Article.objects.listed()).order_by("live_version__title")
-        context["written"] = list(listed.filter(live_version__author_links__person=self.object).distinct())
-        context["reviewed"] = list(listed.filter(last_reviewed_by=self.object))
+        context["written"] = selectors.written_by(self.object)
+        context["reviewed"] = selectors.reviewed_by(self.object)
         return context
 
 
@@ -207,11 +140,8 @@ class SearchView(TemplateView):
         context["query"] = results.query
         if results.query and not results.hits:
             # Help the reader on: causes whose names share a word with the query, and the topics.
-            cause_filter = Q()
-            for term in results.terms:
-                cause_filter |= Q(name__icontains=term)
-            context["suggested_causes"] = list(Cause.objects.filter(cause_filter)[:8]) if results.terms else []
-            context["topics"] = list(Topic.objects.filter(articles__in=Article.objects.listed()).distinct())
+            context["suggested_causes"] = selectors.causes_matching(results.terms)
+            context["topics"] = selectors.topics_with_listed_articles()
         return context
 
 

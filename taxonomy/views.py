@@ -1,12 +1,12 @@
-"""Cause and topic pages; the articles they list come from Article.objects.listed()."""
+"""Cause and topic pages; the articles they list come from articles.selectors (listed())."""
 
 from django.db.models import Prefetch
 from django.db.models.functions import Lower
-from django.views.generic import DetailView, ListView
+from django.shortcuts import get_object_or_404
+from django.views.generic import ListView
 
+from articles import selectors
 from articles.caching import TAXONOMY, depends_on
-from articles.models import Article
-from articles.views import cards, paginated
 from taxonomy.models import Cause, CauseGroup, Topic
 
 
@@ -21,27 +21,39 @@ class CauseIndexView(ListView):
         return CauseGroup.objects.prefetch_related(Prefetch("causes", queryset=Cause.objects.order_by(Lower("name"))))
 
 
-class CauseDetailView(DetailView):
+class ArticlesOfView(selectors.NearestPageMixin, ListView):
+    """A page of the listed articles of one cause or topic (`paginate_by` of them)."""
+
+    context_object_name = "articles"
+    paginate_by = selectors.LIST_PAGE_LENGTH
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**{self.object_name: self.object, **kwargs})
+
+
+class CauseDetailView(ArticlesOfView):
     template_name = "taxonomy/cause_detail.html"
-    context_object_name = "cause"
-    queryset = Cause.objects.select_related("group")
+    object_name = "cause"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def get_object(self):
+        return get_object_or_404(Cause.objects.select_related("group"), slug=self.kwargs["slug"])
+
+    def get_queryset(self):
         depends_on(self.request, f"cause:{self.object.pk}")
-        articles = cards(Article.objects.listed()).filter(live_version__cause_links__tag=self.object)
-        context.update(paginated(self.request, articles.order_by("live_version__title", "pk")))
-        return context
+        return selectors.discussing(self.object)
 
 
-class TopicDetailView(DetailView):
+class TopicDetailView(ArticlesOfView):
     template_name = "taxonomy/topic_detail.html"
-    context_object_name = "topic"
-    queryset = Topic.objects.all()
+    object_name = "topic"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def get_object(self):
+        return get_object_or_404(Topic, slug=self.kwargs["slug"])
+
+    def get_queryset(self):
         depends_on(self.request, f"topic:{self.object.pk}")
-        articles = cards(Article.objects.listed()).filter(topic=self.object)
-        context.update(paginated(self.request, articles.order_by("live_version__title", "pk")))
-        return context
+        return selectors.filed_under(self.object)

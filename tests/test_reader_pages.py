@@ -166,6 +166,16 @@ def test_the_cause_index_is_grouped_and_a_to_z_within_each_group(db, reader):
     assert page.index("zinc lack") < page.index('id="group-rare"') < page.index("Tetanus")
 
 
+@pytest.mark.parametrize("page", ["99", "abc", "0"])
+def test_a_bad_page_number_on_a_cause_or_topic_page_shows_the_nearest_page(publish, reader, cause, page):
+    article = publish()
+    for url in (cause.get_absolute_url(), article.topic.get_absolute_url()):
+        response = reader.get(f"{url}?page={page}")
+        assert response.status_code == 200, url
+        assert response.context["page_obj"].number == 1
+        assert article.live_version.title in response.content.decode()
+
+
 def test_the_person_page_lists_written_and_reviewed_articles(publish, reader, writer, reviewer):
     article = publish()
     writer_page = reader.get(writer.get_absolute_url()).content.decode()

@@ -1,0 +1,139 @@
+"""Read-side queries for the reader site: what each public page lists, and how.
+
+Every queryset here starts from `Article.objects.live()` or `.listed()` (the one
+visibility rule). Views in both apps (`articles.views`, `taxonomy.views`) call these
+functions and never each other; a query that bounds its work at any size says how.
+"""
+
+from django.db.models import Count, Q
+
+from articles.models import Article, VersionCause, with_helpful_counts
+from taxonomy.models import Cause, Topic
+
+HOME_LIST_LENGTH = 6
+RELATED_LENGTH = 4
+LIST_PAGE_LENGTH = 30  # cause and topic pages
+RELATED_CANDIDATES = 50  # per cause and for the topic: bounds the work whatever the number of articles
+RELATED_CAUSES = 8  # causes that bring candidates (an overview article can discuss dozens)
+
+
+class NearestPageMixin:
+    """`paginate_by` for a list page; a bad or too large page number gives the nearest page (not a 404)."""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, list(page.object_list), page.has_other_pages()
+
+
+def cards(queryset):
+    """What an article card shows: the live version's title and summary, topic, series."""
+    return queryset.select_related("live_version", "topic", "series").defer(
+        "live_version__body", "live_version__body_html", "live_version__search_text", "live_version__search_vector"
+    )
+
+
+def listed_cards():
+    """Cards of every listed article (unordered)."""
+    return cards(Article.objects.listed())
+
+
+def latest_articles(limit: int = HOME_LIST_LENGTH) -> list[Article]:
+    return list(listed_cards().order_by("-first_published_at", "slug")[:limit])
+
+
+def most_reviewed_articles(limit: int = HOME_LIST_LENGTH) -> list[Article]:
+    return list(
+        listed_cards()
+        .annotate(sign_offs=Count("versions__reviews", filter=Q(versions__reviews__outcome="approved")))
+        .order_by("-sign_offs", "-last_reviewed_at", "slug")[:limit]
+    )
+
+
+def topics_with_listed_counts() -> list[Topic]:
+    """Topics that file at least one listed article, each with `n`, how many."""
+    return list(
+        Topic.objects.filter(articles__in=Article.objects.listed())
+        .annotate(n=Count("articles", distinct=True))
+        .order_by("name")
+    )
+
+
+def topics_with_listed_articles() -> list[Topic]:
+    return list(Topic.objects.filter(articles__in=Article.objects.listed()).distinct())
+
+
+def a_to_z():
+    """Listed articles by live title (the A to Z)."""
+    return listed_cards().order_by("live_version__title", "slug")
+
+
+def article_page():
+    """Live articles with everything their page shows (the article page's queryset)."""
+    return with_helpful_counts(Article.objects.live().with_live_content())
+
+
+def series_parts(article: Article) -> list[Article]:
+    """The listed parts of the article's series, in order."""
+    return list(
+        listed_cards().filter(series_id=article.series_id).order_by("part_number").defer("live_version__summary")
+    )
+
+
+def related_articles(article: Article, cause_ids: list[int]) -> list[Article]:
+    """Up to RELATED_LENGTH listed articles sharing the most causes (then the topic).
+
+    Candidates are the articles most recently tagged with each of (up to RELATED_CAUSES
+    of) the causes, and the latest of the topic, each an index range of at most
+    RELATED_CANDIDATES rows, so the query costs the same at a thousand articles or a
+    hundred thousand; candidates are then ordered by how many of all its causes they share.
+    """
+    candidates = Q(
+        pk__in=Article.objects.filter(topic_id=article.topic_id).order_by("-pk").values("pk")[:RELATED_CANDIDATES]
+    )
+    for cause_id in cause_ids[:RELATED_CAUSES]:
+        tagged = VersionCause.objects.filter(tag_id=cause_id).order_by("-pk").values("content_object__article_id")
+        candidates |= Q(pk__in=tagged[:RELATED_CANDIDATES])
+    return list(
+        listed_cards()
+        .filter(candidates)
+        .exclude(pk=article.pk)
+        .annotate(
+            shared=Count(
+                "live_version__cause_links",
+                filter=Q(live_version__cause_links__tag_id__in=cause_ids),
+                distinct=True,
+            )
+        )
+        .order_by("-shared", "live_version__title")[:RELATED_LENGTH]
+    )
+
+
+def written_by(person) -> list[Article]:
+    return list(
+        listed_cards().order_by("live_version__title").filter(live_version__author_links__person=person).distinct()
+    )
+
+
+def reviewed_by(person) -> list[Article]:
+    return list(listed_cards().order_by("live_version__title").filter(last_reviewed_by=person))
+
+
+def discussing(cause: Cause):
+    """Listed articles whose live version discusses the cause, by title (paged by the view)."""
+    return listed_cards().filter(live_version__cause_links__tag=cause).order_by("live_version__title", "pk")
+
+
+def filed_under(topic: Topic):
+    """Listed articles filed under the topic, by title (paged by the view)."""
+    return listed_cards().filter(topic=topic).order_by("live_version__title", "pk")
+
+
+def causes_matching(terms: list[str], limit: int = 8) -> list[Cause]:
+    """Causes whose names contain any of the words (suggestions when a search finds nothing)."""
+    if not terms:
+        return []
+    names = Q()
+    for term in terms:
+        names |= Q(name__icontains=term)
+    return list(Cause.objects.filter(names)[:limit])
