@@ -19,6 +19,7 @@ when a version's status becomes approved (migration 0004_reader_site).
 import html
 import math
 import re
+from dataclasses import dataclass
 
 from django.utils.html import strip_tags
 
@@ -58,26 +59,60 @@ def faq_anchor_prefix(index: int) -> str:
     return f"faq{index + 1}-cite"
 
 
-def preview_derived_content(version: ArticleVersion) -> list:
-    """Fill the derived fields in memory (for previews); returns the FAQ entries."""
-    version.body_html = render_markdown(version.body)
-    faq = list(version.faq_entries.all())
-    for index, entry in enumerate(faq):
-        entry.answer_html = render_markdown(entry.answer, anchor_prefix=faq_anchor_prefix(index))
+@dataclass
+class Derived:
+    """What `derive` computes from a version's text (see the module docstring)."""
 
+    body_html: str
+    answers_html: list[str]
+    toc: list[dict]
+    citation_backlinks: dict[str, list[str]]
+    reading_minutes: int
+    search_text: str
+
+    def apply(self, version: ArticleVersion, faq: list, cause_names) -> None:
+        """Put the derived fields on an (unsaved) version and its FAQ entries, in order."""
+        version.body_html = self.body_html
+        for entry, answer_html in zip(faq, self.answers_html, strict=True):
+            entry.answer_html = answer_html
+        version.toc = self.toc
+        version.citation_backlinks = self.citation_backlinks
+        version.reading_minutes = self.reading_minutes
+        version.search_causes = " ".join(sorted(cause_names))
+        version.search_text = self.search_text
+
+
+def derive(body: str, faq: list[tuple[str, str]]) -> Derived:
+    """Everything derived from a body and its FAQ ((question, answer) pairs, in order).
+
+    A pure function of the text: the workflow (`freeze_derived_content`) and the
+    development package's synthetic writer (devtools/synthetic.py) both call it.
+    """
+    body_html = render_markdown(body)
+    answers_html = [render_markdown(answer, anchor_prefix=faq_anchor_prefix(i)) for i, (_, answer) in enumerate(faq)]
     backlinks: dict[str, list[str]] = {}
-    for rendered in [version.body_html, *(entry.answer_html for entry in faq)]:
+    for rendered in [body_html, *answers_html]:
         for number, anchors in citation_anchors(rendered).items():
             backlinks.setdefault(str(number), []).extend(anchors)
-    version.citation_backlinks = backlinks
-    version.toc = toc_from_html(version.body_html)
-
-    body_text = plain_text(version.body_html)
-    version.reading_minutes = reading_minutes(
-        " ".join([body_text, *(f"{e.question} {plain_text(e.answer_html)}" for e in faq)])
+    body_text = plain_text(body_html)
+    answers = [
+        (question, plain_text(answer_html)) for (question, _), answer_html in zip(faq, answers_html, strict=True)
+    ]
+    return Derived(
+        body_html=body_html,
+        answers_html=answers_html,
+        toc=toc_from_html(body_html),
+        citation_backlinks=backlinks,
+        reading_minutes=reading_minutes(" ".join([body_text, *(f"{q} {a}" for q, a in answers)])),
+        search_text="\n".join([body_text, *(f"{q}\n{a}" for q, a in answers)]),
     )
-    version.search_causes = " ".join(sorted(link.tag.name for link in version.cause_links.select_related("tag")))
-    version.search_text = "\n".join([body_text, *(f"{e.question}\n{plain_text(e.answer_html)}" for e in faq)])
+
+
+def preview_derived_content(version: ArticleVersion) -> list:
+    """Fill the derived fields in memory (for previews); returns the FAQ entries."""
+    faq = list(version.faq_entries.all())
+    causes = version.cause_links.select_related("tag")
+    derive(version.body, [(e.question, e.answer) for e in faq]).apply(version, faq, [link.tag.name for link in causes])
     return faq
 
 

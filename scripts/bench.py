@@ -3,9 +3,9 @@ bounded in time; everything it starts is stopped at the end and its temp dir rem
 
 1. A throwaway PostgreSQL cluster (initdb in a temp dir, a port in 8200-8299), the demo
    content and accounts, then `generate_content` up to the first size (1,000 articles).
-2. Throughput: the production server (scripts/serve: gunicorn, production settings, Redis
-   DB 12 as CACHE_URL, RATELIMIT_ENABLE=0 since one address makes every request,
-   BENCH_FLOOR_VIEW=1) is started twice, with PAGE_CACHE=0 and PAGE_CACHE=1. Against each,
+2. Throughput: the production server (scripts/serve: gunicorn, the bench settings, which are
+   production's plus the devtools package and its floor view; Redis DB 12 as CACHE_URL,
+   RATELIMIT_ENABLE=0 since one address makes every request) is started twice, with PAGE_CACHE=0 and PAGE_CACHE=1. Against each,
    a separate load generator (wrk, else scripts/loadgen.py) keeps 16 connections busy on
    the floor view (/__floor__/), article pages, the home page, cause pages and searches,
    one kind at a time; requests/s, p50/p99 latency and each page's ratio to the floor.
@@ -78,7 +78,7 @@ class Bench:
         self.server = None
         self.env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "CACHE_URL", "DJANGO_SETTINGS_MODULE"}}
         self.env.update(
-            DJANGO_SETTINGS_MODULE="spasminfo.settings.production",
+            DJANGO_SETTINGS_MODULE="spasminfo.settings.bench",  # production + devtools (generate_content, floor)
             SECRET_KEY=secrets.token_urlsafe(50),
             ALLOWED_HOSTS="127.0.0.1,localhost",
             DATABASE_URL=self.pg.url,
@@ -89,7 +89,6 @@ class Bench:
             CSRF_COOKIE_SECURE="0",
             CACHE_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
             RATELIMIT_ENABLE="0",  # one client address makes every request
-            BENCH_FLOOR_VIEW="1",
             ACCESS_LOG="",  # no access log: the figures are the application's, not the log's
             PAGE_CACHE="0",
             PYTHON=PYTHON,

@@ -25,11 +25,9 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
-if settings.SPASMINFO_BENCH_FLOOR_VIEW:
-    # The benchmark's "framework floor" (scripts/bench.py); off unless BENCH_FLOOR_VIEW=1.
-    from operations.bench import floor
-
-    urlpatterns.append(path("__floor__/", floor, name="bench_floor"))
+if "devtools" in settings.INSTALLED_APPS:
+    # Development and benchmark routes (the benchmark's /__floor__/); never in production.
+    urlpatterns.append(path("", include("devtools.urls")))
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

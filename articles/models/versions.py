@@ -184,7 +184,7 @@ class ArticleVersion(models.Model):
 def snapshot_fingerprint(snapshot: dict) -> str:
     """SHA-256 of a content snapshot (see `ArticleVersion.content_snapshot`), canonical JSON.
 
-    Also used by `generate_content`, which builds the snapshot from rows it has not saved yet.
+    Also used by `generate_content` (devtools/synthetic.py), which builds the snapshot from rows it has not saved yet.
     """
     canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

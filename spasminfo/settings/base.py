@@ -196,6 +196,5 @@ RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 if env.str("RATELIMIT_IP_META_KEY", default=""):
     RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY")
 # The benchmark's do-nothing view at /__floor__/ (scripts/bench.py); never on in a real deployment.
-SPASMINFO_BENCH_FLOOR_VIEW = env.bool("BENCH_FLOOR_VIEW", default=False)
 # Readers' "Was this helpful?" token cookie (random; only its HMAC is stored).
 SPASMINFO_VOTER_COOKIE = "spasminfo_voter"

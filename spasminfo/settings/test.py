@@ -15,5 +15,8 @@ MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 
 # One process on one machine: a per-process cache is shared by everything there is.
 # (production.py refuses such a cache.)
+# The development package (generate_content); see devtools/apps.py.
+INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]  # noqa: F405
+SPASMINFO_BENCH_FLOOR_VIEW = False  # /__floor__/ only with the bench settings (tests/test_bench_floor.py)
 SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.E003"]  # noqa: F405
 SPASMINFO_PAGE_CACHE_CLOCK_SKEW = 0  # one process, one clock

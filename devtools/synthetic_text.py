@@ -1,9 +1,7 @@
-"""Word lists and templates for `generate_content` (articles/synthetic.py).
+"""Word lists and templates for `generate_content` (devtools/synthetic.py).
 
-Placeholders are `{name}`. Headings never contain one (their ids come from their text), and no
-placeholder starts a line, so substituting a value can never change the Markdown structure:
-each template is rendered once and values are put into the rendered HTML.
-Body templates cite references 1 to 3; every article has at least 3.
+Placeholders are `{name}`, filled in the Markdown text; the result goes through the real
+derivation like any article. Body templates cite references 1 to 3; every article has at least 3.
 """
 
 BODY_PARTS = [

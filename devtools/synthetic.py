@@ -6,13 +6,12 @@ it, an approval `Review` whose fingerprint is the version's, events, the article
 pointers and review dates) but with bulk inserts: a batch of articles is a handful of
 INSERTs in one transaction.
 
-Speed comes from rendering each Markdown template once. A template's placeholders are
-replaced by tokens (letters and digits, which Markdown and the sanitizer leave alone),
-the result is rendered, and each article's values are put into that HTML, escaped as the
-sanitizer would escape them. Headings hold no placeholder and no placeholder starts a
-line, so a value cannot change the document's structure; values that are not plain words
-and punctuation are rendered the slow way instead. `verify_version` re-derives a stored
-version with the real code; the command runs it on a sample of every batch.
+Derived fields come from the real derivation, `articles.derived.derive` (the renderer and
+sanitizer the workflow uses), once per article: there is no second renderer to keep in
+step. That is most of the CPU time, so a batch is derived by `--jobs` worker processes
+(forked before any batch; they only compute, never touch the database). `verify_version`
+re-derives a stored version through `preview_derived_content` and checks the fingerprint
+and pointers; the command runs it on a sample of every batch.
 
 Versions are inserted awaiting review, their parts are added, and then one UPDATE signs the
 batch off: the immutability guards (articles/immutability.py) refuse parts added to a version
@@ -23,6 +22,7 @@ re-indexes any version the index lacks, so the result is indexed even if a trigg
 """
 
 import datetime
+import multiprocessing
 import random
 import re
 import time
@@ -34,8 +34,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles import caching
-from articles import synthetic_text as text
-from articles.derived import faq_anchor_prefix, plain_text, preview_derived_content, reading_minutes, toc_from_html
+from articles.derived import Derived, derive, preview_derived_content
 from articles.models import (
     Article,
     ArticleEvent,
@@ -48,7 +47,7 @@ from articles.models import (
     VersionCause,
 )
 from articles.models.versions import snapshot_fingerprint
-from articles.rendering import citation_anchors, render_markdown
+from devtools import synthetic_text as text
 from taxonomy.models import Cause, CauseGroup, Topic
 
 SLUG_PREFIX = "synthetic-"
@@ -56,18 +55,9 @@ SLUG_PATTERN = re.compile(r"^synthetic-(\d+)$")
 MIN_PEOPLE, MIN_REVIEWERS, MIN_TOPICS, MIN_CAUSES, MIN_GROUPS = 24, 8, 8, 60, 6
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
-TOKEN = re.compile(r"QZX(\d+)XZQ")
-# Values put into rendered HTML: letters, digits and plain punctuation, nothing Markdown reads.
-SAFE_VALUE = re.compile(r"^[^\W_](?:[^\W_]|[,.'()/&-]| (?! ))*(?<! )$")
-HEADING_OR_LINE_START = re.compile(r"^(?:#.*\{\w+\}|\{\w+\})", re.M)
 
 Status = ArticleVersion.Status
 Event = ArticleEvent.Kind
-
-
-def _escape_text(value: str) -> str:
-    """A text value as the sanitizer serializes it (ampersand, angle brackets)."""
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _capitalise(value: str) -> str:
@@ -90,55 +80,6 @@ def fill(template: str, values: dict[str, str]) -> str:
         return _capitalise(values[name.lower()]) if name[:1].isupper() else values[name]
 
     return PLACEHOLDER.sub(value, template)
-
-
-@dataclass
-class Skeleton:
-    """A template rendered once: HTML and plain text with tokens, and what never varies."""
-
-    names: list[str]
-    html: str
-    plain: str
-    anchors: dict[int, list[str]]
-    toc: list[dict]
-
-
-class TemplateRenderer:
-    """Renders templates once per (text, anchor prefix) and fills in values per article."""
-
-    def __init__(self):
-        self.cache: dict[tuple[str, str], Skeleton] = {}
-        self.slow_renders = 0
-
-    def skeleton(self, template: str, prefix: str) -> Skeleton:
-        key = (template, prefix)
-        if key not in self.cache:
-            if HEADING_OR_LINE_START.search(template):
-                raise ValueError(f"a placeholder is in a heading or starts a line: {template[:60]!r}")
-            names: list[str] = []
-
-            def token(match):
-                names.append(match.group(1))
-                return f"QZX{len(names) - 1}XZQ"
-
-            rendered = render_markdown(PLACEHOLDER.sub(token, template), anchor_prefix=prefix)
-            self.cache[key] = Skeleton(
-                names, rendered, plain_text(rendered), citation_anchors(rendered), toc_from_html(rendered)
-            )
-        return self.cache[key]
-
-    def render(self, template: str, prefix: str, values: dict[str, str]) -> tuple[str, str, dict, list]:
-        """(html, plain text, citation anchors, toc) of `template` with `values`, as the real renderer gives."""
-        skeleton = self.skeleton(template, prefix)
-        filled = [fill("{" + name + "}", values) for name in skeleton.names]
-        if not all(SAFE_VALUE.match(value) for value in filled):
-            self.slow_renders += 1
-            rendered = render_markdown(fill(template, values), anchor_prefix=prefix)
-            return rendered, plain_text(rendered), citation_anchors(rendered), toc_from_html(rendered)
-        escaped = [_escape_text(value) for value in filled]
-        body_html = TOKEN.sub(lambda m: escaped[int(m.group(1))], skeleton.html)
-        body_plain = TOKEN.sub(lambda m: filled[int(m.group(1))], skeleton.plain)
-        return body_html, body_plain, skeleton.anchors, skeleton.toc
 
 
 # --- the pools: taxonomy and people ---------------------------------------------------------------------------
@@ -229,11 +170,19 @@ class Planned:
     causes: list[VersionCause]
     references: list[Reference]
     faq: list[FaqEntry]
+    cause_names: list[str]
     reviewer: Person
     approved_at: datetime.datetime
     re_reviewed_at: datetime.datetime | None
     fingerprint: str = ""
     events: list[ArticleEvent] = field(default_factory=list)
+
+    def text(self) -> tuple[str, list[tuple[str, str]]]:
+        """What `derive` takes: the body and the FAQ's (question, answer) pairs."""
+        return self.version.body, [(entry.question, entry.answer) for entry in self.faq]
+
+    def derive_from(self, derived: Derived) -> None:
+        derived.apply(self.version, self.faq, self.cause_names)
 
 
 def _reference(rng: random.Random, number: int, cause_name: str, part: str) -> Reference:
@@ -294,9 +243,8 @@ def _snapshot(version: ArticleVersion, planned: "Planned") -> dict:
     }
 
 
-def plan_article(
-    rng: random.Random, number: int, pools: Pools, renderer: TemplateRenderer, now: datetime.datetime, overdue: float
-) -> Planned:
+def plan_article(rng: random.Random, number: int, pools: Pools, now: datetime.datetime, overdue: float) -> Planned:
+    """One article's rows, unsaved, with its text; `Planned.derive_from` fills the derived fields."""
     causes = rng.sample(pools.causes, rng.randint(3, 8))
     values = {
         "cause": _mid_sentence(causes[0].name),
@@ -342,38 +290,19 @@ def plan_article(
     article.last_reviewed_by = reviewer
     article.next_review_due = article.compute_next_review_due()
 
-    body_md = fill(body, values)
-    body_html, body_plain, anchors, toc = renderer.render(body, "cite", values)
     faq_templates = rng.sample(text.FAQ_TEMPLATES, rng.randint(2, 5))
-    faq, faq_plain = [], []
-    backlinks: dict[str, list[str]] = {}
-    for number_, anchor_list in anchors.items():
-        backlinks.setdefault(str(number_), []).extend(anchor_list)
-    for index, (question, answer) in enumerate(faq_templates):
-        answer_html, answer_plain, faq_anchors, _ = renderer.render(answer, faq_anchor_prefix(index), values)
-        entry = FaqEntry(
-            question=fill(question, values), answer=fill(answer, values), answer_html=answer_html, position=index
-        )
-        faq.append(entry)
-        faq_plain.append(answer_plain)
-        for number_, anchor_list in faq_anchors.items():
-            backlinks.setdefault(str(number_), []).extend(anchor_list)
-
-    faq_texts = list(zip(faq, faq_plain, strict=True))
+    faq = [
+        FaqEntry(question=fill(question, values), answer=fill(answer, values), position=index)
+        for index, (question, answer) in enumerate(faq_templates)
+    ]
     submitted_at = approved_at - datetime.timedelta(hours=rng.uniform(1, 240))
     version = ArticleVersion(
         number=1,
         status=Status.SUBMITTED,  # signed off by write_batch once its parts are in
         title=fill(rng.choice(text.TITLES), values)[:200],
         summary=fill(rng.choice(text.SUMMARIES), values)[:300],
-        body=body_md,
+        body=fill(body, values),
         image_credits=rng.choice(["Illustration: spasminfo studio", "Photo: spasminfo (synthetic)", ""]),
-        body_html=body_html,
-        toc=toc,
-        citation_backlinks=backlinks,
-        reading_minutes=reading_minutes(" ".join([body_plain, *(f"{e.question} {t}" for e, t in faq_texts)])),
-        search_causes=" ".join(sorted(cause.name for cause in causes)),
-        search_text="\n".join([body_plain, *(f"{e.question}\n{t}" for e, t in faq_texts)]),
         submitted_at=submitted_at,
         revision=rng.randint(2, 9),
     )
@@ -384,6 +313,7 @@ def plan_article(
         causes=[VersionCause(tag_id=c.pk) for c in causes],
         references=[_reference(rng, n, values["cause"], values["part"]) for n in range(1, n_refs + 1)],
         faq=faq,
+        cause_names=[cause.name for cause in causes],
         reviewer=reviewer,
         approved_at=approved_at,
         re_reviewed_at=last_reviewed_at if re_reviewed else None,
@@ -556,6 +486,53 @@ def verify_version(version: ArticleVersion) -> list[str]:
     return problems
 
 
+# --- deriving: the real derivation, spread over worker processes ---------------------------------------------------
+
+
+def _derive(text: tuple[str, list[tuple[str, str]]]) -> Derived:
+    return derive(*text)
+
+
+class Deriver:
+    """Runs `derive` for planned articles in `jobs` worker processes (1: in this one)."""
+
+    CHUNK = 50
+
+    def __init__(self, jobs: int):
+        self.jobs = max(1, jobs)
+        self.pool = None
+
+    def __enter__(self):
+        if self.jobs > 1:
+            # Forked once, before any batch: the workers only compute and never use the database connection.
+            self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+
+    def derived(self, batches):
+        """Yield each batch with its derived fields filled in; the workers derive the next batch
+        while the caller writes this one."""
+        ahead = None
+        for batch in batches:
+            texts = [planned.text() for planned in batch]
+            started = (batch, self.pool.map_async(_derive, texts, self.CHUNK) if self.pool else texts)
+            if ahead is not None:
+                yield self._fill(*ahead)
+            ahead = started
+        if ahead is not None:
+            yield self._fill(*ahead)
+
+    def _fill(self, batch: list[Planned], work) -> list[Planned]:
+        results = work.get() if self.pool else map(_derive, work)
+        for planned, derived in zip(batch, results, strict=True):
+            planned.derive_from(derived)
+        return batch
+
+
 # --- the whole run ----------------------------------------------------------------------------------------------
 
 
@@ -575,6 +552,7 @@ def generate(
     batch_size: int = 1000,
     overdue: float = 0.2,
     verify_every: int = 500,
+    jobs: int = 1,
     log=print,
 ) -> dict:
     """Create `count` live articles; returns a summary (first and last slug, seconds, rate)."""
@@ -582,23 +560,32 @@ def generate(
     first = next_number()
     rng = random.Random(f"{seed}:{first}")
     pools = ensure_pools(rng, log=log)
-    renderer = TemplateRenderer()
     now = timezone.now()
     made, verified = 0, 0
-    while made < count:
-        size = min(batch_size, count - made)
-        batch = [plan_article(rng, first + made + i, pools, renderer, now, overdue) for i in range(size)]
-        version_ids = write_batch(batch, rng)
-        reset_queries()  # with DEBUG on, Django keeps every statement (here megabytes each) in memory
-        if verify_every:
-            for version in ArticleVersion.objects.filter(pk__in=version_ids[::verify_every]).select_related("article"):
-                problems = verify_version(version)
-                if problems:
-                    raise RuntimeError(f"{version.article.slug}: " + "; ".join(problems))
-                verified += 1
-        made += size
-        elapsed = time.monotonic() - started
-        log(f"{made:,}/{count:,} articles ({made / elapsed:,.0f}/s, {elapsed:.0f} s)")
+    sizes = [min(batch_size, count - start) for start in range(0, count, batch_size)]
+
+    def planned_batches():
+        number = first
+        for size in sizes:
+            yield [plan_article(rng, number + i, pools, now, overdue) for i in range(size)]
+            number += size
+
+    with Deriver(jobs) as deriver:
+        # Planned in order (the seed decides everything), derived by the workers a batch ahead.
+        for batch in deriver.derived(planned_batches()):
+            version_ids = write_batch(batch, rng)
+            reset_queries()  # with DEBUG on, Django keeps every statement (here megabytes each) in memory
+            if verify_every:
+                for version in ArticleVersion.objects.filter(pk__in=version_ids[::verify_every]).select_related(
+                    "article"
+                ):
+                    problems = verify_version(version)
+                    if problems:
+                        raise RuntimeError(f"{version.article.slug}: " + "; ".join(problems))
+                    verified += 1
+            made += len(batch)
+            elapsed = time.monotonic() - started
+            log(f"{made:,}/{count:,} articles ({made / elapsed:,.0f}/s, {elapsed:.0f} s)")
     elapsed = time.monotonic() - started
     # Bulk rows bypass the services, so empty the page cache outright (lists, search and sitemap changed).
     caching.invalidate(caching.SITE)
@@ -608,5 +595,5 @@ def generate(
         "seconds": elapsed,
         "per_second": count / elapsed if elapsed else 0,
         "verified": verified,
-        "slow_renders": renderer.slow_renders,
+        "jobs": jobs,
     }
