@@ -5,7 +5,8 @@ bounded in time; everything it starts is stopped at the end and its temp dir rem
    content and accounts, then `generate_content` up to the first size (1,000 articles).
 2. Throughput: the production server (scripts/serve: gunicorn, the bench settings, which are
    production's plus the devtools package and its floor view; Redis DB 12 as CACHE_URL,
-   RATELIMIT_ENABLE=0 since one address makes every request) is started twice, with PAGE_CACHE=0 and PAGE_CACHE=1. Against each,
+   RATELIMIT_ENABLE=0 since one address makes every request) is started twice, with
+   PAGE_CACHE=0 and PAGE_CACHE=1. Against each,
    a separate load generator (wrk, else scripts/loadgen.py) keeps 16 connections busy on
    the floor view (/__floor__/), article pages, the home page, cause pages and searches,
    one kind at a time; requests/s, p50/p99 latency and each page's ratio to the floor.
