@@ -54,25 +54,21 @@ def awaiting_review_by(person: Person) -> QuerySet[ArticleVersion]:
     )
 
 
-def _for_reviewer(articles: QuerySet[Article], person: Person) -> QuerySet[Article]:
-    return articles.filter(
-        Q(assigned_reviewer=person)
-        | Q(assigned_reviewer__isnull=True, last_reviewed_by=person)
-        | Q(assigned_reviewer__isnull=True, last_reviewed_by__isnull=True)
-    )
-
-
 def overdue_for(person: Person, today: datetime.date | None = None) -> QuerySet[Article]:
     """Overdue articles for this reviewer, with the dead and redirected links of their live version."""
     return with_link_problem_counts(
-        _for_reviewer(Article.objects.overdue(today), person).select_related("live_version").order_by("next_review_due")
+        Article.objects.overdue(today)
+        .responsible(person, or_nobody=True)
+        .select_related("live_version")
+        .order_by("next_review_due")
     )
 
 
 def due_soon_for(person: Person, today: datetime.date | None = None) -> QuerySet[Article]:
     """Articles due soon for this reviewer, with the dead and redirected links of their live version."""
     return with_link_problem_counts(
-        _for_reviewer(Article.objects.due_soon(today), person)
+        Article.objects.due_soon(today)
+        .responsible(person, or_nobody=True)
         .select_related("live_version")
         .order_by("next_review_due")
     )
@@ -93,6 +89,7 @@ def review_due_by_reviewer(today: datetime.date | None = None, window_days: int 
     horizon = today + datetime.timedelta(days=window)
     articles = (
         Article.objects.published()
+        .with_responsible_reviewer()
         .filter(next_review_due__lte=horizon)
         .select_related("live_version", "assigned_reviewer__user", "last_reviewed_by__user")
         # Only the live version's title is shown: leave its body, HTML and search text in the
@@ -102,7 +99,8 @@ def review_due_by_reviewer(today: datetime.date | None = None, window_days: int 
     )
     groups: dict[int | None, ReviewerDue] = {}
     for article in articles:
-        reviewer = article.responsible_reviewer
-        group = groups.setdefault(reviewer.pk if reviewer else None, ReviewerDue(reviewer))
+        people = {p.pk: p for p in (article.assigned_reviewer, article.last_reviewed_by) if p is not None}
+        reviewer = people.get(article.responsible_reviewer_id)
+        group = groups.setdefault(article.responsible_reviewer_id, ReviewerDue(reviewer))
         (group.overdue if article.next_review_due < today else group.due_soon).append(article)
     return sorted(groups.values(), key=lambda g: (g.reviewer is None, g.reviewer.name if g.reviewer else ""))

@@ -44,7 +44,7 @@ class StatusFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        if value in ("draft", "submitted", "sent_back"):
+        if value in ArticleVersion.OPEN_STATUSES:
             return queryset.filter(versions__status=value).distinct()
         if value == "live":
             return queryset.live()
@@ -80,7 +80,7 @@ class ReviewerFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value():
             person = Person.objects.filter(slug=self.value()).first()
-            return queryset.reviewed_by_or_assigned_to(person) if person else queryset.none()
+            return queryset.responsible(person) if person else queryset.none()
         return queryset
 
 

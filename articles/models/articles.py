@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -82,8 +83,22 @@ class ArticleQuerySet(models.QuerySet):
     def never_reviewed(self):
         return self.filter(last_reviewed_at__isnull=True)
 
-    def reviewed_by_or_assigned_to(self, person):
-        return self.filter(Q(assigned_reviewer=person) | Q(assigned_reviewer__isnull=True, last_reviewed_by=person))
+    def with_responsible_reviewer(self):
+        """Annotate `responsible_reviewer_id`: who is expected to review the article next, the
+        assigned reviewer, else the last one to review it (None: nobody yet). The one spelling
+        of that rule, used by the admin's reviewer filter and the reviewers' queues."""
+        return self.annotate(
+            responsible_reviewer_id=Coalesce(
+                "assigned_reviewer", "last_reviewed_by", output_field=models.BigIntegerField()
+            )
+        )
+
+    def responsible(self, person, *, or_nobody: bool = False):
+        """Articles `person` is responsible for (`or_nobody`: also those nobody is responsible for yet)."""
+        mine = Q(responsible_reviewer_id=person.pk)
+        return self.with_responsible_reviewer().filter(
+            mine | Q(responsible_reviewer_id__isnull=True) if or_nobody else mine
+        )
 
 
 class Article(models.Model):
@@ -176,10 +191,6 @@ class Article(models.Model):
         return version.title if version else self.slug
 
     @property
-    def is_live(self) -> bool:
-        return self.live_version_id is not None and self.live_version.status == "approved"
-
-    @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
 
@@ -204,11 +215,6 @@ class Article(models.Model):
         window = datetime.timedelta(days=settings.SPASMINFO_REVIEW_DUE_SOON_DAYS)
         return self.next_review_due <= timezone.localdate() + window
 
-    @property
-    def responsible_reviewer(self):
-        """Who is expected to review it next: the assigned reviewer, else the last one."""
-        return self.assigned_reviewer or self.last_reviewed_by
-
     def compute_next_review_due(self) -> datetime.date | None:
         if self.last_reviewed_at is None:
             return None
@@ -217,7 +223,7 @@ class Article(models.Model):
 
     def open_version(self):
         """The draft, sent-back or submitted version, if any (there is at most one)."""
-        return self.versions.filter(status__in=("draft", "submitted", "sent_back")).first()
+        return self.versions.filter(status__in=self.versions.model.OPEN_STATUSES).first()
 
     def part_label(self) -> str:
         if self.series_id is None:

@@ -26,23 +26,25 @@ class ImmutableVersionError(Exception):
     """Raised on any attempt to change a signed-off version or its parts."""
 
 
-class VersionQuerySet(models.QuerySet):
-    def open(self):
-        """Versions still being worked on or awaiting review."""
-        return self.filter(status__in=ArticleVersion.OPEN_STATUSES)
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Awaiting review"
+    SENT_BACK = "sent_back", "Sent back"
+    APPROVED = "approved", "Signed off"
 
+
+# Still being worked on or awaiting review: an article has at most one version in these (a constraint).
+OPEN_STATUSES = [VersionStatus.DRAFT, VersionStatus.SUBMITTED, VersionStatus.SENT_BACK]
+
+
+class VersionQuerySet(models.QuerySet):
     def awaiting_review(self):
         return self.filter(status=ArticleVersion.Status.SUBMITTED).order_by("submitted_at")
 
 
 class ArticleVersion(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Awaiting review"
-        SENT_BACK = "sent_back", "Sent back"
-        APPROVED = "approved", "Signed off"
-
-    OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.SENT_BACK)
+    Status = VersionStatus
+    OPEN_STATUSES = OPEN_STATUSES
     EDITABLE_STATUSES = (Status.DRAFT, Status.SENT_BACK)
 
     article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="versions")
@@ -104,7 +106,7 @@ class ArticleVersion(models.Model):
             models.UniqueConstraint(fields=["article", "number"], name="articles_version_number_unique"),
             models.UniqueConstraint(
                 fields=["article"],
-                condition=Q(status__in=["draft", "submitted", "sent_back"]),
+                condition=Q(status__in=OPEN_STATUSES),
                 name="articles_one_open_version_per_article",
             ),
         ]
