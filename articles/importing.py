@@ -215,7 +215,7 @@ class _Loader:
                 article=article,
                 title=meta["title"],
                 summary=meta["summary"],
-                user=None,
+                user=services.SYSTEM,
                 at=signed_off_at - datetime.timedelta(hours=3),
             )
             draft.body = meta["body"]
@@ -232,13 +232,15 @@ class _Loader:
             if not self._load_faq(draft, meta.get("faq") or [], where):
                 raise _Abandon
             try:
-                services.submit_version(version=draft, user=None, at=signed_off_at - datetime.timedelta(hours=2))
+                services.submit_version(
+                    version=draft, user=services.SYSTEM, at=signed_off_at - datetime.timedelta(hours=2)
+                )
                 draft.refresh_from_db()
                 services.approve_version(
                     version=draft,
                     reviewer=reviewer,
                     seen_fingerprint=draft.submitted_fingerprint,
-                    user=None,
+                    user=services.SYSTEM,
                     at=signed_off_at,
                 )
                 if reviewed_on > published_on:
@@ -246,7 +248,7 @@ class _Loader:
                         article=Article.objects.get(pk=article.pk),
                         reviewer=reviewer,
                         seen_fingerprint=draft.submitted_fingerprint,
-                        user=None,
+                        user=services.SYSTEM,
                         at=self._at_noon(reviewed_on),
                     )
             except services.WorkflowError as error:

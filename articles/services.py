@@ -11,7 +11,10 @@ atomic and checks its own rules, so a rule holds whatever the caller.
     re_review_live_version: a reviewer confirms the live version still stands (new approval, new dates)
     archive_article / schedule_archive / restore_article / assign_reviewer / publish_due
 
-Every step is recorded as an ArticleEvent (the article's timeline).
+Every step is recorded as an ArticleEvent (the article's timeline). `user` is who acts:
+the signed-in account, or `SYSTEM` for the site itself (the importer, the scheduler, a
+command, a test that means it), which holds every permission and is recorded as no
+account. Nobody (None) is refused.
 """
 
 import datetime
@@ -61,13 +64,44 @@ class IncompleteVersion(WorkflowError):
         super().__init__("This version is not ready for review: " + "; ".join(problems))
 
 
+class SystemActor:
+    """The site acting on its own behalf: every permission, no account, no person.
+
+    Steps it takes are stored with no user ("system" on the timeline); it cannot sign off
+    under a reviewer's name unless the caller says which reviewer (imported history).
+    """
+
+    is_authenticated = True
+    is_active = True
+
+    def has_perm(self, permission: str) -> bool:
+        return True
+
+    def __str__(self) -> str:
+        return "system"
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM = SystemActor()
+Actor = AbstractBaseUser | SystemActor
+
+
+def _account(user: Actor):
+    """The account to store for who acted: None for the system."""
+    return None if isinstance(user, SystemActor) else user
+
+
 def _lock(version: ArticleVersion) -> ArticleVersion:
     """Re-read the version under a row lock, so concurrent steps queue up."""
     return ArticleVersion.objects.select_for_update().select_related("article").get(pk=version.pk)
 
 
-def _require(user: AbstractBaseUser | None, permission: str, action: str) -> None:
-    if user is not None and not user.has_perm(permission):
+def _require(user: Actor, permission: str, action: str) -> None:
+    if user is None:
+        raise NotAllowed(f"Nobody may {action}: pass the signed-in user, or services.SYSTEM for the site itself.")
+    if not user.has_perm(permission):
         raise NotAllowed(f"You do not have permission to {action}.")
 
 
@@ -75,13 +109,40 @@ def _record(
     article: Article,
     kind: str,
     *,
-    user: AbstractBaseUser | None,
+    user: Actor,
     version: ArticleVersion | None = None,
     comment: str = "",
     at: datetime.datetime | None = None,
 ) -> ArticleEvent:
     return ArticleEvent.objects.create(
-        article=article, version=version, kind=kind, user=user, comment=comment, created_at=at or timezone.now()
+        article=article,
+        version=version,
+        kind=kind,
+        user=_account(user),
+        comment=comment,
+        created_at=at or timezone.now(),
+    )
+
+
+def _review(
+    version: ArticleVersion,
+    outcome: str,
+    reviewer: Person,
+    *,
+    user: Actor,
+    comment: str,
+    fingerprint: str,
+    at: datetime.datetime | None = None,
+) -> Review:
+    """The reviewer's decision on exactly the content with `fingerprint` (append-only)."""
+    return Review.objects.create(
+        version=version,
+        outcome=outcome,
+        reviewer=reviewer,
+        user=_account(user),
+        comment=comment,
+        fingerprint=fingerprint,
+        created_at=at or timezone.now(),
     )
 
 
@@ -94,7 +155,7 @@ def create_article(
     *,
     article: Article,
     title: str,
-    user: AbstractBaseUser | None,
+    user: Actor,
     summary: str = "",
     at: datetime.datetime | None = None,
 ) -> ArticleVersion:
@@ -105,9 +166,11 @@ def create_article(
     _require(user, "articles.add_article", "create articles")
     if article.pk is not None:
         raise WorkflowError("This article already exists.")
-    article.created_by = user
+    article.created_by = _account(user)
     article.save()
-    version = ArticleVersion.objects.create(article=article, number=1, title=title, summary=summary, created_by=user)
+    version = ArticleVersion.objects.create(
+        article=article, number=1, title=title, summary=summary, created_by=_account(user)
+    )
     if at is not None:  # auto_now_add fields: date the rows as the history says
         Article.objects.filter(pk=article.pk).update(created_at=at)
         ArticleVersion.objects.filter(pk=version.pk).update(created_at=at)
@@ -134,7 +197,7 @@ def _copy_content(source: ArticleVersion, target: ArticleVersion) -> None:
 
 
 @transaction.atomic
-def start_draft(*, article: Article, user: AbstractBaseUser | None) -> ArticleVersion:
+def start_draft(*, article: Article, user: Actor) -> ArticleVersion:
     """The article's open version; if it has none, a new draft copied from the live
     (or latest) version with its authors, causes, references and FAQ.
 
@@ -155,7 +218,7 @@ def start_draft(*, article: Article, user: AbstractBaseUser | None) -> ArticleVe
         summary=source.summary if source else "",
         body=source.body if source else "",
         image_credits=source.image_credits if source else "",
-        created_by=user,
+        created_by=_account(user),
     )
     if source is not None:
         _copy_content(source, draft)
@@ -191,9 +254,7 @@ def readiness_problems(version: ArticleVersion) -> list[str]:
 
 
 @transaction.atomic
-def submit_version(
-    *, version: ArticleVersion, user: AbstractBaseUser | None, at: datetime.datetime | None = None
-) -> ArticleVersion:
+def submit_version(*, version: ArticleVersion, user: Actor, at: datetime.datetime | None = None) -> ArticleVersion:
     """Send a draft (or a sent-back version) to the medical reviewers, fingerprinting it.
 
     `at` dates the submission for imported history (load_content); otherwise now.
@@ -209,7 +270,7 @@ def submit_version(
         raise IncompleteVersion(problems)
     version.status = Status.SUBMITTED
     version.submitted_at = at or timezone.now()
-    version.submitted_by = user
+    version.submitted_by = _account(user)
     version.submitted_fingerprint = version.compute_fingerprint()
     version.save()
     _record(version.article, Event.SUBMITTED, user=user, version=version, at=version.submitted_at)
@@ -217,7 +278,7 @@ def submit_version(
 
 
 @transaction.atomic
-def withdraw_version(*, version: ArticleVersion, user: AbstractBaseUser | None) -> ArticleVersion:
+def withdraw_version(*, version: ArticleVersion, user: Actor) -> ArticleVersion:
     """Take a submitted version back to draft so it can be edited again."""
     _require(user, EDIT_PERMISSION, "withdraw versions")
     version = _lock(version)
@@ -230,9 +291,9 @@ def withdraw_version(*, version: ArticleVersion, user: AbstractBaseUser | None) 
     return version
 
 
-def _check_reviewer(version: ArticleVersion, reviewer: Person, user: AbstractBaseUser | None) -> None:
+def _check_reviewer(version: ArticleVersion, reviewer: Person, user: Actor) -> None:
     _require(user, SIGN_OFF_PERMISSION, "review articles")
-    if user is not None and getattr(user, "person", None) != reviewer:
+    if user is not SYSTEM and getattr(user, "person", None) != reviewer:
         raise NotAllowed("You can only record a review under your own name; link your account to your person profile.")
     if not reviewer.is_medical_reviewer:
         raise NotAllowed(f"{reviewer.name} is not a medical reviewer.")
@@ -258,15 +319,15 @@ def approve_version(
     version: ArticleVersion,
     reviewer: Person,
     seen_fingerprint: str,
-    user: AbstractBaseUser | None,
+    user: Actor,
     comment: str = "",
     at: datetime.datetime | None = None,
     go_live_at: datetime.datetime | None = None,
 ) -> Review:
     """Sign off exactly the content the reviewer saw; it goes live now, or at `go_live_at`.
 
-    `user` is the signed-in account (None only for imported history); it must
-    belong to `reviewer`. `seen_fingerprint` is the fingerprint of the content
+    `user` is the signed-in account, which must belong to `reviewer` (SYSTEM only for
+    imported history). `seen_fingerprint` is the fingerprint of the content
     shown to the reviewer: if the version changed since, nothing is approved.
     """
     version = _lock(version)
@@ -283,14 +344,8 @@ def approve_version(
     version.status = Status.APPROVED
     version.save()
 
-    review = Review.objects.create(
-        version=version,
-        outcome=Review.Outcome.APPROVED,
-        reviewer=reviewer,
-        user=user,
-        comment=comment,
-        fingerprint=fingerprint,
-        created_at=at,
+    review = _review(
+        version, Review.Outcome.APPROVED, reviewer, user=user, comment=comment, fingerprint=fingerprint, at=at
     )
     _record(
         article,
@@ -316,7 +371,9 @@ def approve_version(
     return review
 
 
-def _make_live(article: Article, version: ArticleVersion, review: Review, *, user, at: datetime.datetime) -> None:
+def _make_live(
+    article: Article, version: ArticleVersion, review: Review, *, user: Actor, at: datetime.datetime
+) -> None:
     """Point readers at `version`; its sign-off becomes the article's last review."""
     caching.article_changed(article, article.live_version, version)
     article.live_version = version
@@ -336,7 +393,7 @@ def re_review_live_version(
     article: Article,
     reviewer: Person,
     seen_fingerprint: str,
-    user: AbstractBaseUser | None,
+    user: Actor,
     comment: str = "",
     at: datetime.datetime | None = None,
 ) -> Review:
@@ -355,14 +412,8 @@ def re_review_live_version(
             "The live version changed while you were reading it. Reload it and review what is there now."
         )
     at = at or timezone.now()
-    review = Review.objects.create(
-        version=version,
-        outcome=Review.Outcome.CONFIRMED,
-        reviewer=reviewer,
-        user=user,
-        comment=comment,
-        fingerprint=seen_fingerprint,
-        created_at=at,
+    review = _review(
+        version, Review.Outcome.CONFIRMED, reviewer, user=user, comment=comment, fingerprint=seen_fingerprint, at=at
     )
     article.last_reviewed_at = at
     article.last_reviewed_by = reviewer
@@ -378,7 +429,7 @@ def send_back_version(
     version: ArticleVersion,
     reviewer: Person,
     comment: str,
-    user: AbstractBaseUser | None,
+    user: Actor,
     seen_fingerprint: str = "",
 ) -> Review:
     """Return a submitted version to its editors with the reviewer's comments."""
@@ -388,10 +439,10 @@ def send_back_version(
         raise WorkflowError("Only a version awaiting review can be sent back.")
     if not comment.strip():
         raise WorkflowError("Say what needs to change: a comment is required to send a version back.")
-    review = Review.objects.create(
-        version=version,
-        outcome=Review.Outcome.SENT_BACK,
-        reviewer=reviewer,
+    review = _review(
+        version,
+        Review.Outcome.SENT_BACK,
+        reviewer,
         user=user,
         comment=comment.strip(),
         fingerprint=seen_fingerprint or version.submitted_fingerprint,
@@ -406,7 +457,7 @@ def send_back_version(
 
 
 @transaction.atomic
-def archive_article(*, article: Article, user: AbstractBaseUser | None, comment: str = "", at=None) -> Article:
+def archive_article(*, article: Article, user: Actor, comment: str = "", at=None) -> Article:
     """Take an article out of listings, search and the sitemap; it stays readable with a notice."""
     _require(user, "articles.change_article", "archive articles")
     article = _lock_article(article.pk)
@@ -421,9 +472,7 @@ def archive_article(*, article: Article, user: AbstractBaseUser | None, comment:
 
 
 @transaction.atomic
-def schedule_archive(
-    *, article: Article, archive_at: datetime.datetime | None, user: AbstractBaseUser | None
-) -> Article:
+def schedule_archive(*, article: Article, archive_at: datetime.datetime | None, user: Actor) -> Article:
     """Set (or clear, with None) the time at which the article is archived automatically."""
     _require(user, "articles.change_article", "schedule archiving")
     article = _lock_article(article.pk)
@@ -435,7 +484,7 @@ def schedule_archive(
 
 
 @transaction.atomic
-def restore_article(*, article: Article, user: AbstractBaseUser | None, comment: str = "") -> Article:
+def restore_article(*, article: Article, user: Actor, comment: str = "") -> Article:
     """Bring an archived article back into listings."""
     _require(user, "articles.change_article", "restore articles")
     article = _lock_article(article.pk)
@@ -449,7 +498,7 @@ def restore_article(*, article: Article, user: AbstractBaseUser | None, comment:
 
 
 @transaction.atomic
-def assign_reviewer(*, article: Article, reviewer: Person | None, user: AbstractBaseUser | None) -> Article:
+def assign_reviewer(*, article: Article, reviewer: Person | None, user: Actor) -> Article:
     _require(user, "articles.change_article", "assign reviewers")
     if reviewer is not None and not reviewer.is_medical_reviewer:
         raise NotAllowed(f"{reviewer.name} is not a medical reviewer.")
@@ -494,13 +543,13 @@ def publish_due(*, now: datetime.datetime | None = None) -> dict[str, list[str]]
             if article.scheduled_version_id and article.publish_at and article.publish_at <= now:
                 version = article.scheduled_version
                 review = version.reviews.filter(outcome=Review.Outcome.APPROVED).latest()
-                _make_live(article, version, review, user=None, at=now)
+                _make_live(article, version, review, user=SYSTEM, at=now)
                 done["published"].append(article.slug)
             if article.archive_at and article.archive_at <= now and article.archived_at is None:
                 article.archived_at = now
                 article.archive_at = None
                 article.save(update_fields=["archived_at", "archive_at"])
                 caching.article_changed(article, article.live_version)
-                _record(article, Event.ARCHIVED, user=None, comment="Archived as scheduled.", at=now)
+                _record(article, Event.ARCHIVED, user=SYSTEM, comment="Archived as scheduled.", at=now)
                 done["archived"].append(article.slug)
     return done

@@ -155,3 +155,67 @@ def test_review_records_are_append_only(publish):
         review.save()
     with pytest.raises(Exception, match="cannot be deleted"):
         review.delete()
+
+
+def _steps(draft, submitted, live, reviewer):
+    """Every workflow step, called with user=None (nobody)."""
+    person = reviewer.person
+    return {
+        "create_article": lambda: services.create_article(
+            article=Article(slug="nobody", topic=draft.article.topic), title="Nobody", user=None
+        ),
+        "start_draft": lambda: services.start_draft(article=live, user=None),
+        "submit_version": lambda: services.submit_version(version=draft, user=None),
+        "withdraw_version": lambda: services.withdraw_version(version=submitted, user=None),
+        "approve_version": lambda: services.approve_version(
+            version=submitted, reviewer=person, seen_fingerprint=submitted.submitted_fingerprint, user=None
+        ),
+        "send_back_version": lambda: services.send_back_version(
+            version=submitted, reviewer=person, comment="No.", user=None
+        ),
+        "re_review_live_version": lambda: services.re_review_live_version(
+            article=live, reviewer=person, seen_fingerprint=live.live_version.compute_fingerprint(), user=None
+        ),
+        "archive_article": lambda: services.archive_article(article=live, user=None),
+        "schedule_archive": lambda: services.schedule_archive(article=live, archive_at=None, user=None),
+        "restore_article": lambda: services.restore_article(article=live, user=None),
+        "assign_reviewer": lambda: services.assign_reviewer(article=live, reviewer=None, user=None),
+    }
+
+
+STEPS = [
+    "create_article",
+    "start_draft",
+    "submit_version",
+    "withdraw_version",
+    "approve_version",
+    "send_back_version",
+    "re_review_live_version",
+    "archive_article",
+    "schedule_archive",
+    "restore_article",
+    "assign_reviewer",
+]
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_a_step_taken_by_nobody_is_refused_and_changes_nothing(step, publish, draft_factory, submit, reviewer):
+    live = publish(slug="live-one")
+    submitted = submit(draft_factory(slug="submitted-one"))
+    draft = draft_factory(slug="draft-one")
+    events = live.events.count() + submitted.article.events.count() + draft.article.events.count()
+    with pytest.raises(services.NotAllowed, match="Nobody may"):
+        _steps(draft, submitted, live, reviewer)[step]()
+    assert live.events.count() + submitted.article.events.count() + draft.article.events.count() == events
+    assert Review.objects.count() == 1  # live's sign-off only
+
+
+def test_the_system_acts_with_every_permission_and_is_recorded_as_no_account(publish, writer, topic, cause):
+    version = services.create_article(
+        article=Article(slug="imported", topic=topic), title="Imported", summary="From a file.", user=services.SYSTEM
+    )
+    assert version.created_by is None and version.article.created_by is None
+    live = publish(slug="live-one")
+    services.archive_article(article=live, user=services.SYSTEM)
+    event = live.events.latest("created_at")
+    assert event.kind == "archived" and event.user is None

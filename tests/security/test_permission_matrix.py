@@ -39,7 +39,7 @@ def build_state(publish, draft_factory, submit, author: Person) -> State:
     live_draft.refresh_from_db()
     reviewer = Person.objects.get(slug="ana-rivera")
     services.approve_version(
-        version=live_draft, reviewer=reviewer, seen_fingerprint=live_draft.submitted_fingerprint, user=None
+        version=live_draft, reviewer=reviewer, seen_fingerprint=live_draft.submitted_fingerprint, user=services.SYSTEM
     )
     draft = with_author(draft_factory(slug="a-draft", title="A draft"))
     submitted = submit(with_author(draft_factory(slug="submitted", title="Submitted")))
