@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article, ArticleEvent, ArticleVersion, Person, Review
+from articles.models.history import AppendOnlyError
 
 Event = ArticleEvent.Kind
 
@@ -270,9 +271,9 @@ def test_every_transition_is_recorded_with_who_and_when(draft_factory, submit, e
 def test_history_is_append_only(publish):
     event = publish().events.first()
     event.comment = "rewritten"
-    with pytest.raises(Exception, match="cannot be rewritten"):
+    with pytest.raises(AppendOnlyError, match="cannot be rewritten"):
         event.save()
-    with pytest.raises(Exception, match="cannot be deleted"):
+    with pytest.raises(AppendOnlyError, match="cannot be deleted"):
         event.delete()
 
 

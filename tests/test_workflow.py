@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 
 from articles import services
 from articles.models import Article, ArticleVersion, Review
+from articles.models.history import AppendOnlyError
 
 Status = ArticleVersion.Status
 
@@ -151,9 +152,9 @@ def test_a_reviewer_cannot_start_a_draft(publish, reviewer):
 def test_review_records_are_append_only(publish):
     review = publish().live_version.reviews.get()
     review.comment = "rewritten history"
-    with pytest.raises(Exception, match="cannot be changed"):
+    with pytest.raises(AppendOnlyError, match="cannot be changed"):
         review.save()
-    with pytest.raises(Exception, match="cannot be deleted"):
+    with pytest.raises(AppendOnlyError, match="cannot be deleted"):
         review.delete()
 
 

@@ -2,11 +2,13 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from articles.models.reviews import AppendOnlyError
+from articles.models.history import AppendOnlyModel
 
 
-class ArticleEvent(models.Model):
+class ArticleEvent(AppendOnlyModel):
     """One transition in an article's life; the timeline on its admin page. Append-only."""
+
+    history_noun = "A timeline event"
 
     class Kind(models.TextChoices):
         CREATED = "created", "Created"
@@ -39,11 +41,3 @@ class ArticleEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError("History cannot be rewritten.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("History cannot be deleted.")

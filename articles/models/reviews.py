@@ -2,13 +2,13 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-
-class AppendOnlyError(Exception):
-    """Review records are history: they are never edited or deleted."""
+from articles.models.history import AppendOnlyModel
 
 
-class Review(models.Model):
-    """A medical reviewer's decision on a submitted version."""
+class Review(AppendOnlyModel):
+    """A medical reviewer's decision on a submitted version. Append-only."""
+
+    history_noun = "A review record"
 
     class Outcome(models.TextChoices):
         APPROVED = "approved", "Signed off"
@@ -38,11 +38,3 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} by {self.reviewer.name} on {self.created_at:%Y-%m-%d}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError("A review record cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("A review record cannot be deleted.")
