@@ -48,19 +48,28 @@ STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
 # --- the index (created by migration 0004_reader_site, re-ensured after every migrate) ---------------------------
 
+
+def sqlite_index_rows(where: str) -> str:
+    """The one statement that copies signed-off versions into the FTS5 table, for the rows
+    `where` selects (triggers, rebuild, reindex and generate_content all use it)."""
+    return (
+        "INSERT INTO articles_search (rowid, title, keywords, body) "
+        "SELECT id, title, summary || ' ' || search_causes, search_text FROM articles_articleversion "
+        f"WHERE status = 'approved' AND ({where})"
+    )
+
+
 SQLITE_INDEX_SQL = [
     """CREATE VIRTUAL TABLE IF NOT EXISTS articles_search USING fts5(
         title, keywords, body, tokenize = 'porter unicode61 remove_diacritics 2')""",
-    """CREATE TRIGGER IF NOT EXISTS articles_search_insert AFTER INSERT ON articles_articleversion
+    f"""CREATE TRIGGER IF NOT EXISTS articles_search_insert AFTER INSERT ON articles_articleversion
        WHEN NEW.status = 'approved' BEGIN
-         INSERT OR REPLACE INTO articles_search (rowid, title, keywords, body)
-         VALUES (NEW.id, NEW.title, NEW.summary || ' ' || NEW.search_causes, NEW.search_text);
+         DELETE FROM articles_search WHERE rowid = NEW.id;
+         {sqlite_index_rows("id = NEW.id")};
        END""",
-    """CREATE TRIGGER IF NOT EXISTS articles_search_update AFTER UPDATE ON articles_articleversion BEGIN
+    f"""CREATE TRIGGER IF NOT EXISTS articles_search_update AFTER UPDATE ON articles_articleversion BEGIN
          DELETE FROM articles_search WHERE rowid = OLD.id;
-         INSERT INTO articles_search (rowid, title, keywords, body)
-         SELECT NEW.id, NEW.title, NEW.summary || ' ' || NEW.search_causes, NEW.search_text
-         WHERE NEW.status = 'approved';
+         {sqlite_index_rows("id = NEW.id")};
        END""",
     """CREATE TRIGGER IF NOT EXISTS articles_search_delete AFTER DELETE ON articles_articleversion BEGIN
          DELETE FROM articles_search WHERE rowid = OLD.id;
@@ -68,9 +77,7 @@ SQLITE_INDEX_SQL = [
 ]
 SQLITE_REBUILD_SQL = [
     "DELETE FROM articles_search",
-    """INSERT INTO articles_search (rowid, title, keywords, body)
-       SELECT id, title, summary || ' ' || search_causes, search_text
-       FROM articles_articleversion WHERE status = 'approved'""",
+    sqlite_index_rows("1"),
 ]
 SQLITE_DROP_SQL = [
     "DROP TRIGGER IF EXISTS articles_search_insert",
@@ -149,12 +156,7 @@ def reindex_article(article: Article) -> None:
             "DELETE FROM articles_search WHERE rowid IN (SELECT id FROM articles_articleversion WHERE article_id = %s)",
             [article.pk],
         )
-        _run_params(
-            """INSERT INTO articles_search (rowid, title, keywords, body)
-               SELECT id, title, summary || ' ' || search_causes, search_text
-               FROM articles_articleversion WHERE article_id = %s AND status = 'approved'""",
-            [article.pk],
-        )
+        _run_params(sqlite_index_rows("article_id = %s"), [article.pk])
 
 
 def _run_params(sql: str, params: list) -> None:

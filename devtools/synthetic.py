@@ -47,6 +47,7 @@ from articles.models import (
     VersionCause,
 )
 from articles.models.versions import snapshot_fingerprint
+from articles.search import sqlite_index_rows
 from devtools import synthetic_text as text
 from taxonomy.models import Cause, CauseGroup, Topic
 
@@ -444,13 +445,8 @@ def ensure_indexed(version_ids: list[int]) -> int:
             cursor.execute(f"SELECT count(*) FROM articles_search WHERE rowid IN ({placeholders})", version_ids)
             if cursor.fetchone()[0] == len(version_ids):
                 return 0
-            cursor.execute(
-                f"""INSERT INTO articles_search (rowid, title, keywords, body)
-                    SELECT id, title, summary || ' ' || search_causes, search_text FROM articles_articleversion
-                    WHERE id IN ({placeholders}) AND status = 'approved'
-                    AND id NOT IN (SELECT rowid FROM articles_search)""",
-                version_ids,
-            )
+            missing = f"id IN ({placeholders}) AND id NOT IN (SELECT rowid FROM articles_search)"
+            cursor.execute(sqlite_index_rows(missing), version_ids)
             return cursor.rowcount
     return 0
 
