@@ -194,3 +194,13 @@ def test_a_signed_off_version_shows_read_only_even_to_a_superuser(publish, djang
     assert 'name="title"' not in client.get(url).content.decode()
     assert client.post(url, {"title": "x"}).status_code == 409
     assert ArticleVersion.objects.get(pk=version.pk).title == "Night cramps"
+
+
+def test_a_review_without_a_decision_gets_the_forms_error_and_keeps_the_comment(submitted, reviewer):
+    url = reverse("admin:articles_articleversion_review", args=[submitted.pk])
+    response = client_for(reviewer).post(url, {"decision": "publish-now", "comment": "Looks fine", "fingerprint": "x"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Choose to sign off or to send back." in page
+    assert ">Looks fine</textarea>" in page
+    assert ArticleVersion.objects.get(pk=submitted.pk).status == Status.SUBMITTED

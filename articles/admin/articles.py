@@ -5,13 +5,14 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from articles import caching, services
+from articles.admin.workflow import PostStepMixin, ReReviewForm
 from articles.linkcheck import link_report
 from articles.models import Article, ArticleVersion, Person
 
@@ -123,7 +124,7 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(PostStepMixin, admin.ModelAdmin):
     add_form = ArticleCreationForm
     list_display = ["title_column", "status_column", "topic", "reviewed_column", "due_date_column", "assigned_reviewer"]
     list_filter = [StatusFilter, ReviewDueFilter, ReviewerFilter, "topic", CauseFilter]
@@ -312,23 +313,11 @@ class ArticleAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
         return HttpResponseRedirect(reverse("admin:articles_articleversion_change", args=[version.pk]))
 
-    def _article_step(self, request, pk, step, success_message):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        article = get_object_or_404(Article, pk=pk)
-        try:
-            step(article=article, user=request.user)
-        except services.WorkflowError as error:
-            self.message_user(request, str(error), messages.ERROR)
-        else:
-            self.message_user(request, success_message, messages.SUCCESS)
-        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
-
     def archive_view(self, request, pk):
-        return self._article_step(request, pk, services.archive_article, "Archived: out of listings, still readable.")
+        return self._post_step(request, pk, services.archive_article, "Archived: out of listings, still readable.")
 
     def restore_view(self, request, pk):
-        return self._article_step(request, pk, services.restore_article, "Restored to listings.")
+        return self._post_step(request, pk, services.restore_article, "Restored to listings.")
 
     def re_review_view(self, request, pk):
         """A reviewer reads the live version and confirms it still stands."""
@@ -341,18 +330,19 @@ class ArticleAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
         reviewer = getattr(request.user, "person", None)
         status = 200
-        comment = ""
-        if request.method == "POST":
-            comment = request.POST.get("comment", "")
+        form = ReReviewForm(request.POST if request.method == "POST" else None)
+        if form.is_bound and not form.is_valid():
+            status = 400
+        elif form.is_bound:
             try:
                 if reviewer is None:
                     raise services.NotAllowed("Your account is not linked to a person profile, so you cannot sign off.")
                 services.re_review_live_version(
                     article=article,
                     reviewer=reviewer,
-                    seen_fingerprint=request.POST.get("fingerprint", ""),
+                    seen_fingerprint=form.cleaned_data["fingerprint"],
                     user=request.user,
-                    comment=comment,
+                    comment=form.cleaned_data["comment"],
                 )
             except services.WorkflowError as error:
                 self.message_user(request, str(error), messages.ERROR)
@@ -374,7 +364,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "fingerprint": fingerprint,
             "link_report": link_report(version),
             "reviewer": reviewer,
-            "comment": comment,
+            "form": form,
             "title": f"Re-review: {version.title}",
         }
         return TemplateResponse(request, "admin/articles/article/re_review.html", context, status=status)

@@ -5,13 +5,11 @@ signed-off version shows read-only. The workflow buttons post to small views
 that call articles.services, which holds every rule.
 """
 
-import datetime
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,25 +17,13 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from articles import services
+from articles.admin.workflow import PostStepMixin, ReviewForm
 from articles.derived import preview_derived_content
 from articles.diffing import version_changes
 from articles.models import ArticleVersion, FaqEntry, Reference, VersionAuthor, VersionCause
 from articles.readability import assess_version
 
 Status = ArticleVersion.Status
-
-
-def _parse_go_live(value: str):
-    """A datetime-local field ("2026-12-01T09:00") in the site's time zone; empty means now."""
-    if not value.strip():
-        return None
-    try:
-        moment = datetime.datetime.fromisoformat(value.strip())
-    except ValueError as error:
-        raise services.WorkflowError(
-            f"“{value}” is not a date and time (use the picker, e.g. 2026-12-01 09:00)."
-        ) from error
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 class VersionForm(forms.ModelForm):
@@ -121,7 +107,8 @@ class FaqInline(VersionPartInline, admin.StackedInline):
 
 
 @admin.register(ArticleVersion)
-class ArticleVersionAdmin(admin.ModelAdmin):
+class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
+    step_argument = "version"
     list_display = ["title", "article", "number", "status", "updated_at", "submitted_at", "review_link"]
     list_filter = ["status", "article__topic"]
     list_select_related = ["article"]
@@ -250,26 +237,13 @@ class ArticleVersionAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def _change_url(self, version):
-        return reverse("admin:articles_articleversion_change", args=[version.pk])
-
-    def _run(self, request, pk, step, success_message):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        version = get_object_or_404(ArticleVersion, pk=pk)
-        try:
-            step(version=version, user=request.user)
-        except services.WorkflowError as error:
-            self.message_user(request, str(error), messages.ERROR)
-        else:
-            self.message_user(request, success_message, messages.SUCCESS)
-        return HttpResponseRedirect(self._change_url(version))
-
     def submit_view(self, request, pk):
-        return self._run(request, pk, services.submit_version, "Submitted for medical review.")
+        return self._post_step(request, pk, services.submit_version, "Submitted for medical review.")
 
     def withdraw_view(self, request, pk):
-        return self._run(request, pk, services.withdraw_version, "Withdrawn from review; the version is a draft again.")
+        return self._post_step(
+            request, pk, services.withdraw_version, "Withdrawn from review; the version is a draft again."
+        )
 
     def _reader_context(self, request, version, **extra):
         """The version as a reader would see it; drafts are rendered on the fly, never saved."""
@@ -301,45 +275,42 @@ class ArticleVersionAdmin(admin.ModelAdmin):
             raise PermissionDenied
         version = get_object_or_404(ArticleVersion.objects.select_related("article__live_version"), pk=pk)
         reviewer = getattr(request.user, "person", None)
-        if request.method == "POST":
-            decision = request.POST.get("decision")
-            comment = request.POST.get("comment", "")
-            seen = request.POST.get("fingerprint", "")
-            try:
-                if reviewer is None:
-                    raise services.NotAllowed("Your account is not linked to a person profile, so you cannot sign off.")
-                if decision == "approve":
-                    go_live_at = _parse_go_live(request.POST.get("go_live_at", ""))
-                    services.approve_version(
-                        version=version,
-                        reviewer=reviewer,
-                        seen_fingerprint=seen,
-                        user=request.user,
-                        comment=comment,
-                        go_live_at=go_live_at,
-                    )
-                    if go_live_at and go_live_at > timezone.now():
-                        when = timezone.localtime(go_live_at).strftime("%d %b %Y %H:%M")
-                        self.message_user(
-                            request, f"Signed off. “{version.title}” goes live at {when}.", messages.SUCCESS
-                        )
-                    else:
-                        self.message_user(request, f"Signed off. “{version.title}” is now live.", messages.SUCCESS)
-                elif decision == "send_back":
-                    services.send_back_version(
-                        version=version, reviewer=reviewer, comment=comment, user=request.user, seen_fingerprint=seen
-                    )
-                    self.message_user(request, "Sent back to the editors with your comments.", messages.SUCCESS)
+        form = ReviewForm(request.POST if request.method == "POST" else None)
+        if not form.is_bound:
+            return self._review_page(request, version, reviewer, form)
+        if not form.is_valid():
+            return self._review_page(request, version, reviewer, form, status=400)
+        decision, comment, seen = (form.cleaned_data[name] for name in ("decision", "comment", "fingerprint"))
+        try:
+            if reviewer is None:
+                raise services.NotAllowed("Your account is not linked to a person profile, so you cannot sign off.")
+            if decision == ReviewForm.APPROVE:
+                go_live_at = form.cleaned_data["go_live_at"]
+                services.approve_version(
+                    version=version,
+                    reviewer=reviewer,
+                    seen_fingerprint=seen,
+                    user=request.user,
+                    comment=comment,
+                    go_live_at=go_live_at,
+                )
+                if go_live_at and go_live_at > timezone.now():
+                    when = timezone.localtime(go_live_at).strftime("%d %b %Y %H:%M")
+                    self.message_user(request, f"Signed off. “{version.title}” goes live at {when}.", messages.SUCCESS)
                 else:
-                    raise services.WorkflowError("Choose to sign off or to send back.")
-            except services.WorkflowError as error:
-                self.message_user(request, str(error), messages.ERROR)
-                status = 409 if isinstance(error, services.StaleVersion) else 400
-                return self._review_page(request, version, reviewer, comment=comment, status=status)
-            return HttpResponseRedirect(self._change_url(version))
-        return self._review_page(request, version, reviewer)
+                    self.message_user(request, f"Signed off. “{version.title}” is now live.", messages.SUCCESS)
+            else:
+                services.send_back_version(
+                    version=version, reviewer=reviewer, comment=comment, user=request.user, seen_fingerprint=seen
+                )
+                self.message_user(request, "Sent back to the editors with your comments.", messages.SUCCESS)
+        except services.WorkflowError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            status = 409 if isinstance(error, services.StaleVersion) else 400
+            return self._review_page(request, version, reviewer, form, status=status)
+        return HttpResponseRedirect(self._change_url(version))
 
-    def _review_page(self, request, version, reviewer, comment="", status=200):
+    def _review_page(self, request, version, reviewer, form, status=200):
         # Fingerprint first, then render: if the content changes in between, the
         # fingerprint no longer matches and the approval is refused.
         fingerprint = version.compute_fingerprint()
@@ -349,11 +320,10 @@ class ArticleVersionAdmin(admin.ModelAdmin):
             title=f"Review: {version.title}",
             fingerprint=fingerprint,
             reviewer=reviewer,
-            comment=comment,
+            form=form,
             changed_since_submission=version.status == Status.SUBMITTED
             and fingerprint != version.submitted_fingerprint,
             changes=version_changes(version.article.live_version, version),
-            go_live_at=request.POST.get("go_live_at", ""),
             quality=assess_version(version),
         )
         return TemplateResponse(request, "admin/articles/articleversion/review.html", context, status=status)

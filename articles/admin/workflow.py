@@ -1,0 +1,67 @@
+"""What the admin's workflow views share: the POST-step runner and the review forms."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+
+from articles import services
+
+
+class PostStepMixin:
+    """A ModelAdmin whose buttons post to small views that run one workflow step on one object."""
+
+    step_argument = "article"  # the keyword under which a step (a service) takes the object
+
+    def _change_url(self, obj) -> str:
+        opts = self.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+    def _post_step(self, request, pk, step, success_message):
+        """POST only: run `step(<step_argument>=obj, user=request.user)`, say how it went, back to the object."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = get_object_or_404(self.model, pk=pk)
+        try:
+            step(**{self.step_argument: obj}, user=request.user)
+        except services.WorkflowError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(request, success_message, messages.SUCCESS)
+        return HttpResponseRedirect(self._change_url(obj))
+
+
+class GoLiveField(forms.DateTimeField):
+    """A datetime-local value ("2026-12-01T09:00") in the site's time zone; empty means now."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            raise ValidationError(
+                "“%(value)s” is not a date and time (use the picker, e.g. 2026-12-01 09:00).",
+                code="invalid",
+                params={"value": value},
+            ) from error
+
+
+class ReReviewForm(forms.Form):
+    """A reviewer confirms the content they were shown (its fingerprint), with an optional comment."""
+
+    fingerprint = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    comment = forms.CharField(required=False, strip=False, widget=forms.Textarea)
+
+
+class ReviewForm(ReReviewForm):
+    """A reviewer's decision on a submitted version: sign off (now or at a time) or send back."""
+
+    APPROVE, SEND_BACK = "approve", "send_back"
+    CHOOSE = "Choose to sign off or to send back."
+
+    decision = forms.ChoiceField(
+        choices=[(APPROVE, "Sign off and publish"), (SEND_BACK, "Send back with comments")],
+        error_messages={"required": CHOOSE, "invalid_choice": CHOOSE},
+    )
+    go_live_at = GoLiveField(required=False)
