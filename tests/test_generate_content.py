@@ -73,18 +73,24 @@ def test_articles_are_in_the_search_index():
     print(f"\nsearch found each of {versions.count()} synthetic articles by its title ({connection.vendor})")
 
 
+class _Rollback(Exception):
+    pass
+
+
+def generated_then_rolled_back(n: int, *fields: str, **options) -> list:
+    """Generate n articles, read `fields` of each (by slug), and roll the whole run back."""
+    try:
+        with transaction.atomic():
+            generate(n, **options)
+            stored = list(synthetic().order_by("slug").values_list("slug", *fields))
+            raise _Rollback
+    except _Rollback:
+        return stored
+
+
 def test_a_second_run_continues_the_slugs_and_a_seed_repeats_the_content():
     def run_and_roll_back(seed):
-        class Rollback(Exception):
-            pass
-
-        try:
-            with transaction.atomic():
-                generate(4, seed=seed, verify_every=0)
-                content = list(synthetic().order_by("slug").values_list("slug", "live_version__body"))
-                raise Rollback
-        except Rollback:
-            return content
+        return generated_then_rolled_back(4, "live_version__body", seed=seed, verify_every=0)
 
     assert run_and_roll_back(9) == run_and_roll_back(9)
     assert run_and_roll_back(9) != run_and_roll_back(10)
@@ -147,19 +153,7 @@ def test_markdown_in_cause_names_goes_through_the_real_renderer_and_sanitizer():
 
 def test_derivation_in_worker_processes_stores_what_one_process_stores():
     def run_and_roll_back(jobs):
-        class Rollback(Exception):
-            pass
-
-        try:
-            with transaction.atomic():
-                generate(12, seed=6, batch_size=5, verify_every=1, jobs=jobs)
-                stored = list(
-                    synthetic()
-                    .order_by("slug")
-                    .values_list("slug", "live_version__body_html", "live_version__search_text", "live_version__toc")
-                )
-                raise Rollback
-        except Rollback:
-            return stored
+        derived = ("live_version__body_html", "live_version__search_text", "live_version__toc")
+        return generated_then_rolled_back(12, *derived, seed=6, batch_size=5, verify_every=1, jobs=jobs)
 
     assert run_and_roll_back(2) == run_and_roll_back(1)
