@@ -173,7 +173,8 @@ class Article(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        # The stable identity, with no query: admin lists print one per row (titles live in versions).
+        return self.slug
 
     def save(self, *args, **kwargs):
         self.next_review_due = self.compute_next_review_due()
@@ -183,12 +184,6 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:article_detail", kwargs={"slug": self.slug})
-
-    @property
-    def title(self) -> str:
-        """The reader-facing title if live, else the newest version's."""
-        version = self.live_version if self.live_version_id else self.versions.order_by("-number").first()
-        return version.title if version else self.slug
 
     @property
     def is_archived(self) -> bool:
