@@ -1,8 +1,12 @@
 """Markdown is rendered to HTML that cannot carry script, whatever the editor typed."""
 
+import re
+
 import pytest
 
 from articles.rendering import cited_numbers, render_markdown
+
+EVENT_HANDLER = re.compile(r"<[^>]*\son\w*\s*=", re.I)  # an on...= attribute inside any tag
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -27,7 +31,7 @@ def test_hostile_markup_is_neutralised(source):
     assert "<script" not in html
     assert "javascript:" not in html
     assert "data:" not in html
-    assert " on" not in html.replace("<p>", "").split(">")[0] or "onerror" not in html
+    assert not EVENT_HANDLER.search(html), html
     for attribute in ("onerror", "onload", "onclick", "ontoggle", "style="):
         assert attribute not in html
     for tag in ("<iframe", "<svg", "<img", "<form", "<details"):
