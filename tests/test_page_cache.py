@@ -41,7 +41,7 @@ def fetch(url, client=None, **headers):
 
 
 @pytest.fixture
-def two_articles(publish, after_commit, writer, django_user_model):
+def two_articles(publish, after_commit, writer, reviewer, django_user_model):
     """Two live articles that share nothing: other topic, other cause, other author."""
     night = after_commit(publish, slug="night-cramps", title="Night cramps")
     group = CauseGroup.objects.create(name="Other", slug="other")
@@ -60,11 +60,10 @@ def two_articles(publish, after_commit, writer, django_user_model):
     version.cause_links.create(tag=other_cause)
     version.references.create(number=1, title="Colic", source="BMJ", year=2010)
     version = services.submit_version(version=version, user=services.SYSTEM)
-    reviewer = Person.objects.get(slug="ana-rivera")
     after_commit(
         services.approve_version,
         version=version,
-        reviewer=reviewer,
+        reviewer=reviewer.person,
         seen_fingerprint=version.submitted_fingerprint,
         user=services.SYSTEM,
     )

@@ -108,4 +108,6 @@ def demo_content(transactional_db):
     """The demo articles, causes and people from fixtures/, through the real workflow."""
     from django.core.management import call_command
 
-    call_command("load_content", "fixtures", verbosity=0)
+    from tests.production import ROOT
+
+    call_command("load_content", str(ROOT / "fixtures"), verbosity=0)
