@@ -203,10 +203,15 @@ def test_archiving_removes_from_lists_but_keeps_the_page_and_restoring_brings_it
     assert Article.objects.listed().filter(pk=article.pk).exists()
 
 
-def test_reviewers_cannot_archive_or_restore(publish, reviewer):
+def test_reviewers_cannot_archive_or_restore(publish, reviewer, editor):
     article = publish()
     with pytest.raises(services.NotAllowed):
         services.archive_article(article=article, user=reviewer)
+    assert Article.objects.get(pk=article.pk).archived_at is None
+    services.archive_article(article=article, user=editor)
+    with pytest.raises(services.NotAllowed):
+        services.restore_article(article=article, user=reviewer)
+    assert Article.objects.get(pk=article.pk).archived_at is not None
 
 
 # --- assignment ------------------------------------------------------------------------
