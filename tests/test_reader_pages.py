@@ -220,16 +220,6 @@ def test_a_server_error_shows_the_500_page(settings, publish):
     assert "Something went wrong on our side" in response.content.decode()
 
 
-def test_print_styles_hide_navigation_and_forms():
-    from django.contrib.staticfiles import finders
-
-    with open(finders.find("css/site.css"), encoding="utf-8") as stylesheet:
-        css = stylesheet.read()
-    print_block = css[css.index("@media print") :]
-    for selector in (".site-header nav", ".helpful", ".toc", ".related"):
-        assert selector in print_block
-
-
 def test_pages_load_no_third_party_assets(rich_article, reader):
     for url in [reverse("articles:home"), rich_article.get_absolute_url(), reverse("articles:search") + "?q=cramps"]:
         page = reader.get(url).content.decode()

@@ -124,3 +124,20 @@ def test_the_narrowest_screen_still_fits(live_server, open_page, demo_content):
     for path in PAGE_TYPES.values():
         page.goto(live_server.url + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+
+
+PRINT_HIDDEN = [".site-header nav", ".header-search", ".toc", ".helpful", ".related", ".site-footer .footer-links"]
+
+
+def test_printing_an_article_hides_navigation_forms_and_asides(live_server, open_page, demo_content):
+    page = open_page()
+    page.goto(live_server.url + "/articles/what-causes-muscle-spasms/")
+    for selector in PRINT_HIDDEN:  # on screen, each is there and shown, so the check below means something
+        assert page.locator(selector).first.is_visible(), selector
+    page.emulate_media(media="print")
+    hidden = {selector: page.locator(selector).evaluate_all("els => els.every(e => !e.checkVisibility())")
+              for selector in PRINT_HIDDEN}  # fmt: skip
+    print(f"\nprint media: {sum(hidden.values())} of {len(hidden)} screen-only parts hidden")
+    assert all(hidden.values()), hidden
+    for kept in ("h1", ".article-body", ".references"):
+        assert page.locator(kept).first.is_visible(), kept
