@@ -1,4 +1,7 @@
-"""The public page cache: work once, serve many times, invalidate exactly what changed.
+"""The public page cache: work once, serve many times, and drop the pages whose tags a change replaces.
+
+Which tags a change replaces is written by hand (see "Who invalidates" below): a page
+stays fresh as long as every change that affects it names one of its tags.
 
 Anonymous GET responses of the public pages are stored in Django's cache (Redis
 in production, so every server process shares them). Each page records the
