@@ -2,7 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from articles.models.history import AppendOnlyModel
+from articles.models.history import AppendOnlyError, AppendOnlyModel
+
+__all__ = ["AppendOnlyError", "Review"]  # AppendOnlyError lives in history.py; importable here as before
 
 
 class Review(AppendOnlyModel):
