@@ -128,7 +128,7 @@ def test_checks_run_concurrently_but_never_more_than_the_per_host_limit(server):
 def cited(publish, server, refused_url):
     """A live article and its new draft citing every kind of address (signed off by the tests)."""
     article = publish()
-    draft = services.start_draft(article=article, user=None)
+    draft = services.start_draft(article=article, user=services.SYSTEM)
     Reference.objects.filter(version=draft).delete()
     for number, path in enumerate(["/ok", "/moved", "/missing", "/slow"], start=1):
         Reference.objects.create(version=draft, number=number, kind="web", title=f"Page {path}", url=server + path)
