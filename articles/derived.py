@@ -30,13 +30,15 @@ WORDS_PER_MINUTE = 200
 HEADING = re.compile(r'<h([23]) id="([^"]+)">(.*?)</h\1>', re.S)
 
 
+MARKER_WITH_SPACE = re.compile(r"\s*" + RENDERED_MARKER.pattern, re.S)
 BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|td|th|tr|blockquote|pre)>|<br\s*/?>", re.I)
 
 
 def plain_text(rendered_html: str) -> str:
     """Readable text of rendered HTML without citation markers: one line per block
     (paragraph, list item, heading, cell), so snippets never run two blocks together."""
-    one_line = re.sub(r"\s+", " ", RENDERED_MARKER.sub("", rendered_html))
+    # "tied to it [@1]." renders a space before the marker: drop it with the marker, not just the marker
+    one_line = re.sub(r"\s+", " ", MARKER_WITH_SPACE.sub("", rendered_html))
     text = html.unescape(strip_tags(BLOCK_END.sub("\n", one_line)))
     lines = (line.strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)

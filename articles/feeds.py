@@ -2,26 +2,49 @@
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from articles.models import Article
+from articles.models import Article, VersionAuthor
 
 FEED_LENGTH = 20
 
 
+class WritersAtomFeed(Atom1Feed):
+    """Atom with one <author> per writer of an entry (Django's Atom1Feed writes at most one)."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name, link in item.get("writers", []):
+            handler.startElement("author", {})
+            handler.addQuickElement("name", name)
+            handler.addQuickElement("uri", link)
+            handler.endElement("author")
+
+
 class LatestArticlesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = WritersAtomFeed
     title = f"{settings.SPASMINFO_SITE_NAME}: new and newly reviewed articles"
     subtitle = "Medically reviewed articles on muscle spasms and cramps, as they are published or re-reviewed."
 
     def link(self):
         return reverse("articles:home")
 
+    def get_feed(self, obj, request):
+        self.request = request  # for absolute author links
+        return super().get_feed(obj, request)
+
     def items(self):
         return (
             Article.objects.listed()
-            .select_related("live_version", "last_reviewed_by", "topic")
+            .select_related("live_version", "topic")
+            .prefetch_related(
+                Prefetch(
+                    "live_version__author_links",
+                    queryset=VersionAuthor.objects.select_related("person").order_by("position", "id"),
+                )
+            )
             .order_by("-last_reviewed_at", "slug")[:FEED_LENGTH]
         )
 
@@ -37,11 +60,20 @@ class LatestArticlesFeed(Feed):
     def item_updateddate(self, item):
         return item.last_reviewed_at
 
-    def item_author_name(self, item):
-        return item.last_reviewed_by.byline if item.last_reviewed_by_id else None
+    def item_extra_kwargs(self, item):
+        # The entry's authors are the people who wrote it; the reviewer who signed it off is not its author.
+        return {
+            "writers": [
+                (link.person.byline, self.request.build_absolute_uri(link.person.get_absolute_url()))
+                for link in item.live_version.author_links.all()
+            ]
+        }
 
     def item_categories(self, item):
         return [item.topic.name]
 
     def item_guid(self, item):
-        return item.get_absolute_url()
+        """A tag URI (RFC 4151) from the host, the first publication date and the path:
+        absolute, and the same for every re-review of the article."""
+        host = self.request.get_host().rsplit(":", 1)[0]  # a tag URI's authority has no port
+        return f"tag:{host},{item.first_published_at:%Y-%m-%d}:{item.get_absolute_url()}"

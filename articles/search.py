@@ -218,6 +218,7 @@ def _ranked_version_ids(terms: list[str]) -> list[int]:
 # --- snippets ------------------------------------------------------------------------------------------------------
 
 _SUFFIXES = ("ing", "es", "ed", "s")
+SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+(?=[.,;:!?)])")
 
 
 def _stem(word: str) -> str:
@@ -255,6 +256,7 @@ def snippet(version, terms: list[str]) -> SafeString:
         score = len({s for s in stems for w in re.findall(r"\w+", sentence) if _matches(w, [s])})
         if score > best_score:
             best, best_score = sentence, score
+    best = SPACE_BEFORE_PUNCTUATION.sub("", best)  # text frozen before derived.plain_text dropped it
     words = best.split()
     if len(words) > SNIPPET_WORDS:
         first = next((i for i, w in enumerate(words) if _matches(re.sub(r"\W", "", w), stems)), 0)

@@ -128,3 +128,21 @@ def test_the_atom_feed_has_newly_published_and_newly_reviewed_articles(publish, 
     assert first.find("a:updated", ATOM_NS).text.startswith("2026-03-01")
     assert first.find("a:link", ATOM_NS).get("href") == "http://testserver/articles/older/"
     assert first.find("a:summary", ATOM_NS).text == "About older."
+
+
+def test_atom_entries_have_an_absolute_id_and_the_writers_as_authors(draft_factory, submit, approve, reader, writer):
+    from articles.models import Person, VersionAuthor
+
+    with time_machine.travel("2026-01-01 12:00Z", tick=False):
+        version = draft_factory(slug="older", title="Older")
+        second = Person.objects.create(name="Dan Moss", slug="dan-moss")
+        VersionAuthor.objects.create(version=version, person=second, position=1)
+        submit(version)
+        approve(version)
+    root = ET.fromstring(reader.get(reverse("articles:feed")).content)
+    entry = root.find("a:entry", ATOM_NS)
+    assert entry.find("a:id", ATOM_NS).text == "tag:testserver,2026-01-01:/articles/older/"
+    authors = entry.findall("a:author", ATOM_NS)
+    # the writers, in byline order; not the reviewer who signed it off (Dr Ana Rivera)
+    assert [a.find("a:name", ATOM_NS).text for a in authors] == [writer.byline, "Dan Moss"]
+    assert authors[0].find("a:uri", ATOM_NS).text == "http://testserver/people/cara-lind/"

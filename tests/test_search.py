@@ -187,3 +187,13 @@ def test_a_very_common_word_ranks_a_bounded_set_and_says_so(publish, monkeypatch
     assert len(results.hits) == 3
     page = reader.get("/search/?q=cramps").content.decode()
     assert "3 or more articles match" in page
+
+
+def test_snippets_leave_no_space_where_a_citation_marker_was_removed(draft_factory, submit, approve):
+    version = draft_factory(
+        slug="tied", title="Fatigue", body="Cramps after exercise are closely tied to it [@1]. Rest helps."
+    )
+    submit(version)
+    approve(version)
+    hit = search_articles("tied").hits[0]
+    assert "<mark>tied</mark> to it." in hit.snippet and " ." not in hit.snippet
