@@ -21,7 +21,7 @@ EXPECTED = {
     "person_detail": 3,  # person, written, reviewed
     "search": 2,  # ranked ids, that page's articles
     "search_nothing_found": 3,  # ranked ids, suggested causes, topics
-    "feed": 1,
+    "feed": 2,  # entries (+ live version, topic), their writers
     "sitemap": 9,
     "robots": 0,
 }
