@@ -7,15 +7,14 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template import loader
 from django.urls import reverse
-from django.utils.decorators import method_decorator
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, ListView, TemplateView
-from django_ratelimit.decorators import ratelimit
 
 from articles import helpful, selectors
 from articles.caching import LISTING, TAXONOMY, depends_on
 from articles.models import Article, Person
+from articles.ratelimits import limit_per_address
 from articles.search import search_articles
 from articles.structured_data import article_structured_data, json_ld_script
 from taxonomy.models import CauseGroup
@@ -98,8 +97,8 @@ class ArticleDetailView(DetailView):
         return context
 
 
+@limit_per_address(group="helpful-vote", rate_setting="SPASMINFO_VOTE_RATE")
 @require_POST
-@ratelimit(key="ip", rate=lambda group, request: settings.SPASMINFO_VOTE_RATE, method="POST", block=True)
 def helpful_vote(request, slug):
     """Record "yes" or "no" for a live article, once per browser; back to the article."""
     article = get_object_or_404(Article.objects.live(), slug=slug)
@@ -124,10 +123,7 @@ class PersonDetailView(DetailView):
         return context
 
 
-@method_decorator(
-    ratelimit(key="ip", rate=lambda group, request: settings.SPASMINFO_SEARCH_RATE, method="GET", block=True),
-    name="get",
-)
+@limit_per_address(group="search", rate_setting="SPASMINFO_SEARCH_RATE")
 class SearchView(TemplateView):
     template_name = "articles/search.html"
 

@@ -60,3 +60,13 @@ def test_development_runs_without_configuration():
     result = start_django("spasminfo.settings.dev")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True"
+
+
+@pytest.mark.parametrize("module", ["spasminfo.settings.dev", "spasminfo.settings.production"])
+def test_an_empty_cache_url_stops_start_up_with_a_clear_error(module):
+    """CACHE_URL= (set but empty) used to stop start-up with KeyError: 'BACKEND'."""
+    result = start_django(module, SECRET_KEY="x" * 50, ALLOWED_HOSTS="spasminfo.example", CACHE_URL="")
+    print(f"\nCACHE_URL= with {module}: {result.stderr.strip().splitlines()[-1]}")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: CACHE_URL is set but empty" in result.stderr
+    assert "KeyError" not in result.stderr

@@ -91,6 +91,11 @@ def cache_from_url(url: str) -> dict:
     Redis always uses Django's own RedisCache (never django-redis, even if some other
     package installs it), with short socket timeouts so a slow Redis cannot hang a worker.
     """
+    if not url.strip():
+        raise ImproperlyConfigured(
+            "CACHE_URL is set but empty. Unset it for the per-process cache (development only), or point "
+            "it at a shared cache, e.g. CACHE_URL=redis://127.0.0.1:6379/0 (production requires one)."
+        )
     config = environ.Env.cache_url_config(url)
     if url.split(":", 1)[0] in {"redis", "rediss"}:
         config["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
@@ -152,15 +157,26 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Sign-in is the admin's. After it, go where `?next=` says if that is a safe local URL,
+# else to the admin index (Django's default, /accounts/profile/, is not a page here).
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
+
 # --- Sign-in lockout (django-axes) ---
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Lock out the (username, address) pair after AXES_FAILURE_LIMIT failures, and an address
+# on its own after AXES_ADDRESS_FAILURE_LIMIT failures across any usernames. Never the
+# username alone: that would let anyone lock a reviewer out (operations/lockout.py).
+AXES_HANDLER = "operations.lockout.PairThenAddressHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)  # hours; after that, attempts count from zero
-# Lock out by account OR by address: N failures on one username, or N from one address.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A lockout ends AXES_COOLOFF_HOURS after it began: attempts during it do not renew it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 

@@ -73,3 +73,26 @@ def test_search_is_length_limited_and_rate_limited(publish):
     assert client.get(reverse("articles:search"), {"q": "cramps", "page": "999999"}).status_code == 200
     statuses = [client.get(reverse("articles:search"), {"q": "cramps"}).status_code for _ in range(100)]
     assert statuses.count(429) == 100 - 57  # 60 a minute, three spent above
+
+
+@override_settings(SPASMINFO_SEARCH_RATE="5/m")
+def test_an_address_refused_on_get_is_refused_on_head_with_new_queries(publish):
+    """Issue 10, point 3: from an address refused (429) on GET, HEAD searches were all rendered."""
+    publish()
+    search = reverse("articles:search")
+    gets = [Client().get(search, {"q": f"cramps {n}"}).status_code for n in range(6)]
+    heads = [Client().head(search, {"q": f"night cramps {n}"}).status_code for n in range(200)]
+    print(f"\nsearch at 5/m: GET {gets}; then 200 HEADs with new queries: {heads.count(429)} refused")
+    assert gets == [200] * 5 + [429]
+    assert heads == [429] * 200
+
+
+@override_settings(SPASMINFO_SEARCH_RATE="5/m", SPASMINFO_VOTE_RATE="5/h")
+@pytest.mark.parametrize("method", ["get", "head", "post"])
+def test_every_method_counts_towards_the_limits(publish, method):
+    """Every method spends the one budget of search and of votes: after five of any kind, the next is refused."""
+    article = publish()
+    for url, follow_up in [(reverse("articles:search"), "get"), (vote_url(article), "post")]:
+        statuses = [getattr(Client(), method)(url, {"q": f"cramps {n}"}).status_code for n in range(5)]
+        assert 429 not in statuses
+        assert getattr(Client(), follow_up)(url, {"q": "cramps", "helpful": "yes"}).status_code == 429
