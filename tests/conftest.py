@@ -11,6 +11,8 @@ from contextlib import ExitStack
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.test import Client, TransactionTestCase
 from django.utils import timezone
 
@@ -37,6 +39,16 @@ def _flush_with_the_guards_suspended():
     TransactionTestCase._fixture_teardown = _fixture_teardown
     yield
     TransactionTestCase._fixture_teardown = original
+
+
+@pytest.fixture(autouse=True)
+def fresh_local_cache():
+    """Each test starts with no rate-limit counts and no cached pages left by another test
+    (every method counts towards the limits, so a walk over many URLs spends the budget).
+    Only the per-process cache: a shared one named by CACHE_URL is never flushed here."""
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+    yield
 
 
 def make_user(username: str, group: str | None) -> User:
