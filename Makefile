@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 DEV    := DEBUG=1 DJANGO_SETTINGS_MODULE=spasminfo.settings.dev
 
-.PHONY: install run demo serve loadtest bench test lint format migrations-check ci
+.PHONY: install pg-tools run demo serve loadtest bench test lint format migrations-check ci
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,13 @@ $(STAMP):
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-install: $(STAMP) node_modules/.package-lock.json
+install: $(STAMP) node_modules/.package-lock.json pg-tools
+
+## pg_dump / pg_restore for backup_site and restore_site on PostgreSQL (postgresql-client; needs root to install)
+pg-tools:
+	@command -v pg_dump >/dev/null && command -v pg_restore >/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client >/dev/null; } || \
+		echo "pg_dump/pg_restore not found: backup_site and restore_site on PostgreSQL need postgresql-client"
 
 ## axe-core for the accessibility checks in the browser tests (skipped, with the reason, without npm)
 node_modules/.package-lock.json: package-lock.json

@@ -1,78 +1,86 @@
-"""One-file backups of the whole site, and restoring them into an empty database.
+"""Backups of the whole site made by the database's own tools, in one archive.
 
 The archive is a gzipped tar:
 
-    manifest.json            format, when, Django version, applied migrations, row counts, media files
-    data/<app>.<model>.jsonl every row of one model, in primary-key order (Django's JSON Lines serializer)
-    media/<path>             every file in the default storage (uploaded photos)
+    manifest.json       format, when, database, Django version, applied migrations, media files
+    database.pgdump     PostgreSQL: `pg_dump --format=custom`, one consistent snapshot of the
+                        schema, rows, sequences, indexes, functions and triggers
+    database.sqlite3    SQLite: a copy made with SQLite's online backup API (consistent while
+                        the site is in use)
+    media/<path>        every uploaded file (MEDIA_ROOT)
 
-Which models: every concrete model in the app registry except the ones `migrate`
-rebuilds by itself (content types, permissions) and sessions. A model added by a
-later migration (votes, an event history) is included with no change here. Rows
-keep their primary keys; references to content types and permissions are written
-as natural keys, since their ids differ between databases.
+Restoring replaces the database as a whole, never row by row (signed-off versions, review
+records and the timeline refuse UPDATE and DELETE, rightly):
 
-Restoring goes through Django's deserializer with raw saves, like `loaddata`: the
-rows are written as they were, without the models' save() rules (a signed-off
-version and a review record refuse ordinary saves, rightly).
+- PostgreSQL: `pg_restore --clean --if-exists --single-transaction`: every table is dropped
+  and recreated from the dump in one transaction, all or nothing;
+- SQLite: the backup API copies the saved database over the live one in one write
+  transaction, all or nothing.
+
+Media is restored into a temporary folder beside MEDIA_ROOT, checked against the manifest's
+checksums, and swapped in only after the database restore succeeded: never half replaced.
+
+Sessions are left out of the backup (they are sign-ins, not content).
+django-dbbackup was evaluated first; README ("Backups") says why it is not used.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
-import io
 import json
+import os
 import posixpath
+import shutil
+import sqlite3
+import subprocess
 import tarfile
 import tempfile
-from collections.abc import Iterator
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import django
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.core.management.color import no_style
-from django.core.serializers import jsonl
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.recorder import MigrationRecorder
 
 from articles import caching
-from articles.immutability import guards_suspended
 
-FORMAT = "spasminfo-backup/1"
-# Rebuilt by `migrate` (so referred to by natural key), or not worth keeping.
-SKIPPED_MODELS = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
-NATURAL_KEY_MODELS = (ContentType, Permission)
+FORMAT = "spasminfo-backup/2"
+DUMP_NAMES = {"postgresql": "database.pgdump", "sqlite": "database.sqlite3"}
+SESSION_TABLE = "django_session"
 
 
 class BackupError(Exception):
     """Something that stops a backup or a restore; the message says what and what to do."""
 
 
-def backed_up_models() -> list[type[models.Model]]:
-    """Every concrete, managed model of every installed app, except SKIPPED_MODELS.
+@dataclass
+class Report:
+    database: str = ""
+    database_bytes: int = 0
+    media: list[dict] = field(default_factory=list)
+    seconds: float = 0.0
 
-    Auto-created many-to-many tables (user groups, group permissions) travel with
-    their model; explicit through models (version authors, causes) are models here.
-    """
-    return [
-        model
-        for model in apps.get_models()
-        if model._meta.managed and not model._meta.proxy and model._meta.label_lower not in SKIPPED_MODELS
-    ]
+    def summary(self) -> str:
+        return (
+            f"the {self.database} database ({self.database_bytes} bytes), "
+            f"{len(self.media)} media files ({sum(m['size'] for m in self.media)} bytes) in {self.seconds:.1f} s"
+        )
 
 
-def project_models() -> list[type[models.Model]]:
+# --- what is in use ---------------------------------------------------------
+
+
+def project_models() -> list:
     """Models of the project's own apps (those inside BASE_DIR), plus the user model:
     rows in any of these mean the site is in use."""
+    from django.apps import apps
+
     base = Path(settings.BASE_DIR).resolve()
 
     def is_own(model) -> bool:
@@ -80,147 +88,8 @@ def project_models() -> list[type[models.Model]]:
         # An installed package is never the project's, even when the virtualenv sits inside BASE_DIR.
         return path.is_relative_to(base) and "site-packages" not in path.parts
 
-    return [*(model for model in backed_up_models() if is_own(model)), get_user_model()]
-
-
-class _ExactEncoder(DjangoJSONEncoder):
-    """DjangoJSONEncoder, but times keep their microseconds (Django's own cuts them to
-    milliseconds, so a dumpdata/loaddata round trip changes every timestamp)."""
-
-    def default(self, o):
-        if isinstance(o, datetime.datetime | datetime.time):
-            return o.isoformat()
-        return super().default(o)
-
-
-class _Serializer(jsonl.Serializer):
-    """JSON Lines, with natural keys only for content types and permissions (whose ids
-    are the target database's own); every other reference keeps its primary key; times
-    to the microsecond."""
-
-    def _init_options(self):
-        super()._init_options()
-        self.json_kwargs["cls"] = _ExactEncoder
-
-    def _natural(self, field: models.Field) -> bool:
-        return issubclass(field.remote_field.model, NATURAL_KEY_MODELS)
-
-    def handle_fk_field(self, obj, field):
-        self.use_natural_foreign_keys = self._natural(field)
-        super().handle_fk_field(obj, field)
-
-    def handle_m2m_field(self, obj, field):
-        self.use_natural_foreign_keys = self._natural(field)
-        super().handle_m2m_field(obj, field)
-
-
-@dataclass
-class Report:
-    rows: dict[str, int] = field(default_factory=dict)
-    media: list[dict] = field(default_factory=list)
-
-    def summary(self) -> str:
-        return (
-            f"{sum(self.rows.values())} rows in {len(self.rows)} models, "
-            f"{len(self.media)} media files ({sum(m['size'] for m in self.media)} bytes)"
-        )
-
-
-def _media_files(path: str = "") -> Iterator[str]:
-    try:
-        directories, files = default_storage.listdir(path)
-    except FileNotFoundError:
-        return
-    for name in sorted(files):
-        yield posixpath.join(path, name) if path else name
-    for directory in sorted(directories):
-        yield from _media_files(posixpath.join(path, directory) if path else directory)
-
-
-def _applied_migrations(using: str) -> list[list[str]]:
-    recorder = MigrationRecorder(connections[using])
-    return sorted([app, name] for app, name in recorder.applied_migrations())
-
-
-def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
-    info = tarfile.TarInfo(name)
-    info.size = len(data)
-    info.mtime = int(datetime.datetime.now().timestamp())
-    archive.addfile(info, io.BytesIO(data))
-
-
-def backup_site(path: str | Path, *, using: str = DEFAULT_DB_ALIAS) -> Report:
-    """Write every row and every media file to one archive at `path`.
-
-    The rows are read in one transaction (REPEATABLE READ on PostgreSQL), so the
-    archive is a consistent snapshot even while editors and readers use the site.
-    """
-    report = Report()
-    connection = connections[using]
-    path = Path(path)
-    tmp = path.with_name(path.name + ".partial")
-    try:
-        _write_archive(tmp, report, connection, using)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    tmp.replace(path)
-    return report
-
-
-def _write_archive(tmp: Path, report: Report, connection, using: str) -> None:
-    outermost = not connection.in_atomic_block  # else the caller's transaction is our snapshot
-    with tarfile.open(tmp, "w:gz") as archive, transaction.atomic(using=using):
-        if connection.vendor == "postgresql" and outermost:
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        for model in backed_up_models():
-            label = model._meta.label_lower
-            with tempfile.TemporaryFile() as spool:
-                text = io.TextIOWrapper(spool, encoding="utf-8", newline="\n")
-                rows = model._base_manager.using(using).order_by("pk")
-                count = 0
-
-                def counted(objects):
-                    nonlocal count
-                    for obj in objects:
-                        count += 1
-                        yield obj
-
-                _Serializer().serialize(counted(rows.iterator(chunk_size=2000)), stream=text)
-                text.flush()
-                info = tarfile.TarInfo(f"data/{label}.jsonl")
-                info.size = spool.tell()
-                info.mtime = int(datetime.datetime.now().timestamp())
-                spool.seek(0)
-                archive.addfile(info, spool)
-                text.detach()
-            report.rows[label] = count
-        for name in _media_files():
-            with default_storage.open(name, "rb") as handle:
-                data = handle.read()
-            _add_bytes(archive, f"media/{name}", data)
-            report.media.append({"path": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()})
-        manifest = {
-            "format": FORMAT,
-            "created_at": datetime.datetime.now(datetime.UTC).isoformat(),
-            "django": django.get_version(),
-            "database": connection.vendor,
-            "migrations": _applied_migrations(using),
-            "rows": report.rows,
-            "media": report.media,
-        }
-        _add_bytes(archive, "manifest.json", json.dumps(manifest, indent=2).encode())
-
-
-def read_manifest(archive: tarfile.TarFile) -> dict:
-    try:
-        manifest = json.load(archive.extractfile("manifest.json"))
-    except KeyError as error:
-        raise BackupError("This file is not a spasminfo backup: it has no manifest.json.") from error
-    if manifest.get("format") != FORMAT:
-        raise BackupError(f"Unknown backup format {manifest.get('format')!r}; this version reads {FORMAT!r}.")
-    return manifest
+    own = [m for m in apps.get_models() if m._meta.managed and not m._meta.proxy and is_own(m)]
+    return [*own, get_user_model()]
 
 
 def site_in_use(using: str = DEFAULT_DB_ALIAS) -> list[str]:
@@ -229,103 +98,305 @@ def site_in_use(using: str = DEFAULT_DB_ALIAS) -> list[str]:
     A freshly migrated database counts as empty although its data migrations have
     created rows (the editorial groups): restore replaces those with the archive's.
     """
+    tables = set(connections[using].introspection.table_names())
     return [
         f"{model._meta.label} ({model._base_manager.using(using).count()} rows)"
         for model in project_models()
-        if model._base_manager.using(using).exists()
+        if model._meta.db_table in tables and model._base_manager.using(using).exists()
     ]
 
 
-def table_names(models_: list[type[models.Model]]) -> list[str]:
-    """The models' tables and their auto-created many-to-many tables."""
-    tables = []
-    for model in models_:
-        tables.append(model._meta.db_table)
-        tables.extend(
-            f.remote_field.through._meta.db_table
-            for f in model._meta.local_many_to_many
-            if f.remote_field.through._meta.auto_created
-        )
-    return tables
-
-
-def delete_rows(models_: list[type[models.Model]], *, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Empty the models' tables, bypassing the models' delete() rules (reviews are append-only)."""
+def _applied_migrations(using: str) -> list[list[str]]:
     connection = connections[using]
-    with connection.cursor() as cursor:
-        for table in table_names(models_):
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+    if MigrationRecorder.Migration._meta.db_table not in connection.introspection.table_names():
+        return []
+    return sorted([app, name] for app, name in MigrationRecorder(connection).applied_migrations())
+
+
+# --- media -----------------------------------------------------------------------
+
+
+def _media_root() -> Path:
+    if not isinstance(default_storage, FileSystemStorage):
+        raise BackupError(
+            f"Media is stored with {type(default_storage).__name__}; backup_site archives a local MEDIA_ROOT only. "
+            "Back the media bucket up with its own tools."
+        )
+    return Path(default_storage.location)
+
+
+def _media_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else []
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# --- the database's own tools -------------------------------------------------------
+
+
+def _pg_connection(settings_dict: dict) -> tuple[list[str], dict[str, str]]:
+    """Connection flags and environment (password, TLS, service) for pg_dump and pg_restore,
+    the environment as Django's dbshell builds it."""
+    from django.db.backends.postgresql.client import DatabaseClient
+
+    _, env = DatabaseClient.settings_to_cmd_args_env(settings_dict, [])
+    flags = []
+    for flag, key in (("-U", "USER"), ("-h", "HOST"), ("-p", "PORT")):
+        if settings_dict.get(key):
+            flags += [flag, str(settings_dict[key])]
+    if settings_dict.get("NAME"):
+        flags += ["-d", settings_dict["NAME"]]
+    return flags, {**os.environ, **(env or {})}
+
+
+def _run(command: list[str], env: dict[str, str] | None = None) -> None:
+    try:
+        result = subprocess.run(command, env=env, capture_output=True, text=True)
+    except FileNotFoundError as error:
+        raise BackupError(f"{command[0]} is not installed (apt-get install postgresql-client).") from error
+    if result.returncode != 0:
+        raise BackupError(f"{command[0]} failed (exit {result.returncode}): {result.stderr.strip()[-2000:]}")
+
+
+def _dump_postgresql(connection, target: Path) -> None:
+    flags, env = _pg_connection(connection.settings_dict)
+    # --format=custom: compressed, restored by pg_restore; a single snapshot (pg_dump reads in one
+    # REPEATABLE READ transaction). No owners or grants: the restoring role owns what it restores.
+    _run(
+        [
+            "pg_dump",
+            *flags,
+            "--format=custom",
+            "--no-owner",
+            "--no-privileges",
+            f"--exclude-table-data={SESSION_TABLE}",
+            f"--file={target}",
+        ],
+        env,
+    )
+
+
+def _restore_postgresql(connection, dump: Path) -> None:
+    connection.close()  # our own connection must not hold locks on the tables being replaced
+    flags, env = _pg_connection(connection.settings_dict)
+    _run(
+        [
+            "pg_restore",
+            *flags,
+            "--clean",
+            "--if-exists",
+            "--single-transaction",  # all or nothing (implies --exit-on-error)
+            "--no-owner",
+            "--no-privileges",
+            str(dump),
+        ],
+        env,
+    )
+
+
+def _sqlite_live(connection) -> sqlite3.Connection:
+    connection.ensure_connection()
+    if connection.in_atomic_block:
+        raise BackupError("A SQLite backup or restore cannot run inside a transaction.")
+    return connection.connection
+
+
+def _dump_sqlite(connection, target: Path) -> None:
+    copy = sqlite3.connect(target)
+    try:
+        _sqlite_live(connection).backup(copy)  # one consistent snapshot, read while the site runs
+        copy.execute(f'DELETE FROM "{SESSION_TABLE}"')
+        copy.commit()
+        copy.execute("VACUUM")
+    finally:
+        copy.close()
+
+
+def _restore_sqlite(connection, dump: Path) -> None:
+    saved = sqlite3.connect(f"file:{dump}?mode=ro", uri=True)
+    try:
+        problems = saved.execute("PRAGMA integrity_check").fetchall()
+        if problems != [("ok",)]:
+            raise BackupError(f"The database in the backup is damaged: {problems[:3]}")
+        saved.backup(_sqlite_live(connection))  # every page in one write transaction: all or nothing
+    except sqlite3.Error as error:
+        raise BackupError(f"SQLite could not restore the backup: {error}") from error
+    finally:
+        saved.close()
+
+
+# --- backup ------------------------------------------------------------------------
+
+
+def backup_site(path: str | Path, *, using: str = DEFAULT_DB_ALIAS) -> Report:
+    """Write the database (with its own tool) and every media file to one archive at `path`.
+
+    The archive is written beside `path` and renamed into place when complete: an
+    interrupted backup never leaves a truncated file under the final name.
+    """
+    started = time.monotonic()
+    connection = connections[using]
+    vendor = connection.vendor
+    if vendor not in DUMP_NAMES:
+        raise BackupError(f"backup_site supports PostgreSQL and SQLite, not {vendor}.")
+    path = Path(path)
+    report = Report(database=vendor)
+    media_root = _media_root()
+    with tempfile.TemporaryDirectory(prefix="spasminfo-backup-") as work:
+        dump = Path(work) / DUMP_NAMES[vendor]
+        (_dump_postgresql if vendor == "postgresql" else _dump_sqlite)(connection, dump)
+        report.database_bytes = dump.stat().st_size
+        files = _media_files(media_root)
+        report.media = [
+            {"path": f.relative_to(media_root).as_posix(), "size": f.stat().st_size, "sha256": _sha256(f)}
+            for f in files
+        ]
+        manifest = {
+            "format": FORMAT,
+            "created_at": datetime.datetime.now(datetime.UTC).isoformat(),
+            "django": django.get_version(),
+            "database": vendor,
+            "database_file": dump.name,
+            "database_sha256": _sha256(dump),
+            "migrations": _applied_migrations(using),
+            "media": report.media,
+        }
+        manifest_file = Path(work) / "manifest.json"
+        manifest_file.write_text(json.dumps(manifest, indent=2))
+        partial = path.with_name(path.name + ".partial")
+        try:
+            with tarfile.open(partial, "w:gz", compresslevel=6) as archive:
+                archive.add(manifest_file, "manifest.json")
+                archive.add(dump, dump.name)
+                for file, entry in zip(files, report.media, strict=True):
+                    archive.add(file, f"media/{entry['path']}")
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        partial.replace(path)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+# --- restore -----------------------------------------------------------------------
+
+
+def read_manifest(archive: tarfile.TarFile) -> dict:
+    try:
+        manifest = json.load(archive.extractfile("manifest.json"))
+    except KeyError as error:
+        raise BackupError("This file is not a spasminfo backup: it has no manifest.json.") from error
+    if manifest.get("format") != FORMAT:
+        raise BackupError(
+            f"Unknown backup format {manifest.get('format')!r}; this version reads {FORMAT!r} "
+            "(archives from before the database's own tools were used need the code they were made with)."
+        )
+    return manifest
+
+
+def _check_migrations(manifest: dict, using: str) -> None:
+    """The restored schema is the backup's. The database must be at the same migrations, or
+    have none at all (a new, empty database: restore, then `migrate` brings it up to date)."""
+    applied = {tuple(m) for m in _applied_migrations(using)}
+    saved = {tuple(m) for m in manifest["migrations"]}
+    if applied and applied != saved:
+        extra, missing = sorted(applied - saved), sorted(saved - applied)
+
+        def names(items):
+            return ", ".join(f"{app}.{name}" for app, name in items[:5]) + (", ..." if len(items) > 5 else "")
+
+        raise BackupError(
+            "The backup was made at other migrations than this database's"
+            + (f" (only the database has {names(extra)})" if extra else "")
+            + (f" (only the backup has {names(missing)})" if missing else "")
+            + ". Restore into a new, empty database (createdb), then run `manage.py migrate`."
+        )
+
+
+def _extract_media(archive: tarfile.TarFile, manifest: dict, target: Path) -> None:
+    """Every media file of the manifest into `target`, each checked against its checksum."""
+    members = {m.name: m for m in archive.getmembers() if m.name.startswith("media/")}
+    listed = {f"media/{entry['path']}" for entry in manifest["media"]}
+    if set(members) != listed:
+        raise BackupError("The backup's media files do not match its manifest.")
+    for entry in manifest["media"]:
+        name = entry["path"]
+        if name.startswith("/") or ".." in name.split("/") or not members[f"media/{name}"].isfile():
+            raise BackupError(f"Unsafe media path in the backup: {name!r}")
+        destination = target / posixpath.normpath(name)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        with archive.extractfile(members[f"media/{name}"]) as source, destination.open("wb") as out:
+            shutil.copyfileobj(source, out)
+        if _sha256(destination) != entry["sha256"]:
+            raise BackupError(f"Media file {name} is damaged in the backup (checksum mismatch).")
+
+
+def _swap_media(new: Path, root: Path) -> None:
+    """Put the restored media folder in MEDIA_ROOT's place: two renames on one filesystem."""
+    old = root.with_name(f".{root.name}.replaced-{os.getpid()}-{time.time_ns()}")
+    if root.exists():
+        root.rename(old)
+    new.rename(root)
+    if old.exists():
+        shutil.rmtree(old)
 
 
 def restore_site(path: str | Path, *, using: str = DEFAULT_DB_ALIAS, force: bool = False) -> Report:
-    """Load an archive written by backup_site into this database and media storage.
+    """Replace this database and media folder with the archive's.
 
-    Refuses unless the database is empty (see `site_in_use`), or `force` is given, in
-    which case every backed-up table is emptied first. All or nothing: any error rolls
-    the database back.
+    Refuses unless the site is unused (see `site_in_use`) or `force` is given. Everything is
+    read and checked before anything changes; the database is replaced all or nothing, then
+    the media folder is swapped in.
     """
+    started = time.monotonic()
     connection = connections[using]
-    report = Report()
-    ContentType.objects.clear_cache()  # natural keys must resolve against this database's rows
+    vendor = connection.vendor
+    media_root = _media_root()
     with tarfile.open(path, "r:gz") as archive:
         manifest = read_manifest(archive)
-        missing = sorted({tuple(m) for m in manifest["migrations"]} - {tuple(m) for m in _applied_migrations(using)})
-        if missing:
-            names = ", ".join(f"{app}.{name}" for app, name in missing[:10])
+        if manifest["database"] != vendor:
             raise BackupError(
-                f"The backup was made with migrations this database does not have ({names}"
-                f"{', ...' if len(missing) > 10 else ''}). Run `manage.py migrate` with the matching code first."
+                f"This is a {manifest['database']} backup; this site runs on {vendor}. "
+                "Restore it into the same kind of database."
             )
+        _check_migrations(manifest, using)
         in_use = site_in_use(using)
         if in_use and not force:
             raise BackupError(
                 "Refusing to restore over a site in use: the database already holds "
                 + ", ".join(in_use)
-                + ". Restore into an empty, migrated database, or pass --force to erase this site's data first."
+                + ". Restore into an empty, migrated database, or pass --force to replace this site's data."
             )
-        known = {model._meta.label_lower: model for model in backed_up_models()}
-        unknown = sorted(set(manifest["rows"]) - set(known))
-        if unknown:
-            raise BackupError(f"The backup holds models this code does not have: {', '.join(unknown)}.")
-        targets = [known[label] for label in manifest["rows"]]
-
-        # One transaction with the immutability guards off (articles/immutability.py): the site's
-        # signed-off versions and history are replaced wholesale, which no other writer may do.
-        with guards_suspended(using):
-            # Empty every table we restore (only migration-made rows, unless forced), and sessions.
-            # DELETE rather than TRUNCATE: it works inside a caller's transaction too, and
-            # the foreign keys are deferred, so the order does not matter.
-            delete_rows([*targets, apps.get_model("sessions", "Session")], using=using)
-            with connection.constraint_checks_disabled():
-                for label in manifest["rows"]:
-                    member = archive.extractfile(f"data/{label}.jsonl")
-                    stream = io.TextIOWrapper(member, encoding="utf-8")
-                    count = 0
-                    for obj in jsonl.Deserializer(stream, using=using, handle_forward_references=False):
-                        obj.save(using=using, force_insert=True)
-                        count += 1
-                    report.rows[label] = count
-            connection.check_constraints(table_names=table_names(targets))
-            with connection.cursor() as cursor:
-                for sql in connection.ops.sequence_reset_sql(no_style(), targets):
-                    cursor.execute(sql)
-            for model in targets:
-                label = model._meta.label_lower
-                actual = model._base_manager.using(using).count()
-                if actual != manifest["rows"][label]:
-                    raise BackupError(f"{label}: the backup lists {manifest['rows'][label]} rows, {actual} loaded.")
-            for entry in manifest["media"]:
-                name = entry["path"]
-                if name.startswith("/") or ".." in name.split("/"):
-                    raise BackupError(f"Unsafe media path in the backup: {name!r}")
-                data = archive.extractfile(f"media/{name}").read()
-                if hashlib.sha256(data).hexdigest() != entry["sha256"]:
-                    raise BackupError(f"Media file {name} is damaged in the backup (checksum mismatch).")
-                if default_storage.exists(name):
-                    default_storage.delete(name)
-                saved = default_storage.save(name, ContentFile(data))
-                if saved != name:
-                    raise BackupError(f"Media file {name} was stored as {saved}.")
-                report.media.append(entry)
-            caching.invalidate(caching.SITE)  # every cached page showed the site as it was
-    return report
+        media_root.parent.mkdir(parents=True, exist_ok=True)
+        staged_media = Path(tempfile.mkdtemp(prefix=f".{media_root.name}.restoring-", dir=media_root.parent))
+        try:
+            with tempfile.TemporaryDirectory(prefix="spasminfo-restore-") as work:
+                dump = Path(work) / manifest["database_file"]
+                try:
+                    member = archive.getmember(manifest["database_file"])
+                except KeyError as error:
+                    raise BackupError("The backup has no database file.") from error
+                with archive.extractfile(member) as source, dump.open("wb") as out:
+                    shutil.copyfileobj(source, out)
+                if _sha256(dump) != manifest["database_sha256"]:
+                    raise BackupError("The database file in the backup is damaged (checksum mismatch).")
+                _extract_media(archive, manifest, staged_media)
+                (_restore_postgresql if vendor == "postgresql" else _restore_sqlite)(connection, dump)
+            _swap_media(staged_media, media_root)
+        finally:
+            if staged_media.exists():
+                shutil.rmtree(staged_media)
+    ContentType.objects.clear_cache()  # ids are the restored database's
+    caching.invalidate(caching.SITE)  # every cached page showed the site as it was
+    return Report(
+        database=vendor,
+        database_bytes=member.size,
+        media=manifest["media"],
+        seconds=time.monotonic() - started,
+    )

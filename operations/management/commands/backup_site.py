@@ -4,7 +4,10 @@ from operations.backup import BackupError, backup_site
 
 
 class Command(BaseCommand):
-    help = "Write the whole site (every row, every uploaded file) to one archive: backup_site FILE.tar.gz"
+    help = (
+        "Write the whole site to one archive: the database by its own tool (pg_dump, or SQLite's online "
+        "backup API) and every uploaded file. backup_site FILE.tar.gz"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="Where to write the archive (a .tar.gz); replaced if it exists.")

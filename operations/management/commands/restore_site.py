@@ -5,8 +5,8 @@ from operations.backup import BackupError, restore_site
 
 class Command(BaseCommand):
     help = (
-        "Restore an archive written by backup_site into this (empty, migrated) database and media storage. "
-        "Refuses if the site already has content, unless --force."
+        "Replace this database (pg_restore / SQLite's backup API, all or nothing) and media folder (swapped in "
+        "whole) with an archive written by backup_site. Refuses if the site already has content, unless --force."
     )
 
     def add_arguments(self, parser):
@@ -14,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="Erase this site's rows (articles, people, accounts, ...) and replace them with the backup's.",
+            help="Replace this site's database and media even though it has content (articles, people, accounts, ...).",
         )
 
     def handle(self, *args, file, force, **options):
