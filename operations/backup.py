@@ -59,6 +59,10 @@ class BackupError(Exception):
     """Something that stops a backup or a restore; the message says what and what to do."""
 
 
+class MediaSwapError(BackupError):
+    """The database was restored, the media folder could not be put in place."""
+
+
 @dataclass
 class Report:
     database: str = ""
@@ -183,6 +187,8 @@ def _dump_postgresql(connection, target: Path) -> None:
 
 
 def _restore_postgresql(connection, dump: Path) -> None:
+    if connection.in_atomic_block:
+        raise BackupError("A restore cannot run inside a transaction: pg_restore replaces the tables from outside.")
     connection.close()  # our own connection must not hold locks on the tables being replaced
     flags, env = _pg_connection(connection.settings_dict)
     _run(
@@ -338,11 +344,23 @@ def _extract_media(archive: tarfile.TarFile, manifest: dict, target: Path) -> No
 
 
 def _swap_media(new: Path, root: Path) -> None:
-    """Put the restored media folder in MEDIA_ROOT's place: two renames on one filesystem."""
+    """Put the restored media folder in MEDIA_ROOT's place: two renames on one filesystem.
+    If either fails, MEDIA_ROOT is as it was and the restored files stay in `new`."""
     old = root.with_name(f".{root.name}.replaced-{os.getpid()}-{time.time_ns()}")
-    if root.exists():
-        root.rename(old)
-    new.rename(root)
+    try:
+        if root.exists():
+            root.rename(old)
+        try:
+            new.rename(root)
+        except OSError:
+            if old.exists():
+                old.rename(root)
+            raise
+    except OSError as error:
+        raise MediaSwapError(
+            f"The database was restored, but the media folder could not be swapped in ({error}). "
+            f"{root} is unchanged; the restored media files are in {new}: move them into place by hand."
+        ) from error
     if old.exists():
         shutil.rmtree(old)
 
@@ -358,7 +376,11 @@ def restore_site(path: str | Path, *, using: str = DEFAULT_DB_ALIAS, force: bool
     connection = connections[using]
     vendor = connection.vendor
     media_root = _media_root()
-    with tarfile.open(path, "r:gz") as archive:
+    try:
+        archive = tarfile.open(path, "r:gz")  # noqa: SIM115 (closed by the with block below)
+    except tarfile.ReadError as error:
+        raise BackupError(f"{path} is not a backup archive (a .tar.gz written by backup_site): {error}") from error
+    with archive:
         manifest = read_manifest(archive)
         if manifest["database"] != vendor:
             raise BackupError(
@@ -388,12 +410,12 @@ def restore_site(path: str | Path, *, using: str = DEFAULT_DB_ALIAS, force: bool
                     raise BackupError("The database file in the backup is damaged (checksum mismatch).")
                 _extract_media(archive, manifest, staged_media)
                 (_restore_postgresql if vendor == "postgresql" else _restore_sqlite)(connection, dump)
-            _swap_media(staged_media, media_root)
-        finally:
-            if staged_media.exists():
-                shutil.rmtree(staged_media)
-    ContentType.objects.clear_cache()  # ids are the restored database's
-    caching.invalidate(caching.SITE)  # every cached page showed the site as it was
+        except BaseException:
+            shutil.rmtree(staged_media, ignore_errors=True)  # nothing was changed: drop the staged copy
+            raise
+        ContentType.objects.clear_cache()  # ids are the restored database's
+        caching.invalidate(caching.SITE)  # every cached page showed the site as it was
+        _swap_media(staged_media, media_root)
     return Report(
         database=vendor,
         database_bytes=member.size,

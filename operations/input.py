@@ -5,9 +5,11 @@ filter or search containing one was a 500); nothing legitimate sends one in a UR
 form field. Files uploaded in a form are not inspected.
 """
 
+import contextlib
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 
 NUL = "\x00"
 
@@ -17,7 +19,8 @@ def has_nul_byte(request: HttpRequest) -> bool:
         return True
     params = [request.GET]
     if request.method == "POST":
-        params.append(request.POST)
+        with contextlib.suppress(MultiPartParserError, UnreadablePostError):  # answered downstream, as before
+            params.append(request.POST)
     return any(NUL in key or any(NUL in value for value in values) for query in params for key, values in query.lists())
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from operations.backup import BackupError, restore_site
+from operations.backup import BackupError, MediaSwapError, restore_site
 
 
 class Command(BaseCommand):
@@ -20,6 +20,8 @@ class Command(BaseCommand):
     def handle(self, *args, file, force, **options):
         try:
             report = restore_site(file, force=force)
+        except MediaSwapError as error:
+            raise CommandError(str(error)) from error
         except (BackupError, FileNotFoundError) as error:
             raise CommandError(f"Nothing was restored. {error}") from error
         self.stdout.write(self.style.SUCCESS(f"Restored {report.summary()} from {file}"))
