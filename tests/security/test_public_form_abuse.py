@@ -1,6 +1,9 @@
 """Public forms are bounded: CSRF-protected, rate limited, length-limited, validated."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -10,8 +13,11 @@ from articles.models import HelpfulVote
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
+    """Empty counters, and a clock that stands still: django-ratelimit counts in fixed
+    windows, and a slow run crossing a window's end would start counting afresh."""
     cache.clear()
-    yield
+    with time_machine.travel(datetime.datetime.now(datetime.UTC), tick=False):
+        yield
     cache.clear()
 
 
