@@ -146,6 +146,13 @@ def _review(
     )
 
 
+def _worked_on(version: ArticleVersion, user: Actor) -> None:
+    """Remember that `user` created, edited or submitted `version`: it may never review it."""
+    account = _account(user)
+    if account is not None and account.pk is not None:
+        version.editors.add(account)
+
+
 def _lock_article(article_id: int) -> Article:
     return Article.objects.select_for_update().get(pk=article_id)
 
@@ -171,6 +178,7 @@ def create_article(
     version = ArticleVersion.objects.create(
         article=article, number=1, title=title, summary=summary, created_by=_account(user)
     )
+    _worked_on(version, user)
     if at is not None:  # auto_now_add fields: date the rows as the history says
         Article.objects.filter(pk=article.pk).update(created_at=at)
         ArticleVersion.objects.filter(pk=version.pk).update(created_at=at)
@@ -220,6 +228,7 @@ def start_draft(*, article: Article, user: Actor) -> ArticleVersion:
         image_credits=source.image_credits if source else "",
         created_by=_account(user),
     )
+    _worked_on(draft, user)
     if source is not None:
         _copy_content(source, draft)
     _record(
@@ -273,6 +282,7 @@ def submit_version(*, version: ArticleVersion, user: Actor, at: datetime.datetim
     version.submitted_by = _account(user)
     version.submitted_fingerprint = version.compute_fingerprint()
     version.save()
+    _worked_on(version, user)
     _record(version.article, Event.SUBMITTED, user=user, version=version, at=version.submitted_at)
     return version
 
@@ -295,10 +305,17 @@ def _check_reviewer(version: ArticleVersion, reviewer: Person, user: Actor) -> N
     _require(user, SIGN_OFF_PERMISSION, "review articles")
     if user is not SYSTEM and getattr(user, "person", None) != reviewer:
         raise NotAllowed("You can only record a review under your own name; link your account to your person profile.")
+    if user is not SYSTEM and not reviewer.account_link_confirmed:
+        raise NotAllowed(
+            f"The link between your account and {reviewer.name} changed and a superuser has not confirmed it yet; "
+            "until then you cannot sign off."
+        )
     if not reviewer.is_medical_reviewer:
         raise NotAllowed(f"{reviewer.name} is not a medical reviewer.")
     if version.author_links.filter(person=reviewer).exists():
         raise NotAllowed(f"{reviewer.name} is an author of this version and cannot review it.")
+    if version.worked_on_by(user):
+        raise NotAllowed("You created, edited or submitted this version, so you cannot review it.")
     assigned = version.article.assigned_reviewer
     if assigned is not None and assigned != reviewer:
         raise NotAllowed(f"This article is assigned to {assigned.name}; only they can review it.")

@@ -82,7 +82,12 @@ def second_editor(db):
 def reviewer(db):
     user = make_user("reviewer", "Medical reviewers")
     Person.objects.create(
-        name="Ana Rivera", slug="ana-rivera", credentials="MD, FACEP", is_medical_reviewer=True, user=user
+        name="Ana Rivera",
+        slug="ana-rivera",
+        credentials="MD, FACEP",
+        is_medical_reviewer=True,
+        user=user,
+        signing_confirmed_user=user,
     )
     return User.objects.get(pk=user.pk)
 
@@ -92,7 +97,12 @@ def author_reviewer(db):
     """A medical reviewer who also writes articles."""
     user = make_user("author_reviewer", "Medical reviewers")
     Person.objects.create(
-        name="Ben Okoro", slug="ben-okoro", credentials="MD, FAAN", is_medical_reviewer=True, user=user
+        name="Ben Okoro",
+        slug="ben-okoro",
+        credentials="MD, FAAN",
+        is_medical_reviewer=True,
+        user=user,
+        signing_confirmed_user=user,
     )
     return User.objects.get(pk=user.pk)
 

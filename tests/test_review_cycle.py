@@ -24,7 +24,14 @@ def at(text: str) -> datetime.datetime:
 def second_reviewer(db):
     user = User.objects.create_user("second_reviewer", password="pw", is_staff=True, email="dee@example.org")
     user.groups.add(Group.objects.get(name="Medical reviewers"))
-    Person.objects.create(name="Dee Park", slug="dee-park", credentials="MD", is_medical_reviewer=True, user=user)
+    Person.objects.create(
+        name="Dee Park",
+        slug="dee-park",
+        credentials="MD",
+        is_medical_reviewer=True,
+        user=user,
+        signing_confirmed_user=user,
+    )
     return User.objects.get(pk=user.pk)
 
 

@@ -40,7 +40,8 @@ editor = User.objects.create_user("editor", password="pw", is_staff=True)
 editor.groups.add(Group.objects.get(name="Editors"))
 reviewer = User.objects.create_user("reviewer", password="pw", is_staff=True)
 reviewer.groups.add(Group.objects.get(name="Medical reviewers"))
-Person.objects.create(name="Ana Rivera", slug="ana-rivera", credentials="MD", is_medical_reviewer=True, user=reviewer)
+Person.objects.create(name="Ana Rivera", slug="ana-rivera", credentials="MD", is_medical_reviewer=True,
+                      user=reviewer, signing_confirmed_user=reviewer)
 writer = Person.objects.create(name="Cara Lind", slug="cara-lind")
 topic = Topic.objects.create(name="Bones", slug="bones")
 cause = Cause.objects.create(name="Dehydration", slug="dehydration",

@@ -153,16 +153,17 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
 
     @admin.display(description="reviews")
     def review_history(self, obj):
-        reviews = obj.reviews.select_related("reviewer")
+        reviews = obj.reviews.select_related("reviewer", "user")
         if not reviews:
             return "No reviews yet."
         return format_html_join(
             "",
-            "<p><strong>{}</strong> by {} on {}{}</p>",
+            "<p><strong>{}</strong> by {} (account: {}) on {}{}</p>",
             (
                 (
                     r.get_outcome_display(),
                     r.reviewer,
+                    r.user.get_username() if r.user_id else "none, imported history",
                     f"{r.created_at:%d %b %Y %H:%M}",
                     f": “{r.comment}”" if r.comment else "",
                 )
@@ -175,6 +176,12 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
         if obj.status != Status.SUBMITTED:
             return ""
         return format_html('<a href="{}">Review</a>', reverse("admin:articles_articleversion_review", args=[obj.pk]))
+
+    def save_model(self, request, obj, form, change):
+        """Every save (of the version or only of its authors, causes, references or FAQ, which
+        Django saves right after) makes the account one of the version's editors."""
+        super().save_model(request, obj, form, change)
+        obj.editors.add(request.user)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """Saves queue up behind each other (row lock), so the revision check sees every earlier save."""

@@ -1,4 +1,5 @@
 from .articles import Article, ArticleQuerySet, Series
+from .audit import AuditEntry
 from .events import ArticleEvent
 from .feedback import ArticleFeedback, HelpfulVote, with_helpful_counts
 from .links import LinkCheck
@@ -19,6 +20,7 @@ __all__ = [
     "ArticleFeedback",
     "ArticleQuerySet",
     "ArticleVersion",
+    "AuditEntry",
     "FaqEntry",
     "HelpfulVote",
     "ImmutableVersionError",

@@ -31,10 +31,23 @@ class Person(models.Model):
         related_name="person",
         help_text="The account this person signs in with, if any.",
     )
+    # The account a superuser confirmed this person signs in with. Sign-off needs it to equal
+    # `user`: a link changed by any route (admin, shell, import) signs nothing until confirmed.
+    signing_confirmed_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "people"
+        permissions = [
+            ("manage_signers", "Can link people to accounts and set medical reviewer status"),
+        ]
 
     def __str__(self) -> str:
         return self.byline
@@ -42,6 +55,11 @@ class Person(models.Model):
     @property
     def byline(self) -> str:
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+    @property
+    def account_link_confirmed(self) -> bool:
+        """A superuser confirmed that this person signs in with the account now linked."""
+        return self.user_id is not None and self.user_id == self.signing_confirmed_user_id
 
     def get_absolute_url(self) -> str:
         return reverse("articles:person_detail", kwargs={"slug": self.slug})

@@ -93,6 +93,9 @@ class ArticleVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
     submitted_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    # Every account that created, saved (the version or any of its parts, in the admin) or
+    # submitted the version, kept for good: none of them may review it (`worked_on_by`).
+    editors = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+", editable=False)
     revision = models.PositiveIntegerField(
         default=0, editable=False, help_text="Goes up on every save; a form saved from an older revision is a conflict."
     )
@@ -146,6 +149,21 @@ class ArticleVersion(models.Model):
         if ArticleVersion.objects.filter(pk=self.pk, status=self.Status.APPROVED).exists():
             raise ImmutableVersionError(f"Version {self.pk} is signed off and cannot be deleted.")
         return super().delete(*args, **kwargs)
+
+    # --- who worked on it ---------------------------------------------------
+
+    def worked_on_by(self, user) -> bool:
+        """The account created, edited or submitted this version, or the byline names its person.
+
+        Whatever groups the account holds, such a version is its own work and it may not review it.
+        """
+        if user is None or user.pk is None:
+            return False
+        if user.pk in (self.created_by_id, self.submitted_by_id):
+            return True
+        if self.editors.filter(pk=user.pk).exists():
+            return True
+        return self.author_links.filter(person__user_id=user.pk).exists()
 
     # --- content -----------------------------------------------------------
 

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -13,8 +13,18 @@ from django.urls import reverse
 from articles import services
 from articles.models import Article, ArticleVersion, Person, Review, VersionAuthor
 from taxonomy.models import Cause
+from tests.conftest import make_user
 
-ROLES = ["anonymous", "editor", "second_editor", "reviewer", "author_reviewer", "superuser"]
+ROLES = [
+    "anonymous",
+    "editor",
+    "second_editor",
+    "reviewer",
+    "author_reviewer",
+    "editor_reviewer",  # holds both groups
+    "superuser",
+    "super_reviewer",  # a superuser who is also a confirmed medical reviewer
+]
 A, D = "allow", "deny"
 
 
@@ -63,6 +73,71 @@ def status_of(version) -> str:
 
 def admin(name, *args):
     return reverse(f"admin:{name}", args=args)
+
+
+def sign_off(c: Client, version: ArticleVersion) -> bool:
+    version.refresh_from_db()
+    c.post(
+        admin("articles_articleversion_review", version.pk),
+        {"decision": "approve", "fingerprint": version.compute_fingerprint()},
+    )
+    return status_of(version) == "approved"
+
+
+def edit_then_sign_off(c: Client, s: State) -> bool:
+    """The account edits a draft in the admin; someone else submits it; the account signs it off."""
+    c.post(admin("articles_articleversion_change", s.draft.pk), version_form(s.draft, title="Own words"))
+    edited = ArticleVersion.objects.get(pk=s.draft.pk).title == "Own words"
+    services.submit_version(version=s.draft, user=User.objects.get(username="second_editor"))
+    return edited and sign_off(c, s.draft)
+
+
+def submit_then_sign_off(c: Client, s: State) -> bool:
+    c.post(admin("articles_articleversion_submit", s.draft.pk))
+    return status_of(s.draft) == "submitted" and sign_off(c, s.draft)
+
+
+def start_then_sign_off(c: Client, s: State) -> bool:
+    """The account starts a draft of a live article (a copy: not a word changed); someone else submits it."""
+    c.post(admin("articles_article_edit", s.live.pk))
+    draft = s.live.versions.filter(status="draft").first()
+    if draft is None:
+        return False
+    services.submit_version(version=draft, user=User.objects.get(username="second_editor"))
+    return sign_off(c, draft)
+
+
+def unconfirmed_sign_off(c: Client, s: State) -> bool:
+    """Every reviewer's account link changed (to the same account) and no superuser has confirmed it yet."""
+    Person.objects.update(signing_confirmed_user=None)
+    return sign_off(c, s.submitted)
+
+
+def person_form(person: Person, **changes) -> dict:
+    data = {
+        "name": person.name,
+        "slug": person.slug,
+        "credentials": person.credentials,
+        "bio": person.bio,
+        "profile_url": person.profile_url,
+        "is_medical_reviewer": "on" if person.is_medical_reviewer else "",
+        "user": person.user_id or "",
+    }
+    return {key: value for key, value in {**data, **changes}.items() if value != ""}
+
+
+def cara() -> Person:
+    return Person.objects.get(slug="cara-lind")
+
+
+def confirm_link(c: Client, s: State) -> bool:
+    ana = Person.objects.get(slug="ana-rivera")
+    Person.objects.filter(pk=ana.pk).update(signing_confirmed_user=None)
+    c.post(
+        admin("articles_person_changelist"),
+        {"action": "confirm_account_links", "_selected_action": [ana.pk], "index": 0},
+    )
+    return Person.objects.get(pk=ana.pk).account_link_confirmed
 
 
 # Each action does what a person would do and returns True if the server let it happen.
@@ -187,16 +262,36 @@ ACTIONS: list[tuple[str, Callable[[Client, State], bool]]] = [
         ),
     ),
     (
-        "edit a person",
+        "change a person's credentials",
         lambda c, s: (
-            c.post(
-                admin("articles_person_change", Person.objects.get(slug="cara-lind").pk),
-                {"name": "Cara Lind", "slug": "cara-lind", "credentials": "PhD", "bio": "", "profile_url": ""},
-            )
-            is not None
-            and Person.objects.get(slug="cara-lind").credentials == "PhD"
+            c.post(admin("articles_person_change", cara().pk), person_form(cara(), credentials="PhD")) is not None
+            and cara().credentials == "PhD"
         ),
     ),
+    (
+        "link a person to an account",
+        lambda c, s: (
+            c.post(
+                admin("articles_person_change", cara().pk),
+                person_form(cara(), user=User.objects.get(username="editor").pk),
+            )
+            is not None
+            and cara().user_id is not None
+        ),
+    ),
+    (
+        "make a person a medical reviewer",
+        lambda c, s: (
+            c.post(admin("articles_person_change", cara().pk), person_form(cara(), is_medical_reviewer="on"))
+            is not None
+            and cara().is_medical_reviewer
+        ),
+    ),
+    ("confirm an account link", confirm_link),
+    ("sign off a version it edited", edit_then_sign_off),
+    ("sign off a version it submitted", submit_then_sign_off),
+    ("sign off a draft it started", start_then_sign_off),
+    ("sign off with an unconfirmed account link", unconfirmed_sign_off),
     (
         "change a review record",
         lambda c, s: (
@@ -213,7 +308,9 @@ ACTIONS: list[tuple[str, Callable[[Client, State], bool]]] = [
     ),
 ]
 
-EDITORS = {"editor": A, "second_editor": A, "superuser": A}
+EDITORS = {"editor": A, "second_editor": A, "editor_reviewer": A, "superuser": A, "super_reviewer": A}
+SIGNERS = {"reviewer": A, "editor_reviewer": A, "super_reviewer": A}  # each with a confirmed account link
+SUPERUSERS = {"superuser": A, "super_reviewer": A}
 EXPECTED = {
     "read a live article": dict.fromkeys(ROLES, A),
     "read an unpublished article": {},
@@ -227,13 +324,21 @@ EXPECTED = {
     "edit a signed-off version": {},
     "preview a draft": {role: A for role in ROLES if role != "anonymous"},
     # author_reviewer co-wrote every version; the superuser has no person to sign as.
-    "sign off a submitted version": {"reviewer": A},
-    "send a version back": {"reviewer": A},
-    "re-review a live article": {"reviewer": A},
+    "sign off a submitted version": SIGNERS,
+    "send a version back": SIGNERS,
+    "re-review a live article": SIGNERS,
     "archive an article": EDITORS,
     "restore an archived article": EDITORS,
     "add a cause": EDITORS,
-    "edit a person": EDITORS,
+    "change a person's credentials": SUPERUSERS,
+    "link a person to an account": SUPERUSERS,
+    "make a person a medical reviewer": SUPERUSERS,
+    "confirm an account link": SUPERUSERS,
+    # Own work, whatever the groups: nobody signs off what their account created, edited or submitted.
+    "sign off a version it edited": {},
+    "sign off a version it submitted": {},
+    "sign off a draft it started": {},
+    "sign off with an unconfirmed account link": {},
     "change a review record": {},
     "delete a published article": {},
 }
@@ -250,6 +355,15 @@ def test_every_action_against_every_role(
     publish, draft_factory, submit, editor, second_editor, reviewer, author_reviewer, django_user_model, capsys
 ):
     django_user_model.objects.create_superuser("superuser", password="pw")
+    both = make_user("editor_reviewer", "Editors")
+    both.groups.add(Group.objects.get(name="Medical reviewers"))
+    Person.objects.create(
+        name="Dana Both", slug="dana-both", is_medical_reviewer=True, user=both, signing_confirmed_user=both
+    )
+    root = django_user_model.objects.create_superuser("super_reviewer", password="pw")
+    Person.objects.create(
+        name="Sam Root", slug="sam-root", is_medical_reviewer=True, user=root, signing_confirmed_user=root
+    )
     seen: dict[str, dict[str, str]] = {}
     for action, attempt in ACTIONS:
         for role in ROLES:
@@ -274,7 +388,10 @@ def test_every_action_against_every_role(
     cells_checked = len(ACTIONS) * len(ROLES)
     with capsys.disabled():
         print("\n\nPermission matrix (server-side effects):\n" + "\n".join(lines))
-        print(f"{cells_checked} cells checked, {len(mismatches)} off expectation\n")
+        print(
+            f"{len(ACTIONS)} actions x {len(ROLES)} roles = {cells_checked} cells checked, "
+            f"{len(mismatches)} off expectation\n"
+        )
     assert not mismatches, "\n".join(mismatches)
 
 

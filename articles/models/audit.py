@@ -1,0 +1,76 @@
+"""The audit log: who changed whom may sign, or what readers are told about people and causes."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+from articles.models.reviews import AppendOnlyError
+
+
+class AuditEntry(models.Model):
+    """One change of signing identity or of reviewed supporting text: who, when, before, after.
+
+    Append-only, like reviews and the article timeline. `username` keeps who did it
+    even if the account is later deleted.
+    """
+
+    class Kind(models.TextChoices):
+        ACCOUNT_LINK = "account_link", "Account link changed"
+        LINK_CONFIRMED = "link_confirmed", "Account link confirmed"
+        REVIEWER_STATUS = "reviewer_status", "Medical reviewer status changed"
+        BYLINE = "byline", "Name or credentials changed"
+        TEXT_APPROVED = "text_approved", "Supporting text signed off"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    object_repr = models.CharField(max_length=200)
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField(max_length=150, help_text="Who made the change (kept if the account goes).")
+    person = models.ForeignKey(
+        "articles.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="For a sign-off: the reviewer it was given as.",
+    )
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "audit entry"
+        verbose_name_plural = "audit log"
+        indexes = [models.Index(fields=["content_type", "object_id", "-created_at"], name="articles_audit_object")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.object_repr} by {self.username} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @classmethod
+    def record(cls, kind: str, obj, *, user, before: dict, after: dict, person=None, comment: str = ""):
+        return cls.objects.create(
+            kind=kind,
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=obj.pk,
+            object_repr=str(obj)[:200],
+            before=before,
+            after=after,
+            user=user,
+            username=user.get_username() if user is not None else "system",
+            person=person,
+            comment=comment,
+        )
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("An audit entry cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("An audit entry cannot be deleted.")
