@@ -34,16 +34,17 @@ def _account(user) -> dict:
 def change_signing_identity(
     *,
     person: Person,
-    user: AbstractBaseUser,
+    user: AbstractBaseUser | None,
     account: AbstractBaseUser | None = UNCHANGED,
     is_medical_reviewer: bool | None = None,
 ) -> Person:
     """Link `person` to `account` (None unlinks) and/or set their reviewer status; audited.
 
     Arguments left out are not changed. A new link must be confirmed by a superuser
-    before the person can sign off.
+    before the person can sign off. `user` None: a management command run by the site's
+    operator (recorded as "system").
     """
-    if not user.has_perm(MANAGE_SIGNERS_PERMISSION):
+    if user is not None and not user.has_perm(MANAGE_SIGNERS_PERMISSION):
         raise IdentityError("Only a superuser may link people to accounts or change medical reviewer status.")
     person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
     fields = []
@@ -71,9 +72,10 @@ def change_signing_identity(
 
 
 @transaction.atomic
-def confirm_account_link(*, person: Person, user: AbstractBaseUser) -> Person:
-    """A superuser confirms that `person` signs in with the account now linked; audited."""
-    if not user.is_superuser:
+def confirm_account_link(*, person: Person, user: AbstractBaseUser | None) -> Person:
+    """A superuser (or the operator's command, `user` None) confirms that `person` signs in
+    with the account now linked; audited."""
+    if user is not None and not user.is_superuser:
         raise IdentityError("Only a superuser may confirm an account link.")
     person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
     if person.user is None:

@@ -1,6 +1,8 @@
 """Issue 10, points 1 and 2: a sign-off always names who really gave it, and nobody reviews
 their own work. The attack from the issue, step by step through the admin, is refused."""
 
+import io
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
@@ -216,3 +218,15 @@ def test_an_account_with_both_roles_never_signs_off_its_own_work(how, cast, edit
         seen_fingerprint=version.submitted_fingerprint,
         user=cast["helena"].user,
     )
+
+
+def test_the_demo_setup_links_confirms_and_audits_its_reviewers(db):
+    from django.core.management import call_command
+
+    for name, slug in [("Helena Marsh", "helena-marsh"), ("Tomás Reyes", "tomas-reyes")]:
+        Person.objects.create(name=name, slug=slug)
+    call_command("setup_demo", "--force", stdout=io.StringIO())
+    helena = Person.objects.get(slug="helena-marsh")
+    assert helena.user.username == "reviewer" and helena.is_medical_reviewer and helena.account_link_confirmed
+    kinds = AuditEntry.objects.filter(object_id=helena.pk).values_list("kind", "username")
+    assert sorted(kinds) == [("account_link", "system"), ("link_confirmed", "system"), ("reviewer_status", "system")]

@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from articles import identity
 from articles.models import Person
 
 # username, password, group, person slug it signs as (reviewers), superuser
@@ -46,9 +47,9 @@ class Command(BaseCommand):
                     raise CommandError(f"Person {person_slug!r} is missing: run `manage.py load_content` first.")
                 if person.user_id not in (None, user.pk):
                     raise CommandError(f"Person {person_slug!r} is already linked to another account.")
-                person.user = user
-                person.is_medical_reviewer = True
-                person.save(update_fields=["user", "is_medical_reviewer"])
+                # Run by the operator: linked, made a reviewer and confirmed at once (all audited).
+                identity.change_signing_identity(person=person, user=None, account=user, is_medical_reviewer=True)
+                person = identity.confirm_account_link(person=person, user=None)
                 signs_as = f" (signs off as {person.byline})"
             role = group_name or "Superuser"
             shown = password if created or user.check_password(password) else "(changed since)"
