@@ -46,7 +46,7 @@ def change_signing_identity(
     """
     if user is not None and not user.has_perm(MANAGE_SIGNERS_PERMISSION):
         raise IdentityError("Only a superuser may link people to accounts or change medical reviewer status.")
-    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
     fields = []
     if account is not UNCHANGED and account != person.user:
         if account is not None and Person.objects.filter(user=account).exclude(pk=person.pk).exists():
@@ -77,7 +77,7 @@ def confirm_account_link(*, person: Person, user: AbstractBaseUser | None) -> Pe
     with the account now linked; audited."""
     if user is not None and not user.is_superuser:
         raise IdentityError("Only a superuser may confirm an account link.")
-    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
     if person.user is None:
         raise IdentityError(f"{person.name} has no account to confirm.")
     if person.account_link_confirmed:
@@ -91,4 +91,18 @@ def confirm_account_link(*, person: Person, user: AbstractBaseUser | None) -> Pe
     )
     person.signing_confirmed_user = person.user
     person.save(update_fields=["signing_confirmed_user"])
+    return person
+
+
+def signing_person(user: AbstractBaseUser) -> Person:
+    """The person `user` signs off as: a medical reviewer whose account link a superuser confirmed."""
+    if not user.has_perm("articles.sign_off_articleversion"):
+        raise IdentityError("Only medical reviewers sign off.")
+    person = Person.objects.filter(user_id=user.pk).first()
+    if person is None:
+        raise IdentityError("Your account is not linked to a person profile, so you cannot sign off.")
+    if not person.account_link_confirmed:
+        raise IdentityError("Your account link has not been confirmed by a superuser; until then you cannot sign off.")
+    if not person.is_medical_reviewer:
+        raise IdentityError(f"{person.name} is not a medical reviewer.")
     return person

@@ -5,10 +5,11 @@ visibility rule). Views in both apps (`articles.views`, `taxonomy.views`) call t
 functions and never each other; a query that bounds its work at any size says how.
 """
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Lower
 
 from articles.models import Article, VersionCause, with_helpful_counts
-from taxonomy.models import Cause, Topic
+from taxonomy.models import Cause, CauseGroup, Topic
 
 HOME_LIST_LENGTH = 6
 RELATED_LENGTH = 4
@@ -53,14 +54,14 @@ def most_reviewed_articles(limit: int = HOME_LIST_LENGTH) -> list[Article]:
 def topics_with_listed_counts() -> list[Topic]:
     """Topics that file at least one listed article, each with `n`, how many."""
     return list(
-        Topic.objects.filter(articles__in=Article.objects.listed())
+        Topic.objects.public().filter(articles__in=Article.objects.listed())
         .annotate(n=Count("articles", distinct=True))
         .order_by("name")
     )
 
 
 def topics_with_listed_articles() -> list[Topic]:
-    return list(Topic.objects.filter(articles__in=Article.objects.listed()).distinct())
+    return list(Topic.objects.public().filter(articles__in=Article.objects.listed()).distinct())
 
 
 def a_to_z():
@@ -136,4 +137,10 @@ def causes_matching(terms: list[str], limit: int = 8) -> list[Cause]:
     names = Q()
     for term in terms:
         names |= Q(name__icontains=term)
-    return list(Cause.objects.filter(names)[:limit])
+    return list(Cause.objects.public().filter(names)[:limit])
+
+
+def public_cause_groups():
+    """Cause groups with their causes, only those a live article discusses (`.public()`)."""
+    causes = Cause.objects.public().order_by(Lower("name"))
+    return CauseGroup.objects.public().prefetch_related(Prefetch("causes", queryset=causes))

@@ -38,6 +38,7 @@ from articles.models import (
     VersionCause,
 )
 from articles.rendering import cited_numbers
+from taxonomy.models import REVIEW_INTERVAL_MONTHS, Topic
 
 SIGN_OFF_PERMISSION = "articles.sign_off_articleversion"
 EDIT_PERMISSION = "articles.change_articleversion"
@@ -526,6 +527,47 @@ def assign_reviewer(*, article: Article, reviewer: Person | None, user: Actor) -
         article, Event.ASSIGNED, user=user, comment=f"Assigned to {reviewer.byline}." if reviewer else "Unassigned."
     )
     return article
+
+
+@transaction.atomic
+def set_review_interval(*, target: Article | Topic, months: int | None, user: AbstractBaseUser | None) -> list[Article]:
+    """Set the months between reviews of an article, or of a topic's articles (None: inherit).
+
+    What readers are told about review ("Next review due") follows from it, so only a
+    medical reviewer may change it, within 1 to 36 months, and each article it moves
+    records the change in its timeline. Returns the articles whose interval changed.
+    """
+    _require(user, SIGN_OFF_PERMISSION, "change review intervals")
+    low, high = REVIEW_INTERVAL_MONTHS
+    if months is not None and not low <= months <= high:
+        raise WorkflowError(f"A review interval is {low} to {high} months; {months} is not.")
+    target = type(target).objects.select_for_update().get(pk=target.pk)
+    before = target.review_interval_months
+    if before == months:
+        return []
+    is_article = isinstance(target, Article)
+    affected = (
+        Article.objects.filter(pk=target.pk) if is_article else target.articles.filter(review_interval_months=None)
+    )
+    old_dues = dict(affected.select_for_update().values_list("pk", "next_review_due"))
+    target.review_interval_months = months
+    target.save(update_fields=["review_interval_months"])
+    where = "" if is_article else f" (topic {target.name})"
+    articles = []
+    for article_id, old_due in sorted(old_dues.items()):
+        article = Article.objects.select_related("topic").get(pk=article_id)
+        article.save(update_fields=["next_review_due"])
+        articles.append(article)
+        _record(
+            article,
+            Event.INTERVAL_CHANGED,
+            user=user,
+            comment=f"Review interval{where}: {before or 'default'} → {months or 'default'} months; "
+            f"next review due {old_due or '—'} → {article.next_review_due or '—'}.",
+        )
+        if article.live_version_id:
+            caching.article_changed(article, article.live_version)
+    return articles
 
 
 @transaction.atomic

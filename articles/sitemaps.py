@@ -24,7 +24,8 @@ class TopicSitemap(Sitemap):
 
     def items(self):
         return (
-            Topic.objects.annotate(
+            Topic.objects.public()
+            .annotate(
                 last_review=Max(
                     "articles__last_reviewed_at", filter=Q(articles__live_version_id__in=_live_version_ids())
                 )
@@ -38,7 +39,7 @@ class TopicSitemap(Sitemap):
 
 
 class CauseSitemap(Sitemap):
-    """Every cause page (the cause index links them all); lastmod where a listed article discusses it."""
+    """Every public cause page (the cause index links them all); lastmod where a listed article discusses it."""
 
     def items(self):
         last = dict(
@@ -47,7 +48,7 @@ class CauseSitemap(Sitemap):
             .annotate(last=Max("content_object__article__last_reviewed_at"))
             .values_list("tag_id", "last")
         )
-        causes = list(Cause.objects.order_by("slug"))
+        causes = list(Cause.objects.public().order_by("slug"))
         for cause in causes:
             cause.last_review = last.get(cause.pk)
         return causes
@@ -76,7 +77,7 @@ class PersonSitemap(Sitemap):
         for person_id, when in [*written, *reviewed]:
             if person_id is not None:
                 last[person_id] = max(filter(None, [last.get(person_id), when]))
-        people = list(Person.objects.filter(pk__in=last).order_by("slug"))
+        people = list(Person.objects.public().filter(pk__in=last).order_by("slug"))
         for person in people:
             person.last_review = last[person.pk]
         return people

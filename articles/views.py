@@ -17,7 +17,6 @@ from articles.models import Article, Person
 from articles.ratelimits import limit_per_address
 from articles.search import search_articles
 from articles.structured_data import article_structured_data, json_ld_script
-from taxonomy.models import CauseGroup
 
 
 class HomeView(TemplateView):
@@ -29,7 +28,7 @@ class HomeView(TemplateView):
         context["latest"] = selectors.latest_articles()
         context["most_reviewed"] = selectors.most_reviewed_articles()
         context["topics"] = selectors.topics_with_listed_counts()
-        context["cause_groups"] = CauseGroup.objects.prefetch_related("causes")
+        context["cause_groups"] = selectors.public_cause_groups()
         return context
 
 
@@ -113,7 +112,9 @@ def helpful_vote(request, slug):
 class PersonDetailView(DetailView):
     template_name = "articles/person_detail.html"
     context_object_name = "person"
-    queryset = Person.objects.all()
+
+    def get_queryset(self):
+        return Person.objects.public()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,32 +1,27 @@
 from django.contrib import admin
 
+from articles.admin.review_interval import ReviewIntervalAdmin
+from articles.admin.reviewed_text import ReviewedTextAdmin
 from taxonomy.models import Cause, CauseGroup, Topic
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(ReviewIntervalAdmin, ReviewedTextAdmin):
     list_display = ["name", "slug", "review_interval_months"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "review_interval_months" in form.changed_data:
-            from articles.services import refresh_review_dates
-
-            moved = refresh_review_dates(articles=obj.articles.all())
-            self.message_user(request, f"Next review dates recalculated for {moved} article(s).")
+    readonly_fields = ["review_interval_months"]  # a medical reviewer changes it: "Change review interval"
 
 
 @admin.register(CauseGroup)
-class CauseGroupAdmin(admin.ModelAdmin):
+class CauseGroupAdmin(ReviewedTextAdmin):
     list_display = ["name", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Cause)
-class CauseAdmin(admin.ModelAdmin):
+class CauseAdmin(ReviewedTextAdmin):
     list_display = ["name", "group", "slug"]
     list_filter = ["group"]
     list_select_related = ["group"]

@@ -1,23 +1,70 @@
 """Topics ("filed under") and causes (django-taggit tags with a cause group)."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from taggit.models import TagBase
 
+from taxonomy.reviewed_text import ReviewedText
 
-class Topic(models.Model):
+REVIEW_INTERVAL_MONTHS = (1, 36)  # bounds of any review interval, in months
+review_interval_validators = [
+    MinValueValidator(REVIEW_INTERVAL_MONTHS[0]),
+    MaxValueValidator(REVIEW_INTERVAL_MONTHS[1]),
+]
+
+
+def _live_articles():
+    from articles.models import Article
+
+    return Article.objects.live()
+
+
+class TopicQuerySet(models.QuerySet):
+    def public(self):
+        """Topics a live article is filed under: the only ones any public page shows."""
+        return self.filter(Exists(_live_articles().filter(topic=OuterRef("pk"))))
+
+
+class CauseQuerySet(models.QuerySet):
+    def public(self):
+        """Causes a live article discusses: the only ones any public page shows."""
+        return self.filter(Exists(_live_articles().filter(live_version__cause_links__tag=OuterRef("pk"))))
+
+
+class CauseGroupQuerySet(models.QuerySet):
+    def public(self):
+        """Groups with at least one public cause."""
+        return self.filter(Exists(Cause.objects.public().filter(group=OuterRef("pk"))))
+
+
+class Topic(ReviewedText):
+    REVIEWED_FIELDS = ("description",)
+
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     review_interval_months = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="How often articles in this topic are reviewed. Empty: the site-wide default.",
+        validators=review_interval_validators,
+        help_text="How often articles in this topic are reviewed (1 to 36 months). Empty: the site-wide default.",
     )
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(review_interval_months__isnull=True)
+                | Q(review_interval_months__gte=1, review_interval_months__lte=36),
+                name="taxonomy_topic_review_interval_1_to_36",
+                violation_error_message="A review interval is 1 to 36 months.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -26,13 +73,17 @@ class Topic(models.Model):
         return reverse("taxonomy:topic_detail", kwargs={"slug": self.slug})
 
 
-class CauseGroup(models.Model):
+class CauseGroup(ReviewedText):
     """A heading under which causes are listed, e.g. "Neuromuscular conditions"."""
+
+    REVIEWED_FIELDS = ("description",)
 
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the page; lowest first.")
+
+    objects = CauseGroupQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -41,11 +92,15 @@ class CauseGroup(models.Model):
         return self.name
 
 
-class Cause(TagBase):
+class Cause(ReviewedText, TagBase):
     """A cause an article discusses. Names are unique regardless of case."""
+
+    REVIEWED_FIELDS = ("description",)
 
     group = models.ForeignKey(CauseGroup, on_delete=models.PROTECT, related_name="causes")
     description = models.TextField(blank=True, max_length=500)
+
+    objects = CauseQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

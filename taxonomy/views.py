@@ -1,13 +1,12 @@
-"""Cause and topic pages; the articles they list come from articles.selectors (listed())."""
+"""Cause and topic pages: only causes and topics a live article names (`.public()`); the
+articles they list come from articles.selectors (listed())."""
 
-from django.db.models import Prefetch
-from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
 from articles import selectors
-from articles.caching import TAXONOMY, depends_on
-from taxonomy.models import Cause, CauseGroup, Topic
+from articles.caching import LISTING, TAXONOMY, depends_on
+from taxonomy.models import Cause, Topic
 
 
 class CauseIndexView(ListView):
@@ -17,8 +16,8 @@ class CauseIndexView(ListView):
     context_object_name = "groups"
 
     def get_queryset(self):
-        depends_on(self.request, TAXONOMY)
-        return CauseGroup.objects.prefetch_related(Prefetch("causes", queryset=Cause.objects.order_by(Lower("name"))))
+        depends_on(self.request, TAXONOMY, LISTING)  # a cause is listed once a live article discusses it
+        return selectors.public_cause_groups()
 
 
 class ArticlesOfView(selectors.NearestPageMixin, ListView):
@@ -40,7 +39,7 @@ class CauseDetailView(ArticlesOfView):
     object_name = "cause"
 
     def get_object(self):
-        return get_object_or_404(Cause.objects.select_related("group"), slug=self.kwargs["slug"])
+        return get_object_or_404(Cause.objects.public().select_related("group"), slug=self.kwargs["slug"])
 
     def get_queryset(self):
         depends_on(self.request, f"cause:{self.object.pk}")
@@ -52,7 +51,7 @@ class TopicDetailView(ArticlesOfView):
     object_name = "topic"
 
     def get_object(self):
-        return get_object_or_404(Topic, slug=self.kwargs["slug"])
+        return get_object_or_404(Topic.objects.public(), slug=self.kwargs["slug"])
 
     def get_queryset(self):
         depends_on(self.request, f"topic:{self.object.pk}")

@@ -155,13 +155,21 @@ def test_a_to_z_groups_articles_by_first_letter(publish, reader):
     assert page.index("Another cramp") < page.index('id="letter-Z"') < page.index("Zinc and cramps")
 
 
-def test_the_cause_index_is_grouped_and_a_to_z_within_each_group(db, reader):
+def test_the_cause_index_is_grouped_and_a_to_z_within_each_group(draft_factory, submit, approve, reader):
     second = CauseGroup.objects.create(name="Rare causes", slug="rare", position=2)
     first = CauseGroup.objects.create(name="Common", slug="common", position=1)
-    for name in ["zinc lack", "Alcohol", "Heat"]:
+    causes = [
         Cause.objects.create(name=name, slug=name.lower().replace(" ", "-"), group=first)
-    Cause.objects.create(name="Tetanus", slug="tetanus", group=second)
+        for name in ["zinc lack", "Alcohol", "Heat"]
+    ]
+    causes.append(Cause.objects.create(name="Tetanus", slug="tetanus", group=second))
+    Cause.objects.create(name="Unnamed", slug="unnamed", group=second)  # no live article discusses it
+    version = draft_factory()
+    for cause in causes:
+        version.cause_links.create(tag=cause)
+    approve(submit(version))
     page = reader.get(reverse("taxonomy:cause_index")).content.decode()
+    assert "Unnamed" not in page
     assert page.index('id="group-common"') < page.index("Alcohol") < page.index("Heat") < page.index("zinc lack")
     assert page.index("zinc lack") < page.index('id="group-rare"') < page.index("Tetanus")
 

@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 
 from articles import caching, services
 from articles.admin.workflow import PostStepMixin, ReReviewForm
+from articles.admin.review_interval import ReviewIntervalAdmin
 from articles.linkcheck import link_report
 from articles.models import Article, ArticleVersion, Person
 
@@ -26,7 +27,7 @@ class ArticleCreationForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = ["title", "slug", "topic", "series", "part_number", "review_interval_months"]
+        fields = ["title", "slug", "topic", "series", "part_number"]
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -124,7 +125,7 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(PostStepMixin, admin.ModelAdmin):
+class ArticleAdmin(PostStepMixin, ReviewIntervalAdmin):
     add_form = ArticleCreationForm
     list_display = ["title_column", "status_column", "topic", "reviewed_column", "due_date_column", "assigned_reviewer"]
     list_filter = [StatusFilter, ReviewDueFilter, ReviewerFilter, "topic", CauseFilter]
@@ -138,7 +139,8 @@ class ArticleAdmin(PostStepMixin, admin.ModelAdmin):
         ("Archiving", {"fields": ["archive_at", "archive_state"]}),
         ("History", {"fields": ["timeline"]}),
     ]
-    readonly_fields = ["publication", "review_state", "archive_state", "timeline"]
+    # The review interval is a medical reviewer's change ("Change review interval"), not a form field.
+    readonly_fields = ["review_interval_months", "publication", "review_state", "archive_state", "timeline"]
     change_form_template = "admin/articles/article/change_form.html"
 
     def get_queryset(self, request):

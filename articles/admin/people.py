@@ -3,18 +3,19 @@ from django.db import models
 from django.utils.html import format_html
 
 from articles import identity
+from articles.admin.reviewed_text import ReviewedTextAdmin
 from articles.models import AuditEntry, Person, Review, Series
 
 IDENTITY_FIELDS = ("user", "is_medical_reviewer")
-BYLINE_FIELDS = ("name", "credentials")  # what a sign-off shows the reader as the signer
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ReviewedTextAdmin):
     """People. Who signs in as whom and who is a medical reviewer is a superuser's
-    decision (`articles.identity`): editors see those fields read-only."""
+    decision (`articles.identity`): editors see those fields read-only. Name, credentials,
+    bio and profile link are proposals until a medical reviewer signs them off."""
 
-    list_display = ["name", "credentials", "is_medical_reviewer", "user", "account_link"]
+    list_display = ["name", "credentials", "is_medical_reviewer", "user", "account_link", "text_pending"]
     list_filter = ["is_medical_reviewer"]
     list_select_related = ["user"]
     search_fields = ["name", "credentials"]
@@ -27,17 +28,16 @@ class PersonAdmin(admin.ModelAdmin):
         readonly = [*super().get_readonly_fields(request, obj), "account_link"]
         if not request.user.has_perm(identity.MANAGE_SIGNERS_PERMISSION):
             readonly += IDENTITY_FIELDS
-            if obj is not None:
-                readonly += BYLINE_FIELDS
         return readonly
-
-    def get_prepopulated_fields(self, request, obj=None):
-        return super().get_prepopulated_fields(request, obj) if obj is None else {}
 
     def get_autocomplete_fields(self, request):
         if not request.user.has_perm(identity.MANAGE_SIGNERS_PERMISSION):
             return []
         return super().get_autocomplete_fields(request)
+
+    @admin.display(description="text awaiting sign-off", boolean=True)
+    def text_pending(self, obj):
+        return obj.has_pending_text
 
     @admin.display(description="account link")
     def account_link(self, obj):
@@ -50,16 +50,7 @@ class PersonAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         """Account link and reviewer status change only through `articles.identity` (checked, audited)."""
         wanted = {name: form.cleaned_data[name] for name in IDENTITY_FIELDS if name in form.changed_data}
-        saved = Person.objects.filter(pk=obj.pk).values(*IDENTITY_FIELDS, *BYLINE_FIELDS).first() if change else None
-        byline = {name: form.cleaned_data[name] for name in BYLINE_FIELDS if change and name in form.changed_data}
-        if byline:
-            AuditEntry.record(
-                AuditEntry.Kind.BYLINE,
-                obj,
-                user=request.user,
-                before={name: saved[name] for name in byline},
-                after=byline,
-            )
+        saved = Person.objects.filter(pk=obj.pk).values(*IDENTITY_FIELDS).first() if change else None
         obj.user_id = saved["user"] if saved else None
         obj.is_medical_reviewer = saved["is_medical_reviewer"] if saved else False
         super().save_model(request, obj, form, change)

@@ -50,7 +50,6 @@ class Migration(migrations.Migration):
                             ("account_link", "Account link changed"),
                             ("link_confirmed", "Account link confirmed"),
                             ("reviewer_status", "Medical reviewer status changed"),
-                            ("byline", "Name or credentials changed"),
                             ("text_approved", "Supporting text signed off"),
                         ],
                         max_length=20,

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.dates import add_months
+from taxonomy.models import review_interval_validators
 
 
 class Series(models.Model):
@@ -109,7 +110,11 @@ class Article(models.Model):
     series = models.ForeignKey(Series, null=True, blank=True, on_delete=models.PROTECT, related_name="articles")
     part_number = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Part N of the series.")
     review_interval_months = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Months between medical reviews. Empty: the topic's, else the site default."
+        null=True,
+        blank=True,
+        validators=review_interval_validators,
+        help_text="Months between medical reviews (1 to 36). Empty: the topic's, else the site default. "
+        "Changed by a medical reviewer (Change review interval), recorded in the timeline.",
     )
     assigned_reviewer = models.ForeignKey(
         "articles.Person",
@@ -163,6 +168,12 @@ class Article(models.Model):
                 fields=["series", "part_number"],
                 condition=Q(series__isnull=False),
                 name="articles_one_article_per_series_part",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_interval_months__isnull=True)
+                | Q(review_interval_months__gte=1, review_interval_months__lte=36),
+                name="articles_review_interval_1_to_36",
+                violation_error_message="A review interval is 1 to 36 months.",
             ),
             models.CheckConstraint(
                 condition=Q(series__isnull=True, part_number__isnull=True)

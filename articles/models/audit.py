@@ -19,7 +19,6 @@ class AuditEntry(models.Model):
         ACCOUNT_LINK = "account_link", "Account link changed"
         LINK_CONFIRMED = "link_confirmed", "Account link confirmed"
         REVIEWER_STATUS = "reviewer_status", "Medical reviewer status changed"
-        BYLINE = "byline", "Name or credentials changed"
         TEXT_APPROVED = "text_approved", "Supporting text signed off"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -23,6 +23,7 @@ class ArticleEvent(AppendOnlyModel):
         ARCHIVED = "archived", "Archived"
         RESTORED = "restored", "Restored"
         ASSIGNED = "assigned", "Reviewer assigned"
+        INTERVAL_CHANGED = "interval_changed", "Review interval changed"
 
     article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="events")
     version = models.ForeignKey(

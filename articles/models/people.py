@@ -1,12 +1,34 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from articles.validators import validate_http_url
+from taxonomy.reviewed_text import ReviewedText
 
 
-class Person(models.Model):
-    """Someone named on a page: an author, a medical reviewer, or both."""
+class PersonQuerySet(models.QuerySet):
+    def public(self):
+        """People a live article names (in its byline, or as its reviewer): the only ones any
+        public page shows."""
+        from articles.models import Article
+
+        live = Article.objects.live()
+        return self.filter(
+            Exists(live.filter(live_version__author_links__person=OuterRef("pk")))
+            | Exists(live.filter(last_reviewed_by=OuterRef("pk")))
+        )
+
+
+class Person(ReviewedText):
+    """Someone named on a page: an author, a medical reviewer, or both.
+
+    Name, credentials, bio and profile link are what readers are told about the person:
+    they change through a reviewer's sign-off (`taxonomy.reviewed_text`).
+    """
+
+    REVIEWED_FIELDS = ("name", "credentials", "bio", "profile_url")
+    SET_ON_CREATION = ("name",)
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
@@ -41,6 +63,8 @@ class Person(models.Model):
         related_name="+",
         editable=False,
     )
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -2,8 +2,9 @@
 
 Every public route is read from the URLconf (a new route is walked automatically; a route
 with a parameter this test does not know fails loudly) and requested, by GET and by POST,
-against an article in every state a reader must not see. Prints
-"no-leak walk: N routes x M states checked (R requests), 0 leaks".
+against an article in every state a reader must not see, unreviewed supporting text (proposed
+bios, credentials, names, links and descriptions) and people, causes and topics only a draft
+names. Prints "no-leak walk: N routes x M states checked (R requests), 0 leaks".
 """
 
 import datetime
@@ -18,8 +19,9 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from articles import services
-from articles.models import Article
+from articles import services, supporting_text
+from articles.models import Article, Person
+from taxonomy.models import Cause, CauseGroup, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +45,8 @@ def public_patterns(resolver=None, namespace=""):
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 LISTING_ONLY = "listing-only"  # the article's own page may show it; nothing else may
 OLD_VERSION_LIVE = "old-version-live"  # the page exists (the live version); the new text must not show
+SUPPORTING_TEXT = "supporting-text"  # the pages exist; the proposed (unreviewed) text must not show anywhere
+SUPPORTING_PAGES = {"articles:person_detail", "taxonomy:cause_detail", "taxonomy:topic_detail"}
 
 
 def _revision(publish, editor, submit, slug, marker):
@@ -102,7 +106,44 @@ def build_states(draft_factory, submit, publish, editor, reviewer):
             publish(slug="leak-overdue", title="Serowmark title", body="Serowmark body [@1].")
         return "leak-overdue", ["Serowmark", "leak-overdue"], "hidden"
 
+    def unreviewed_supporting_text():
+        """Proposed text about a live article's author, reviewer, cause, cause group and topic."""
+        article = publish(slug="leak-supporting", title="Supporting live title")
+        version = article.live_version
+        targets = [
+            (version.author_links.get().person, {"bio": "Okapimark bio", "credentials": "Okapimark MD"}),
+            (reviewer.person, {"name": "Okapimark Name", "profile_url": "https://okapimark.example/"}),
+            (version.cause_links.get().tag, {"description": "Okapimark cause text"}),
+            (version.cause_links.get().tag.group, {"description": "Okapimark group text"}),
+            (article.topic, {"description": "Okapimark topic text"}),
+        ]
+        for obj, values in targets:
+            supporting_text.propose_text(obj=obj, values=values, user=editor)
+            obj.save()
+        return "leak-supporting", ["Okapimark"], SUPPORTING_TEXT
+
+    def named_only_by_a_draft():
+        """A person, cause, cause group and topic that only an unpublished draft names."""
+        person = Person.objects.create(name="Quokkamark Writer", slug="quokka-writer", bio="Quokkamark bio")
+        group = CauseGroup.objects.create(name="Quokkamark group", slug="quokka-group", description="Quokkamark")
+        new_cause = Cause.objects.create(
+            name="Quokkamark cause", slug="quokka-cause", group=group, description="Quokkamark"
+        )
+        new_topic = Topic.objects.create(name="Quokkamark topic", slug="quokka-topic", description="Quokkamark")
+        version = draft_factory(slug="leak-unpublished-person", title="Quokkamark draft", author=person)
+        Article.objects.filter(pk=version.article_id).update(topic=new_topic)
+        version.cause_links.create(tag=new_cause)
+        submit(version)
+        return (
+            "leak-unpublished-person",
+            ["Quokkamark", "quokka-"],
+            "hidden",
+            ["quokka-writer", "quokka-cause", "quokka-topic"],
+        )
+
     return {
+        "unreviewed supporting text": unreviewed_supporting_text,
+        "person, cause and topic named only by a draft": named_only_by_a_draft,
         "draft": draft,
         "submitted": submitted,
         "sent back": sent_back,
@@ -124,9 +165,10 @@ def test_no_public_route_leaks_any_non_live_state(
     for state, build in states.items():
         cache.clear()  # the vote and search rate limits count per address, and every request here is one
         with transaction.atomic():
-            slug, secrets, strictness = build()
+            slug, secrets, strictness, *more = build()
+            hidden_pages = more[0] if more else []  # people, causes, topics whose own page must be a 404
             publish(slug="the-live-one", title="Visible live article")  # so lists, feed and sitemap are not empty
-            slugs = [slug, "the-live-one", cause.slug, topic.slug, writer.slug, reviewer.person.slug]
+            slugs = [slug, "the-live-one", cause.slug, topic.slug, writer.slug, reviewer.person.slug, *hidden_pages]
             for name, params in routes:
                 unknown = set(params) - {"slug"}
                 assert not unknown, f"{name} takes {unknown}: teach this test which values to try"
@@ -150,9 +192,9 @@ def test_no_public_route_leaks_any_non_live_state(
                             found = [s for s in secrets if s.lower() in body]
                             must_be_404 = (
                                 own
-                                and strictness != OLD_VERSION_LIVE
+                                and strictness not in (OLD_VERSION_LIVE, SUPPORTING_TEXT)
                                 and (method == "get") == (name == "articles:article_detail")
-                            )
+                            ) or (method == "get" and value in hidden_pages and name in SUPPORTING_PAGES)
                             if found or (must_be_404 and response.status_code != 404):
                                 leaks.append((state, method, url, data, found, response.status_code))
                     walked.add(name)

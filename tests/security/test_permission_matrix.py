@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import services
 from articles.models import Article, ArticleVersion, Person, Review, VersionAuthor
@@ -128,6 +129,15 @@ def person_form(person: Person, **changes) -> dict:
 
 def cara() -> Person:
     return Person.objects.get(slug="cara-lind")
+
+
+def approve_credentials(c: Client, s: State) -> bool:
+    """An editor proposed new credentials for Cara Lind; the account signs them off."""
+    person = cara()
+    person.propose_text({"credentials": "PhD"}, user=User.objects.get(username="editor"), at=timezone.now())
+    person.save()
+    c.post(admin("articles_person_review_text", person.pk), {"fingerprint": person.text_fingerprint()})
+    return cara().credentials == "PhD"
 
 
 def confirm_link(c: Client, s: State) -> bool:
@@ -262,7 +272,46 @@ ACTIONS: list[tuple[str, Callable[[Client, State], bool]]] = [
         ),
     ),
     (
-        "change a person's credentials",
+        "propose new credentials for a person",
+        lambda c, s: (
+            c.post(admin("articles_person_change", cara().pk), person_form(cara(), credentials="PhD")) is not None
+            and cara().pending_text == {"credentials": "PhD"}
+        ),
+    ),
+    ("sign off proposed credentials", approve_credentials),
+    (
+        "change an article's review interval",
+        lambda c, s: (
+            c.post(admin("articles_article_review_interval", s.live.pk), {"months": 6}) is not None
+            and Article.objects.get(pk=s.live.pk).review_interval_months == 6
+        ),
+    ),
+    (
+        "set a review interval over 36 months",
+        lambda c, s: (
+            c.post(admin("articles_article_review_interval", s.live.pk), {"months": 600}) is not None
+            and Article.objects.get(pk=s.live.pk).review_interval_months == 600
+        ),
+    ),
+    (
+        "change a review interval in the article form",
+        lambda c, s: (
+            c.post(
+                admin("articles_article_change", s.live.pk),
+                {
+                    "slug": s.live.slug,
+                    "topic": s.topic_id,
+                    "review_interval_months": 6,
+                    "versions-TOTAL_FORMS": 0,
+                    "versions-INITIAL_FORMS": 0,
+                },
+            )
+            is not None
+            and Article.objects.get(pk=s.live.pk).review_interval_months == 6
+        ),
+    ),
+    (
+        "change a person's credentials (public at once)",
         lambda c, s: (
             c.post(admin("articles_person_change", cara().pk), person_form(cara(), credentials="PhD")) is not None
             and cara().credentials == "PhD"
@@ -330,7 +379,13 @@ EXPECTED = {
     "archive an article": EDITORS,
     "restore an archived article": EDITORS,
     "add a cause": EDITORS,
-    "change a person's credentials": SUPERUSERS,
+    # Supporting text: anyone who edits people proposes; a confirmed reviewer publishes; nobody skips review.
+    "propose new credentials for a person": EDITORS,
+    "sign off proposed credentials": {**SIGNERS, "author_reviewer": A},
+    "change an article's review interval": {**SIGNERS, **SUPERUSERS, "author_reviewer": A},
+    "set a review interval over 36 months": {},
+    "change a review interval in the article form": {},
+    "change a person's credentials (public at once)": {},
     "link a person to an account": SUPERUSERS,
     "make a person a medical reviewer": SUPERUSERS,
     "confirm an account link": SUPERUSERS,
