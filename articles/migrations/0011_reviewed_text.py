@@ -15,7 +15,7 @@ def clamp_review_intervals(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0009_signer_identity"),
+        ("articles", "0010_signer_identity"),
         ("taxonomy", "0002_reviewed_text"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
