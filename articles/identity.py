@@ -17,6 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from articles.models import AuditEntry, Person
+from articles.services import SYSTEM, Actor
 
 MANAGE_SIGNERS_PERMISSION = "articles.manage_signers"
 UNCHANGED: Any = object()  # "leave the account link as it is"
@@ -30,20 +31,28 @@ def _account(user) -> dict:
     return {"user_id": user.pk if user else None, "username": user.get_username() if user else None}
 
 
+def _who(user: Actor):
+    """The account to record as having made a change: None ("system") for the site itself."""
+    if user is None:
+        raise IdentityError("Say who is acting: a signed-in account, or services.SYSTEM for the site itself.")
+    return None if user is SYSTEM else user
+
+
 @transaction.atomic
 def change_signing_identity(
     *,
     person: Person,
-    user: AbstractBaseUser | None,
+    user: Actor,
     account: AbstractBaseUser | None = UNCHANGED,
     is_medical_reviewer: bool | None = None,
 ) -> Person:
     """Link `person` to `account` (None unlinks) and/or set their reviewer status; audited.
 
     Arguments left out are not changed. A new link must be confirmed by a superuser
-    before the person can sign off. `user` None: a management command run by the site's
+    before the person can sign off. `user` SYSTEM: a management command run by the site's
     operator (recorded as "system").
     """
+    user = _who(user)
     if user is not None and not user.has_perm(MANAGE_SIGNERS_PERMISSION):
         raise IdentityError("Only a superuser may link people to accounts or change medical reviewer status.")
     person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
@@ -72,9 +81,10 @@ def change_signing_identity(
 
 
 @transaction.atomic
-def confirm_account_link(*, person: Person, user: AbstractBaseUser | None) -> Person:
-    """A superuser (or the operator's command, `user` None) confirms that `person` signs in
+def confirm_account_link(*, person: Person, user: Actor) -> Person:
+    """A superuser (or the operator's command, `user` SYSTEM) confirms that `person` signs in
     with the account now linked; audited."""
+    user = _who(user)
     if user is not None and not user.is_superuser:
         raise IdentityError("Only a superuser may confirm an account link.")
     person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)

@@ -54,7 +54,8 @@ def most_reviewed_articles(limit: int = HOME_LIST_LENGTH) -> list[Article]:
 def topics_with_listed_counts() -> list[Topic]:
     """Topics that file at least one listed article, each with `n`, how many."""
     return list(
-        Topic.objects.public().filter(articles__in=Article.objects.listed())
+        Topic.objects.public()
+        .filter(articles__in=Article.objects.listed())
         .annotate(n=Count("articles", distinct=True))
         .order_by("name")
     )

@@ -12,8 +12,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from articles import caching, services
-from articles.admin.workflow import PostStepMixin, ReReviewForm
 from articles.admin.review_interval import ReviewIntervalAdmin
+from articles.admin.workflow import PostStepMixin, ReReviewForm
 from articles.linkcheck import link_report
 from articles.models import Article, ArticleVersion, Person
 

@@ -157,7 +157,7 @@ class ArticleVersion(models.Model):
 
         Whatever groups the account holds, such a version is its own work and it may not review it.
         """
-        if user is None or user.pk is None:
+        if getattr(user, "pk", None) is None:  # nobody, or the site itself (services.SYSTEM)
             return False
         if user.pk in (self.created_by_id, self.submitted_by_id):
             return True
