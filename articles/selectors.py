@@ -8,7 +8,7 @@ functions and never each other; a query that bounds its work at any size says ho
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Lower
 
-from articles.models import Article, VersionCause, with_helpful_counts
+from articles.models import Article, ArticleRedirect, VersionCause, with_helpful_counts
 from taxonomy.models import Cause, CauseGroup, Topic
 
 HOME_LIST_LENGTH = 6
@@ -73,6 +73,12 @@ def a_to_z():
 def article_page():
     """Live articles with everything their page shows (the article page's queryset)."""
     return with_helpful_counts(Article.objects.live().with_live_content())
+
+
+def redirect_target(old_slug: str) -> str | None:
+    """The current slug of the live article that used to answer at ``old_slug``, or None."""
+    moved = ArticleRedirect.objects.filter(old_slug=old_slug, article__in=Article.objects.live())
+    return moved.values_list("article__slug", flat=True).first()
 
 
 def series_parts(article: Article) -> list[Article]:

@@ -3,7 +3,7 @@
 from itertools import groupby
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template import loader
 from django.urls import reverse
@@ -59,6 +59,17 @@ class ArticleDetailView(DetailView):
 
     def get_queryset(self):
         return selectors.article_page()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            target = selectors.redirect_target(kwargs["slug"])
+            if target is None:
+                raise
+            query = request.META.get("QUERY_STRING", "")
+            url = reverse("articles:article_detail", kwargs={"slug": target})
+            return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

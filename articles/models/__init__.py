@@ -4,6 +4,7 @@ from .events import ArticleEvent
 from .feedback import ArticleFeedback, HelpfulVote, with_helpful_counts
 from .links import LinkCheck
 from .people import Person
+from .redirects import ArticleRedirect
 from .reviews import Review
 from .versions import (
     ArticleVersion,
@@ -19,6 +20,7 @@ __all__ = [
     "ArticleEvent",
     "ArticleFeedback",
     "ArticleQuerySet",
+    "ArticleRedirect",
     "ArticleVersion",
     "AuditEntry",
     "FaqEntry",

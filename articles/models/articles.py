@@ -3,7 +3,8 @@
 import datetime
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -187,11 +188,43 @@ class Article(models.Model):
         # The stable identity, with no query: admin lists print one per row (titles live in versions).
         return self.slug
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        article._saved_slug = article.__dict__.get("slug")
+        return article
+
+    def clean(self):
+        from articles.models import ArticleRedirect
+
+        super().clean()
+        taken = ArticleRedirect.objects.filter(old_slug=self.slug).exclude(article_id=self.pk).first()
+        if self.slug and taken is not None:
+            raise ValidationError(
+                {
+                    "slug": f"/articles/{self.slug}/ is an earlier address of “{taken.article.title}” and redirects "
+                    "there. Choose another slug, or remove that redirect first (Articles › Article redirects)."
+                }
+            )
+
     def save(self, *args, **kwargs):
         self.next_review_due = self.compute_next_review_due()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "next_review_due"}
-        super().save(*args, **kwargs)
+        previous_slug = getattr(self, "_saved_slug", None)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if previous_slug and previous_slug != self.slug and self.first_published_at is not None:
+                self._keep_old_address(previous_slug)
+        self._saved_slug = self.slug
+
+    def _keep_old_address(self, old_slug: str) -> None:
+        """A published article moved: its old address redirects here (the article, so every
+        earlier slug follows it without chains); an earlier slug taken back stops redirecting."""
+        from articles.models import ArticleRedirect
+
+        ArticleRedirect.objects.filter(article=self, old_slug=self.slug).delete()
+        ArticleRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
 
     def get_absolute_url(self) -> str:
         return reverse("articles:article_detail", kwargs={"slug": self.slug})
