@@ -97,9 +97,7 @@ def test_an_editor_adds_and_removes_a_redirect_in_the_admin(publish, editor_clie
 
     redirect = ArticleRedirect.objects.get()
     assert redirect.created_by.username == "editor"
-    response = editor_client.post(
-        reverse("admin:articles_articleredirect_delete", args=[redirect.pk]), {"post": "yes"}
-    )
+    response = editor_client.post(reverse("admin:articles_articleredirect_delete", args=[redirect.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert reader.get("/articles/leg-cramps-at-night/").status_code == 404
 

@@ -203,7 +203,7 @@ class Article(models.Model):
             raise ValidationError(
                 {
                     "slug": f"/articles/{self.slug}/ is an earlier address of “{taken.article.title}” and redirects "
-                    "there. Choose another slug, or remove that redirect first (Articles › Article redirects)."
+                    "there. Choose another slug, or remove that redirect first under Article redirects."
                 }
             )
 
