@@ -4,11 +4,11 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from articles.linkcheck import with_link_problem_counts
-from articles.models import Article, ArticleVersion, Person
+from articles.models import Article, ArticleVersion, Person, VersionAuthor
 
 Status = ArticleVersion.Status
 # Large version fields that lists of articles never show.
@@ -51,6 +51,23 @@ def awaiting_review_by(person: Person) -> QuerySet[ArticleVersion]:
         .filter(Q(article__assigned_reviewer=person) | Q(article__assigned_reviewer__isnull=True))
         .exclude(author_links__person=person)
         .select_related("article")
+    )
+
+
+def needing_a_reviewer_who_is_not_an_author() -> QuerySet[ArticleVersion]:
+    """Open versions nobody may sign off: the assigned reviewer is one of their authors, or,
+    unassigned, every medical reviewer who can sign in is. The editors' queue lists them so
+    they do not wait for ever; the fix is to assign (or add) a reviewer who is not an author."""
+    authored_by = VersionAuthor.objects.filter(version=OuterRef(OuterRef("pk")), person=OuterRef("pk"))
+    free_reviewers = Person.objects.filter(is_medical_reviewer=True, user__is_active=True).exclude(Exists(authored_by))
+    assigned_is_author = VersionAuthor.objects.filter(
+        version=OuterRef("pk"), person=OuterRef("article__assigned_reviewer")
+    )
+    return (
+        ArticleVersion.objects.open()
+        .filter(Q(Exists(assigned_is_author)) | Q(article__assigned_reviewer__isnull=True) & ~Q(Exists(free_reviewers)))
+        .select_related("article__assigned_reviewer")
+        .order_by("article__slug")
     )
 
 

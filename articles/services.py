@@ -322,6 +322,39 @@ def _check_reviewer(version: ArticleVersion, reviewer: Person, user: Actor) -> N
         raise NotAllowed(f"This article is assigned to {assigned.name}; only they can review it.")
 
 
+def sign_off_refusal(version: ArticleVersion, reviewer: Person | None, user: AbstractBaseUser | None) -> str:
+    """Why `user`, signing as `reviewer`, may not sign off or send back `version` ("" if they may).
+
+    The same rule the services enforce (`_check_reviewer`): pages use it to offer the
+    sign-off only to someone the server would accept.
+    """
+    if version.status != Status.SUBMITTED:
+        return f"Only a version awaiting review can be signed off; this one is {version.get_status_display().lower()}."
+    if reviewer is None:
+        return "Your account is not linked to a person profile, so you cannot sign off."
+    try:
+        _check_reviewer(version, reviewer, user)
+    except NotAllowed as refused:
+        return str(refused)
+    return ""
+
+
+def assignment_refusal(article: Article, reviewer: Person | None) -> str:
+    """Why `reviewer` cannot be assigned to `article` ("" if they can): an assigned reviewer
+    who wrote the open version could never sign it off, and nobody else may."""
+    if reviewer is None:
+        return ""
+    if not reviewer.is_medical_reviewer:
+        return f"{reviewer.name} is not a medical reviewer."
+    open_version = article.open_version() if article.pk else None
+    if open_version is not None and open_version.author_links.filter(person=reviewer).exists():
+        return (
+            f"{reviewer.name} is an author of version {open_version.number}, so they could not sign it off "
+            "and nobody else could: choose a reviewer who is not an author."
+        )
+    return ""
+
+
 def _check_unchanged(version: ArticleVersion, seen_fingerprint: str) -> str:
     current = version.compute_fingerprint()
     if current != version.submitted_fingerprint:
@@ -518,9 +551,10 @@ def restore_article(*, article: Article, user: Actor, comment: str = "") -> Arti
 @transaction.atomic
 def assign_reviewer(*, article: Article, reviewer: Person | None, user: Actor) -> Article:
     _require(user, "articles.change_article", "assign reviewers")
-    if reviewer is not None and not reviewer.is_medical_reviewer:
-        raise NotAllowed(f"{reviewer.name} is not a medical reviewer.")
     article = _lock_article(article.pk)
+    refusal = assignment_refusal(article, reviewer)
+    if refusal:
+        raise NotAllowed(refusal)
     article.assigned_reviewer = reviewer
     article.save(update_fields=["assigned_reviewer"])
     _record(

@@ -30,6 +30,22 @@ class ArticleCreationForm(forms.ModelForm):
         fields = ["title", "slug", "topic", "series", "part_number"]
 
 
+class ArticleChangeForm(forms.ModelForm):
+    """An assignment that would leave the article stuck is a form error, not a crash."""
+
+    class Meta:
+        model = Article
+        fields = ["slug", "topic", "series", "part_number", "review_interval_months", "assigned_reviewer", "archive_at"]
+
+    def clean_assigned_reviewer(self):
+        reviewer = self.cleaned_data.get("assigned_reviewer")
+        if "assigned_reviewer" in self.changed_data:
+            refusal = services.assignment_refusal(self.instance, reviewer)
+            if refusal:
+                raise forms.ValidationError(refusal)
+        return reviewer
+
+
 class StatusFilter(admin.SimpleListFilter):
     title = "status"
     parameter_name = "status"
@@ -127,6 +143,7 @@ class VersionInline(admin.TabularInline):
 @admin.register(Article)
 class ArticleAdmin(PostStepMixin, ReviewIntervalAdmin):
     add_form = ArticleCreationForm
+    form = ArticleChangeForm
     list_display = ["title_column", "status_column", "topic", "reviewed_column", "due_date_column", "assigned_reviewer"]
     list_filter = [StatusFilter, ReviewDueFilter, ReviewerFilter, "topic", CauseFilter]
     list_select_related = ["topic", "live_version", "assigned_reviewer"]

@@ -228,6 +228,7 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
                 can_submit=version.is_editable and user.has_perm(services.EDIT_PERMISSION),
                 can_withdraw=version.status == Status.SUBMITTED and user.has_perm(services.EDIT_PERMISSION),
                 can_review=version.status == Status.SUBMITTED and user.has_perm(services.SIGN_OFF_PERMISSION),
+                sign_off_refusal=services.sign_off_refusal(version, getattr(user, "person", None), user),
                 quality=assess_version(version),
             )
         return super().change_view(request, object_id, form_url, extra_context)
@@ -328,6 +329,7 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
             fingerprint=fingerprint,
             reviewer=reviewer,
             form=form,
+            sign_off_refusal=services.sign_off_refusal(version, reviewer, request.user),
             changed_since_submission=version.status == Status.SUBMITTED
             and fingerprint != version.submitted_fingerprint,
             changes=version_changes(version.article.live_version, version),

@@ -15,6 +15,7 @@ def editorial_dashboard(context):
     if work["is_editor"]:
         work["drafts"] = list(queues.drafts_of(user)[:20])
         work["sent_back"] = list(queues.sent_back_to(user)[:20])
+        work["stuck"] = list(queues.needing_a_reviewer_who_is_not_an_author()[:50])
     if work["is_reviewer"] and person is not None:
         work["awaiting"] = list(queues.awaiting_review_by(person)[:50])
         work["overdue"] = list(queues.overdue_for(person)[:50])
