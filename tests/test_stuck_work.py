@@ -23,7 +23,7 @@ def written_by_the_reviewer(draft_factory, reviewer):
 def test_assigning_an_author_of_the_open_version_is_refused_with_a_reason(written_by_the_reviewer, editor, reviewer):
     article = written_by_the_reviewer.article
 
-    with pytest.raises(services.NotAllowed, match="Ana Rivera is an author of version 1.*not an author"):
+    with pytest.raises(services.NotAllowed, match=r"Ana Rivera is an author of version 1.*not an author"):
         services.assign_reviewer(article=article, reviewer=reviewer.person, user=editor)
 
     assert Article.objects.get(pk=article.pk).assigned_reviewer is None
