@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from articles import caching
+from articles import caching, notifications
 from articles.derived import freeze_derived_content
 from articles.models import (
     Article,
@@ -285,6 +285,8 @@ def submit_version(*, version: ArticleVersion, user: Actor, at: datetime.datetim
     version.save()
     _worked_on(version, user)
     _record(version.article, Event.SUBMITTED, user=user, version=version, at=version.submitted_at)
+    if at is None:  # imported history (load_content) is not news
+        notifications.version_submitted(version)
     return version
 
 
@@ -389,6 +391,7 @@ def approve_version(
             f"Only a version awaiting review can be signed off; this one is {version.get_status_display().lower()}."
         )
     fingerprint = _check_unchanged(version, seen_fingerprint)
+    imported = at is not None  # load_content dates history; it is not news
     at = at or timezone.now()
 
     freeze_derived_content(version)
@@ -419,6 +422,8 @@ def approve_version(
         )
     else:
         _make_live(article, version, review, user=user, at=at)
+    if not imported:
+        notifications.version_signed_off(version, review, go_live_at=article.publish_at)
     return review
 
 
@@ -501,6 +506,7 @@ def send_back_version(
     version.status = Status.SENT_BACK
     version.save()
     _record(version.article, Event.SENT_BACK, user=user, version=version, comment=review.comment)
+    notifications.version_sent_back(version, review)
     return review
 
 
@@ -560,6 +566,8 @@ def assign_reviewer(*, article: Article, reviewer: Person | None, user: Actor) -
     _record(
         article, Event.ASSIGNED, user=user, comment=f"Assigned to {reviewer.byline}." if reviewer else "Unassigned."
     )
+    if reviewer is not None:
+        notifications.reviewer_assigned(article, reviewer, user)
     return article
 
 
@@ -637,6 +645,7 @@ def publish_due(*, now: datetime.datetime | None = None) -> dict[str, list[str]]
                 version = article.scheduled_version
                 review = version.reviews.filter(outcome=Review.Outcome.APPROVED).latest()
                 _make_live(article, version, review, user=SYSTEM, at=now)
+                notifications.version_went_live(version)
                 done["published"].append(article.slug)
             if article.archive_at and article.archive_at <= now and article.archived_at is None:
                 article.archived_at = now

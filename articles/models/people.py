@@ -45,6 +45,12 @@ class Person(ReviewedText):
         editable=False,
         help_text="A made-up person from the demo content (set by load_content); their page says so.",
     )
+    email_notifications = models.BooleanField(
+        default=True,
+        verbose_name="email me about reviews",
+        help_text="Workflow emails (submitted, sent back, signed off, assigned) go to the linked account's address. "
+        "Untick to receive none.",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -215,3 +215,21 @@ if env.str("RATELIMIT_IP_META_KEY", default=""):
 # The benchmark's do-nothing view at /__floor__/ (scripts/bench.py); never on in a real deployment.
 # Readers' "Was this helpful?" token cookie (random; only its HMAC is stored).
 SPASMINFO_VOTER_COOKIE = "spasminfo_voter"
+
+# --- Email (workflow notifications, review_due --notify) ---------------------------------------
+# EMAIL_URL (e.g. smtp+tls://user:password@smtp.example.org:587) or EMAIL_HOST, EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS; neither: printed on the console.
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+elif env.str("EMAIL_HOST", default=""):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env.str("EMAIL_HOST")
+    EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+    EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="spasminfo <noreply@spasminfo.example>")
+# Absolute links in emails point here (the admin's own address).
+SPASMINFO_SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

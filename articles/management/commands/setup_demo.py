@@ -37,6 +37,7 @@ class Command(BaseCommand):
                 user.set_password(password)
             user.is_staff = True
             user.is_superuser = superuser
+            user.email = user.email or f"{username.replace('_', '.')}@example.org"  # workflow emails (console)
             user.save()
             if group_name:
                 user.groups.add(Group.objects.get(name=group_name))

@@ -1,0 +1,144 @@
+"""Workflow emails: who is told what, sent once the step's transaction has committed.
+
+The services call one function per step; each works out the recipients (their linked
+account's address, unless their Person opted out), renders a plain-text and an HTML
+body from templates/emails/, and links to the exact admin page (absolute, SITE_URL).
+A rolled-back step sends nothing; a failing mail server never undoes a step.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.timezone import localtime
+
+from articles.models import Article, ArticleVersion, Person, Review
+
+logger = logging.getLogger(__name__)
+
+
+def _wants_mail(user) -> bool:
+    """An active account with an address, whose person (if any) has not opted out."""
+    if user is None or not user.is_active or not user.email:
+        return False
+    person = Person.objects.filter(user=user).only("email_notifications").first()
+    return person is None or person.email_notifications
+
+
+def _person_address(person: Person | None) -> str:
+    if person is None or not person.email_notifications or person.user_id is None:
+        return ""
+    accounts = get_user_model().objects.filter(pk=person.user_id, is_active=True)
+    return accounts.values_list("email", flat=True).first() or ""
+
+
+def _admin_url(name: str, *args) -> str:
+    return settings.SPASMINFO_SITE_URL + reverse(name, args=args)
+
+
+def _send(recipients, subject: str, *, lines: list[str], link: str, link_label: str) -> None:
+    """Queue one email to each address, sent after the current transaction commits."""
+    addresses = sorted({address for address in recipients if address})
+    if not addresses:
+        return
+    context = {
+        "subject": subject,
+        "lines": lines,
+        "link": link,
+        "link_label": link_label,
+        "site_name": settings.SPASMINFO_SITE_NAME,
+    }
+    text = render_to_string("emails/workflow.txt", context)
+    html = render_to_string("emails/workflow.html", context)
+
+    def send() -> None:
+        for address in addresses:
+            message = EmailMultiAlternatives(f"[{settings.SPASMINFO_SITE_NAME}] {subject}", text, None, [address])
+            message.attach_alternative(html, "text/html")
+            try:
+                message.send()
+            except Exception:  # the step is done; a mail server outage must not turn it into an error page
+                logger.exception("Could not send %r to %s", subject, address)
+
+    transaction.on_commit(send)
+
+
+def version_submitted(version: ArticleVersion) -> None:
+    """To the assigned reviewer, else every medical reviewer who may sign it off (not an author)."""
+    article = version.article
+    if article.assigned_reviewer_id:
+        reviewers = [article.assigned_reviewer]
+    else:
+        authors = version.author_links.values("person")
+        reviewers = Person.objects.filter(is_medical_reviewer=True).exclude(pk__in=authors)
+    _send(
+        (_person_address(person) for person in reviewers),
+        f"For review: {version.title} (v{version.number})",
+        lines=[
+            f"Version {version.number} of “{version.title}” was submitted for medical review"
+            + (f" by {version.submitted_by}." if version.submitted_by else "."),
+            "You can sign it off or send it back with comments.",
+        ],
+        link=_admin_url("admin:articles_articleversion_review", version.pk),
+        link_label="Review this version",
+    )
+
+
+def _submitter(version: ArticleVersion):
+    return version.submitted_by or version.created_by
+
+
+def version_sent_back(version: ArticleVersion, review: Review) -> None:
+    user = _submitter(version)
+    _send(
+        [user.email] if _wants_mail(user) else [],
+        f"Sent back: {version.title} (v{version.number})",
+        lines=[
+            f"{review.reviewer.byline} sent version {version.number} of “{version.title}” back with this comment:",
+            review.comment,
+        ],
+        link=_admin_url("admin:articles_articleversion_change", version.pk),
+        link_label="Open the version",
+    )
+
+
+def version_signed_off(version: ArticleVersion, review: Review, *, go_live_at=None) -> None:
+    user = _submitter(version)
+    when = f"It goes live at {localtime(go_live_at):%Y-%m-%d %H:%M %Z}." if go_live_at else "It is now live."
+    _send(
+        [user.email] if _wants_mail(user) else [],
+        f"Signed off: {version.title} (v{version.number})",
+        lines=[f"{review.reviewer.byline} signed off version {version.number} of “{version.title}”.", when],
+        link=_admin_url("admin:articles_article_change", version.article_id),
+        link_label="Open the article",
+    )
+
+
+def version_went_live(version: ArticleVersion) -> None:
+    """A scheduled version reached its go-live time (publish_due)."""
+    user = _submitter(version)
+    _send(
+        [user.email] if _wants_mail(user) else [],
+        f"Now live: {version.title} (v{version.number})",
+        lines=[f"Version {version.number} of “{version.title}” went live as scheduled."],
+        link=_admin_url("admin:articles_article_change", version.article_id),
+        link_label="Open the article",
+    )
+
+
+def reviewer_assigned(article: Article, reviewer: Person, by) -> None:
+    _send(
+        [_person_address(reviewer)],
+        f"Assigned to you: {article.title}",
+        lines=[
+            f"“{article.title}” was assigned to you"
+            + (f" by {by}" if isinstance(by, get_user_model()) else "")
+            + ": only you can sign off its versions."
+        ],
+        link=_admin_url("admin:articles_article_change", article.pk),
+        link_label="Open the article",
+    )
