@@ -53,6 +53,20 @@ class ArticleIndexView(ListView):
         return context
 
 
+def staff_edit_url(request, article) -> str:
+    """The admin page of `article` for signed-in staff who may see it, else "".
+
+    Only a request that carries a session cookie is looked at: an anonymous reader's
+    request never touches the session, so their page stays the same for everyone and
+    cacheable (signed-in requests bypass the page cache, articles.caching)."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return ""
+    user = request.user
+    if not (user.is_active and user.is_staff and user.has_perm("articles.view_article")):
+        return ""
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
@@ -82,6 +96,7 @@ class ArticleDetailView(DetailView):
         context["structured_data"] = json_ld_script(article_structured_data(article, self.request))
         context["vote"] = helpful.existing_vote(self.request, article)
         context["vote_recorded"] = self.request.GET.get("voted") == "1"
+        context["edit_url"] = staff_edit_url(self.request, article)
 
         if article.series_id:
             parts = selectors.series_parts(article)
