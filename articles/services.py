@@ -324,7 +324,7 @@ def _check_reviewer(version: ArticleVersion, reviewer: Person, user: Actor) -> N
         raise NotAllowed(f"This article is assigned to {assigned.name}; only they can review it.")
 
 
-def sign_off_refusal(version: ArticleVersion, reviewer: Person | None, user: AbstractBaseUser | None) -> str:
+def sign_off_refusal(version: ArticleVersion, reviewer: Person | None, user: Actor) -> str:
     """Why `user`, signing as `reviewer`, may not sign off or send back `version` ("" if they may).
 
     The same rule the services enforce (`_check_reviewer`): pages use it to offer the
