@@ -133,9 +133,9 @@ def version_went_live(version: ArticleVersion) -> None:
 def reviewer_assigned(article: Article, reviewer: Person, by) -> None:
     _send(
         [_person_address(reviewer)],
-        f"Assigned to you: {article.title}",
+        f"Assigned to you: {article.current_title()}",
         lines=[
-            f"“{article.title}” was assigned to you"
+            f"“{article.current_title()}” was assigned to you"
             + (f" by {by}" if isinstance(by, get_user_model()) else "")
             + ": only you can sign off its versions."
         ],

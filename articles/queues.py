@@ -64,7 +64,7 @@ def needing_a_reviewer_who_is_not_an_author() -> QuerySet[ArticleVersion]:
         version=OuterRef("pk"), person=OuterRef("article__assigned_reviewer")
     )
     return (
-        ArticleVersion.objects.open()
+        ArticleVersion.objects.filter(status__in=ArticleVersion.OPEN_STATUSES)
         .filter(Q(Exists(assigned_is_author)) | Q(article__assigned_reviewer__isnull=True) & ~Q(Exists(free_reviewers)))
         .select_related("article__assigned_reviewer")
         .order_by("article__slug")

@@ -188,6 +188,12 @@ class Article(models.Model):
         # The stable identity, with no query: admin lists print one per row (titles live in versions).
         return self.slug
 
+    def current_title(self) -> str:
+        """The reader-facing title if live, else the newest version's (a query or two: for
+        messages about one article, never for lists)."""
+        version = self.live_version if self.live_version_id else self.versions.order_by("-number").first()
+        return version.title if version else self.slug
+
     @classmethod
     def from_db(cls, db, field_names, values):
         article = super().from_db(db, field_names, values)
@@ -202,8 +208,8 @@ class Article(models.Model):
         if self.slug and taken is not None:
             raise ValidationError(
                 {
-                    "slug": f"/articles/{self.slug}/ is an earlier address of “{taken.article.title}” and redirects "
-                    "there. Choose another slug, or remove that redirect first under Article redirects."
+                    "slug": f"/articles/{self.slug}/ is an earlier address of “{taken.article.current_title()}” "
+                    "and redirects there. Choose another slug, or remove that redirect first under Article redirects."
                 }
             )
 

@@ -44,7 +44,7 @@ class ArticleRedirect(models.Model):
         if other is not None:
             raise ValidationError(
                 {
-                    "old_slug": f"/articles/{self.old_slug}/ is the address of the article “{other.title}”; "
+                    "old_slug": f"/articles/{self.old_slug}/ is the address of the article “{other.current_title()}”; "
                     "a redirect there would hide that page."
                 }
             )
