@@ -25,7 +25,7 @@ def editors_manage_redirects(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0009_link_checks"),
+        ("articles", "0011_reviewed_text"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

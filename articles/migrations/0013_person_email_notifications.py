@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0010_article_redirects"),
+        ("articles", "0012_article_redirects"),
     ]
 
     operations = [
