@@ -25,6 +25,7 @@ from django.utils.html import strip_tags
 
 from articles.models import ArticleVersion
 from articles.rendering import RENDERED_MARKER, citation_anchors, render_markdown
+from articles.source_keys import key_numbers
 
 WORDS_PER_MINUTE = 200
 HEADING = re.compile(r'<h([23]) id="([^"]+)">(.*?)</h\1>', re.S)
@@ -84,14 +85,21 @@ class Derived:
         version.search_text = self.search_text
 
 
-def derive(body: str, faq: list[tuple[str, str]]) -> Derived:
+def derive(
+    body: str, faq: list[tuple[str, str]], *, numbers: dict[str, int] | None = None, figures: dict | None = None
+) -> Derived:
     """Everything derived from a body and its FAQ ((question, answer) pairs, in order).
 
-    A pure function of the text: the workflow (`freeze_derived_content`) and the
+    `numbers` maps the library keys cited (`[@key]`) to their reference numbers, `figures` the
+    image keys placed (`![[image:key]]`) to their <figure> HTML (images/markup.py).
+    A pure function of its arguments: the workflow (`freeze_derived_content`) and the
     development package's synthetic writer (devtools/synthetic.py) both call it.
     """
-    body_html = render_markdown(body)
-    answers_html = [render_markdown(answer, anchor_prefix=faq_anchor_prefix(i)) for i, (_, answer) in enumerate(faq)]
+    body_html = render_markdown(body, numbers=numbers, figures=figures)
+    answers_html = [
+        render_markdown(answer, anchor_prefix=faq_anchor_prefix(i), numbers=numbers)
+        for i, (_, answer) in enumerate(faq)
+    ]
     backlinks: dict[str, list[str]] = {}
     for rendered in [body_html, *answers_html]:
         for number, anchors in citation_anchors(rendered).items():
@@ -110,11 +118,28 @@ def derive(body: str, faq: list[tuple[str, str]]) -> Derived:
     )
 
 
-def preview_derived_content(version: ArticleVersion) -> list:
-    """Fill the derived fields in memory (for previews); returns the FAQ entries."""
+def citation_numbers(version: ArticleVersion, faq: list, references=None) -> dict[str, int]:
+    """{library key: reference number} for the whole page (body, then FAQ answers)."""
+    if references is None:
+        references = version.references.all()
+    numbers = {ref.key: ref.number for ref in references if ref.key}
+    return numbers or key_numbers([version.body, *(entry.answer for entry in faq)])
+
+
+def preview_derived_content(version: ArticleVersion, references=None, images=None) -> list:
+    """Fill the derived fields in memory (for previews); returns the FAQ entries.
+
+    `references`, `images`: the lists the page shows (default: the version's stored snapshots)."""
+    from images.markup import figures
+
     faq = list(version.faq_entries.all())
+    numbers = citation_numbers(version, faq, references)
+    if images is None:
+        images = list(version.image_links.select_related("image"))
     causes = version.cause_links.select_related("tag")
-    derive(version.body, [(e.question, e.answer) for e in faq]).apply(version, faq, [link.tag.name for link in causes])
+    derive(version.body, [(e.question, e.answer) for e in faq], numbers=numbers, figures=figures(images)).apply(
+        version, faq, [link.tag.name for link in causes]
+    )
     return faq
 
 

@@ -50,12 +50,15 @@ EVENT_REFUSAL = f"{REFUSAL_MARKER}: timeline events are append-only"
 
 
 def part_tables() -> list[tuple[str, str, str]]:
-    """(table, version column, plural name) of every model that is part of a version's content."""
+    """(table, version column, plural name) of every model that is part of a version's content,
+    in any app (images.VersionImage is one), whose table exists yet (during `migrate`, a later
+    app's part table is guarded by the post_migrate re-install)."""
     from articles.models.versions import VersionContent
 
+    existing = set(connections[DEFAULT_DB_ALIAS].introspection.table_names())
     parts = []
-    for model in apps.get_app_config("articles").get_models():
-        if issubclass(model, VersionContent):
+    for model in apps.get_models():
+        if issubclass(model, VersionContent) and model._meta.db_table in existing:
             field = next(
                 f for f in model._meta.concrete_fields if f.is_relation and f.related_model.__name__ == "ArticleVersion"
             )

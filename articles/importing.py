@@ -3,6 +3,7 @@
     fixtures/taxonomy.yaml   topics, cause_groups, causes
     fixtures/people.yaml     people
     fixtures/series.yaml     series
+    fixtures/sources.yaml    the shared source library (key, kind, authors, title, ...), cited as [@key]
     fixtures/articles/*.md   one article each: YAML front matter, then the Markdown body
 
 Articles go through the editorial services (draft, submit, sign-off), so every
@@ -28,7 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import services
-from articles.models import Article, FaqEntry, Person, Reference, Series, VersionAuthor, VersionCause
+from articles.models import Article, FaqEntry, Person, Reference, Series, Source, VersionAuthor, VersionCause
 from taxonomy.models import Cause, CauseGroup, Topic
 
 ARTICLE_KEYS = {
@@ -38,6 +39,7 @@ ARTICLE_KEYS = {
 REQUIRED_ARTICLE_KEYS = {"slug", "title", "summary", "topic", "authors", "reviewer", "reviewed_on"}
 REFERENCE_KEYS = {*Reference.SNAPSHOT_FIELDS, "accessed"} - {"number"}  # numbered by their order in the file
 RELATIVE_DATE = re.compile(r"^\s*(\d{1,5})\s+days?\s+ago\s*$")
+SOURCE_KEYS = {"key", *Source.COPIED_FIELDS, "accessed"}
 
 
 class ContentError(Exception):
@@ -153,6 +155,30 @@ class _Loader:
                     continue
                 instance.save()
                 self.report.count(model._meta.verbose_name_plural, created=True)
+
+    def _load_sources(self, records: list) -> None:
+        """Library entries by key: an existing key is kept as it is (loading twice changes nothing)."""
+        for index, record in enumerate(records):
+            where = f"{self.root / 'sources.yaml'}: source #{index + 1}"
+            if not isinstance(record, dict):
+                self.problems.append(f"{where}: expected a mapping of fields")
+                continue
+            where += f" ({record.get('key', '?')})"
+            unknown = set(record) - SOURCE_KEYS
+            if unknown:
+                self.problems.append(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+                continue
+            if Source.objects.filter(key=record.get("key")).exists():
+                self.report.count("sources", created=False)
+                continue
+            values = {k: ("" if v is None else str(v)) for k, v in record.items() if k not in ("year", "accessed")}
+            accessed = self._date(record["accessed"], where, "accessed") if record.get("accessed") else None
+            if record.get("accessed") and accessed is None:
+                continue
+            source = Source(year=record.get("year"), accessed=accessed, **values)
+            if self._validate(source, where):
+                source.save()
+                self.report.count("sources", created=True)
 
     def _resolve_cause(self, values: dict, where: str):
         group = self._lookup(CauseGroup, values.get("group"), where, "group")
@@ -347,6 +373,7 @@ class _Loader:
             self._person_values,
         )
         self._upsert(Series, self._read_yaml("series.yaml", "series"), "series.yaml", ("slug", "name", "description"))
+        self._load_sources(self._read_yaml("sources.yaml", "sources"))
         for path in sorted((self.root / "articles").glob("*.md")):
             meta = self._read_article(path)
             if meta is None:

@@ -2,16 +2,21 @@
 
 Editors write Markdown; readers get HTML that has been through an allow-list
 sanitizer (nh3), so no script, event handler or javascript: URL survives,
-whatever was typed. Citation markers `[@1]` / `[@1,3]` become links to the
-numbered references.
+whatever was typed. Citation markers become links to the numbered references:
+`[@maquirriain2007]` / `[@key1; @key2]` cite sources from the library by key and
+are numbered in order of first citation; `[@1]` / `[@1,3]` are the hand-numbered
+references of versions written before the library (articles/source_keys.py).
 """
 
 import re
+import secrets
 
 import markdown
 import nh3
+from django.utils.html import escape
 
-CITATION_PATTERN = re.compile(r"\[@(\d+(?:\s*,\s*\d+)*)\]")
+from articles.source_keys import CITATION_PATTERN, citation_tokens, is_number, key_numbers
+from articles.source_keys import cited_numbers as cited_numbers
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "em", "h2", "h3", "h4", "h5", "h6",
@@ -31,20 +36,16 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
-def cited_numbers(text: str) -> list[int]:
-    """Reference numbers cited in `text`, in order of first appearance."""
-    seen: dict[int, None] = {}
-    for match in CITATION_PATTERN.finditer(text):
-        for part in match.group(1).split(","):
-            seen.setdefault(int(part), None)
-    return list(seen)
-
-
-def _citation_markup(match: re.Match, anchor: str | None = None) -> str:
-    numbers = [int(part) for part in match.group(1).split(",")]
-    links = ", ".join(f'<a href="#ref-{n}" class="citation-link">{n}</a>' for n in numbers)
+def _citation_markup(match: re.Match, numbers: dict[str, int], anchor: str | None = None) -> str:
+    parts = []
+    for token in citation_tokens(match):
+        number = int(token) if is_number(token) else numbers.get(token)
+        if number is None:  # an unknown key: only a draft can show this (it cannot be submitted)
+            parts.append(f'<abbr title="not in the source library">{escape(token)}?</abbr>')
+        else:
+            parts.append(f'<a href="#ref-{number}" class="citation-link">{number}</a>')
     id_attr = f' id="{anchor}"' if anchor else ""
-    return f'<sup class="citation"{id_attr}>[{links}]</sup>'
+    return f'<sup class="citation"{id_attr}>[{", ".join(parts)}]</sup>'
 
 
 # A rendered citation marker: its anchor id and the reference numbers it links to.
@@ -63,22 +64,60 @@ def sanitize(html: str) -> str:
     )
 
 
-def render_markdown(text: str, anchor_prefix: str = "cite") -> str:
+IMAGE_LINE = re.compile(r"^!\[\[image:([A-Za-z0-9][\w-]*)\]\][ \t]*$", re.M)
+
+
+def _place_images(text: str, figures: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """Swap each ![[image:KEY]] line for a one-off placeholder paragraph; returns {placeholder: figure HTML}."""
+    token = secrets.token_hex(8)
+    slots: dict[str, str] = {}
+
+    def slot(match: re.Match) -> str:
+        key = match.group(1)
+        name = f"image-{token}-{len(slots)}"
+        slots[name] = figures.get(key) or (
+            f'<p class="image-missing">[picture “{escape(key)}” is not in the image library]</p>'
+        )
+        return f"\n\n{name}\n\n"
+
+    return IMAGE_LINE.sub(slot, text), slots
+
+
+def render_markdown(
+    text: str,
+    anchor_prefix: str = "cite",
+    numbers: dict[str, int] | None = None,
+    figures: dict[str, str] | None = None,
+) -> str:
     """Markdown (with tables and citation markers) to sanitized HTML.
 
     Each citation marker gets an id (`cite-1`, `cite-2`, ... in order of
     appearance; pass another `anchor_prefix` for text shown on the same page,
-    such as FAQ answers) so the reference list can link back to it.
+    such as FAQ answers) so the reference list can link back to it. `numbers`
+    maps cited keys to reference numbers (for the whole page: see
+    `articles.derived`); by default the text's own order of first citation.
+    `figures` maps image keys to their <figure> HTML (images/markup.py, built
+    from escaped values): it goes in after sanitizing, in place of each
+    ![[image:KEY]] line; without it such lines stay text.
     """
+    numbers = key_numbers([text]) if numbers is None else numbers
+    slots: dict[str, str] = {}
+    if figures is not None:
+        text, slots = _place_images(text or "", figures)
     counter = iter(range(1, 1_000_000))
-    text = CITATION_PATTERN.sub(lambda match: _citation_markup(match, f"{anchor_prefix}-{next(counter)}"), text or "")
+    text = CITATION_PATTERN.sub(
+        lambda match: _citation_markup(match, numbers, f"{anchor_prefix}-{next(counter)}"), text or ""
+    )
     html = markdown.markdown(
         text,
         extensions=["tables", "sane_lists", "toc"],
         extension_configs={"toc": {"permalink": False}},
         output_format="html",
     )
-    return sanitize(html)
+    html = sanitize(html)
+    for name, figure in slots.items():
+        html = html.replace(f"<p>{name}</p>", figure)
+    return html
 
 
 def citation_anchors(html: str) -> dict[int, list[str]]:

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from articles import caching, notifications
+from articles import caching, notifications, sources
 from articles.derived import freeze_derived_content
 from articles.models import (
     Article,
@@ -38,6 +38,8 @@ from articles.models import (
     VersionCause,
 )
 from articles.rendering import cited_numbers
+from images.models import VersionImage
+from images.usage import image_problems, sync_images
 from taxonomy.models import REVIEW_INTERVAL_MONTHS, Topic
 
 SIGN_OFF_PERMISSION = "articles.sign_off_articleversion"
@@ -196,12 +198,21 @@ def _copy_content(source: ArticleVersion, target: ArticleVersion) -> None:
         VersionCause(content_object=target, tag_id=link.tag_id) for link in source.cause_links.all()
     )
     Reference.objects.bulk_create(
-        Reference(version=target, **{f: getattr(ref, f) for f in Reference.SNAPSHOT_FIELDS}, accessed=ref.accessed)
+        Reference(
+            version=target,
+            **{f: getattr(ref, f) for f in Reference.SNAPSHOT_FIELDS},
+            key=ref.key,
+            accessed=ref.accessed,
+        )
         for ref in source.references.all()
     )
     FaqEntry.objects.bulk_create(
         FaqEntry(version=target, question=e.question, answer=e.answer, position=e.position)
         for e in source.faq_entries.all()
+    )
+    VersionImage.objects.bulk_create(
+        VersionImage(version=target, image_id=link.image_id, position=link.position, **link.snapshot())
+        for link in source.image_links.all()
     )
 
 
@@ -232,6 +243,7 @@ def start_draft(*, article: Article, user: Actor) -> ArticleVersion:
     _worked_on(draft, user)
     if source is not None:
         _copy_content(source, draft)
+        sources.move_to_library(draft)  # a version from before the source library: cite by key from now on
     _record(
         article,
         Event.CREATED,
@@ -256,6 +268,10 @@ def readiness_problems(version: ArticleVersion) -> list[str]:
     numbers = list(version.references.order_by("number").values_list("number", flat=True))
     if numbers != list(range(1, len(numbers) + 1)):
         problems.append(f"references must be numbered 1 to {len(numbers)} without gaps (found {numbers})")
+    problems.extend(image_problems(version))
+    if sources.uses_library(version):
+        problems.extend(sources.cited_references(version)[1].errors)
+        return problems
     texts = [version.body, *version.faq_entries.values_list("answer", flat=True)]
     missing = sorted({n for text in texts for n in cited_numbers(text)} - set(numbers))
     if missing:
@@ -275,6 +291,8 @@ def submit_version(*, version: ArticleVersion, user: Actor, at: datetime.datetim
         raise WorkflowError(
             f"Only a draft or a sent-back version can be submitted; this one is {version.get_status_display().lower()}."
         )
+    sources.sync_references(version)  # the libraries as they are now; frozen from here on
+    sync_images(version)
     problems = readiness_problems(version)
     if problems:
         raise IncompleteVersion(problems)

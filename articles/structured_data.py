@@ -79,7 +79,19 @@ def article_structured_data(article, request) -> dict:
     }
     if article.last_reviewed_by_id:
         data["reviewedBy"] = _person(article.last_reviewed_by, request)
+    first = next(iter(version.image_links.all()), None)
+    if first is not None:
+        data["image"] = request.build_absolute_uri(image_url(first.image))
     return data
+
+
+def image_url(image) -> str:
+    """The picture's largest JPEG or PNG rendition (what Open Graph and JSON-LD name)."""
+    for kind in ("JPEG", "PNG"):
+        made = image.rendition_set(kind)
+        if made:
+            return image.url(made[-1]["path"])
+    return image.url(image.file)
 
 
 def json_ld_script(data: dict) -> SafeString:

@@ -15,8 +15,9 @@ from articles import helpful, selectors
 from articles.caching import LISTING, TAXONOMY, depends_on
 from articles.models import Article, Person
 from articles.ratelimits import limit_per_address
+from articles.reader_page import article_page_context
 from articles.search import search_articles
-from articles.structured_data import article_structured_data, json_ld_script
+from articles.structured_data import article_structured_data, image_url, json_ld_script
 
 
 class HomeView(TemplateView):
@@ -89,24 +90,22 @@ class ArticleDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         article = self.object
         version = article.live_version
-        context["version"] = version
-        context["references"] = [
-            (ref, version.citation_backlinks.get(str(ref.number), [])) for ref in version.references.all()
-        ]
+        # The same context the admin's preview builds (articles/reader_page.py).
+        context.update(
+            article_page_context(
+                article,
+                version,
+                faq=list(version.faq_entries.all()),
+                references=list(version.references.all()),
+                images=list(version.image_links.all()),
+            )
+        )
         context["structured_data"] = json_ld_script(article_structured_data(article, self.request))
+        if context["first_image"] is not None:
+            context["og_image"] = self.request.build_absolute_uri(image_url(context["first_image"]))
         context["vote"] = helpful.existing_vote(self.request, article)
         context["vote_recorded"] = self.request.GET.get("voted") == "1"
         context["edit_url"] = staff_edit_url(self.request, article)
-
-        if article.series_id:
-            parts = selectors.series_parts(article)
-            context["series_parts"] = parts
-            context["series_total"] = max([len(parts), article.part_number or 0])
-            context["previous_part"] = next((p for p in reversed(parts) if p.part_number < article.part_number), None)
-            context["next_part"] = next((p for p in parts if p.part_number > article.part_number), None)
-
-        cause_ids = [link.tag_id for link in version.cause_links.all()]
-        context["related"] = selectors.related_articles(article, cause_ids)
         shown = [*context["related"], *context.get("series_parts", [])]
         depends_on(
             self.request,
@@ -114,7 +113,7 @@ class ArticleDetailView(DetailView):
             f"votes:{article.pk}",
             f"topic:{article.topic_id}",
             *([f"series:{article.series_id}"] if article.series_id else []),
-            *(f"cause:{tag_id}" for tag_id in cause_ids),  # who else discusses them (related articles)
+            *(f"cause:{link.tag_id}" for link in version.cause_links.all()),  # who else discusses them (related)
             *(f"person:{link.person_id}" for link in version.author_links.all()),
             f"person:{article.last_reviewed_by_id}",
             *(f"article:{other.pk}" for other in shown),

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.immutability import guards_suspended
-from articles.models import Article, ArticleVersion, Person, Reference, VersionAuthor, VersionCause
+from articles.models import Article, ArticleVersion, Person, Reference, Source, VersionAuthor, VersionCause
 from taxonomy.models import Cause, CauseGroup, Topic
 
 
@@ -63,9 +63,10 @@ def editorial_groups(transactional_db):
     """Live-server tests run in flushed transactions, which drop rows made by data
     migrations; recreate the two groups from the migration's own definitions."""
     groups = importlib.import_module("articles.migrations.0002_editorial_groups").GROUPS
+    library = importlib.import_module("articles.migrations.0015_references_into_library").LIBRARY_GROUPS
     for name, codenames in groups.items():
         group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(Permission.objects.filter(codename__in=codenames))
+        group.permissions.set(Permission.objects.filter(codename__in=[*codenames, *library.get(name, [])]))
 
 
 @pytest.fixture
@@ -151,6 +152,19 @@ def draft_factory(editor, writer, topic, cause):
         return version
 
     return make
+
+
+@pytest.fixture
+def library_source(db):
+    """A source in the shared library, cited as [@miller2005]."""
+    return Source.objects.create(
+        key="miller2005",
+        authors="Miller TM, Layzer RB",
+        title="Muscle cramps",
+        source="Muscle & Nerve",
+        year=2005,
+        doi="10.1002/mus.20341",
+    )
 
 
 @pytest.fixture

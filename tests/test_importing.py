@@ -8,7 +8,7 @@ import time_machine
 from django.core.management import CommandError, call_command
 
 from articles.importing import ContentError, load_content
-from articles.models import Article, Person, Review, Series
+from articles.models import Article, ArticleVersion, Person, Reference, Review, Series
 from taxonomy.models import Cause, CauseGroup, Topic
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -157,3 +157,15 @@ def test_the_command_reports_problems_as_a_clear_error(tmp_path):
     root = write_content(tmp_path, GOOD_ARTICLE.replace("topic: muscles", "topic: nowhere"))
     with pytest.raises(CommandError, match=r"Nothing was loaded\. 1 problem"):
         call_command("load_content", str(root))
+
+
+def test_the_demo_articles_cite_six_library_sources_by_key(db, editorial_groups):
+    from articles.models import Source
+
+    load_content(FIXTURES)
+    assert Source.objects.count() == 6
+    live = Reference.objects.filter(version__status="approved")
+    assert live.count() == 26 and not live.filter(key="").exists()
+    for version in ArticleVersion.objects.all():  # numbered 1..N by first citation, as the renderer numbers them
+        numbers = list(version.references.order_by("number").values_list("number", flat=True))
+        assert numbers == list(range(1, len(numbers) + 1))

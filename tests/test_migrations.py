@@ -39,3 +39,46 @@ def test_every_migration_since_the_first_release_applies_to_a_full_database(edit
     assert content_counts() == before
     article = Article.objects.published().first()
     assert article.live_version.compute_fingerprint() == article.live_version.reviews.latest().fingerprint
+
+
+@pytest.mark.django_db(transaction=True)
+def test_numbered_references_move_into_the_library_and_drafts_cite_by_key(editorial_groups, editor):
+    from articles import services
+    from articles.models import Source
+
+    load_content(FIXTURES)
+    # A draft written before the library: hand-numbered references, cited [@2] before [@1].
+    article = Article.objects.get(slug="what-causes-muscle-spasms")
+    draft = services.start_draft(article=article, user=editor)
+    live_refs = list(article.live_version.references.order_by("number"))
+    Reference.objects.filter(version=draft).delete()
+    for number, ref in enumerate(live_refs[:2], start=1):
+        Reference.objects.create(
+            version=draft,
+            number=number,
+            title=ref.title,
+            kind=ref.kind,
+            url=ref.url,
+            pmid=ref.pmid,
+            authors=ref.authors,
+            source=ref.source,
+            year=ref.year,
+        )
+    ArticleVersion.objects.filter(pk=draft.pk).update(body="Second first [@2]. Then both [@1,2].")
+    fingerprints = {v.pk: v.compute_fingerprint() for v in ArticleVersion.objects.filter(status="approved")}
+
+    call_command("migrate", "articles", "0013_person_email_notifications", verbosity=0)
+    call_command("migrate", verbosity=0)
+
+    assert Reference.objects.filter(version__status="approved").count() == 26
+    assert Source.objects.count() == 6  # the demo content's 26 entries are 6 works
+    draft.refresh_from_db()
+    second, first = live_refs[1], live_refs[0]
+    key_of = {s.title: s.key for s in Source.objects.all()}
+    assert (
+        draft.body
+        == f"Second first [@{key_of[second.title]}]. Then both [@{key_of[first.title]}; @{key_of[second.title]}]."
+    )
+    assert [(r.number, r.title) for r in draft.references.order_by("number")] == [(1, second.title), (2, first.title)]
+    assert {v.pk: v.compute_fingerprint() for v in ArticleVersion.objects.filter(status="approved")} == fingerprints
+    assert services.submit_version(version=draft, user=editor).status == "submitted"

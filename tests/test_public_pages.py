@@ -135,9 +135,9 @@ def test_article_page_query_count_does_not_grow_with_content(
     submit(version)
     approve(version)
     # session-less anonymous request: article (+ live version, topic, reviewer, helpful counts), authors, causes,
-    # references, FAQ, related articles
+    # references, FAQ, images, related articles
     url = version.article.get_absolute_url()
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = reader.get(url)
     page = response.content.decode()
     assert page.count('<li id="ref-') == size

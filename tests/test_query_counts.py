@@ -1,20 +1,32 @@
 """Every public page type runs a fixed number of queries, however much content there is."""
 
-import pytest
-from django.urls import reverse
+import io
 
-from articles.models import FaqEntry, Person, Reference, VersionAuthor, VersionCause
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image as PILImage
+
+from articles.models import FaqEntry, Person, Source, VersionAuthor, VersionCause
+from images.models import Image
+from images.services import add_image
 from taxonomy.models import Cause
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
 
 # page type -> exact queries for an anonymous reader (no session, no vote cookie)
 EXPECTED = {
     "home": 5,  # latest, most reviewed, topics, cause groups, causes
     "article_index": 1,
-    # article (+ live version, topic, reviewer, helpful counts), authors, causes, references, FAQ, related
-    "article_detail": 6,
-    "series_article_detail": 7,  # ... and the series' parts
+    # article (+ live version, topic, reviewer, helpful counts), authors, causes, references, FAQ, images, related
+    "article_detail": 7,
+    "series_article_detail": 8,  # ... and the series' parts
     "cause_index": 2,
     "cause_detail": 3,  # cause, count, one page of articles
     "topic_detail": 3,  # topic, count, one page of articles
@@ -28,10 +40,27 @@ EXPECTED = {
 
 
 def build(size, draft_factory, submit, approve, cause, series=None):
-    """`size` live articles, each with `size` authors, causes, references and FAQ entries."""
+    """`size` live articles, each with `size` authors, causes, references (library sources cited by key)
+    and FAQ entries."""
     first = None
+    for n in range(1, size + 1):
+        Source.objects.get_or_create(key=f"source{n}", defaults={"title": f"Source {n}", "url": f"https://e.org/{n}"})
+    citations = " ".join(f"[@source{n}]" for n in range(1, size + 1))
+    if not Image.objects.exists():
+        for n in range(1, 4):  # three small pictures placed in every article
+            picture = io.BytesIO()
+            PILImage.new("RGB", (30, 20), (n, 0, 0)).save(picture, format="PNG")
+            words = {"alt_text": f"Picture {n}", "caption": f"Caption {n}", "credit": f"Credit {n}"}
+            add_image(
+                image=Image(key=f"picture{n}", **words),
+                upload=SimpleUploadedFile("p.png", picture.getvalue()),
+                user=None,
+            )
+    pictures = "\n\n".join(f"![[image:picture{n}]]" for n in range(1, 4))
     for index in range(size):
-        version = draft_factory(slug=f"article-{index}", title=f"Cramp article {index}", body="Cramps [@1].")
+        version = draft_factory(
+            slug=f"article-{index}", title=f"Cramp article {index}", body=f"Cramps {citations}.\n\n{pictures}"
+        )
         if series is not None:
             version.article.series = series
             version.article.part_number = index + 1
@@ -41,9 +70,8 @@ def build(size, draft_factory, submit, approve, cause, series=None):
             VersionAuthor.objects.create(version=version, person=person, position=n)
             extra, _ = Cause.objects.get_or_create(name=f"Cause {n}", slug=f"cause-{n}", group=cause.group)
             VersionCause.objects.create(content_object=version, tag=extra)
-            Reference.objects.create(version=version, number=n, title=f"Source {n}")
         for n in range(size):
-            FaqEntry.objects.create(version=version, question=f"Question {n}?", answer=f"Answer {n} [@1].")
+            FaqEntry.objects.create(version=version, question=f"Question {n}?", answer=f"Answer {n} [@source1].")
         submit(version)
         approve(version)
         first = first or version.article
@@ -85,6 +113,7 @@ def test_each_page_type_runs_a_fixed_number_of_queries(
     assert reader.get(reverse("articles:home")).content.decode().count('class="card"') == min(size, 6)
     page = reader.get(article.get_absolute_url()).content.decode()
     assert page.count('<li id="ref-') == size and page.count("Question ") == size
+    assert page.count("<figure") == 3 and "Image credits: Credit 1; Credit 2; Credit 3" in page
     assert reader.get(reverse("articles:search") + "?q=cramp+article").content.decode().count('class="result"') == min(
         size, 10
     )

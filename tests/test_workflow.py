@@ -111,8 +111,8 @@ def test_a_sent_back_version_can_be_revised_and_resubmitted(draft_factory, submi
     assert Article.objects.get(pk=version.article_id).live_version.body == "Shorter now [@1]."
 
 
-def test_editing_a_live_article_starts_a_draft_copied_from_the_live_version(publish, editor):
-    article = publish()
+def test_editing_a_live_article_starts_a_draft_copied_from_the_live_version(publish, editor, library_source):
+    article = publish(body="Cramps are common [@miller2005].")
     live = article.live_version
     draft = services.start_draft(article=article, user=editor)
     assert draft.pk != live.pk

@@ -5,25 +5,42 @@ signed-off version shows read-only. The workflow buttons post to small views
 that call articles.services, which holds every rule.
 """
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from articles import services
+from articles import services, sources
 from articles.admin.workflow import PostStepMixin, ReviewForm
-from articles.derived import preview_derived_content
 from articles.diffing import version_changes
 from articles.models import ArticleVersion, FaqEntry, Reference, VersionAuthor, VersionCause
 from articles.readability import assess_version
+from articles.reader_page import preview_page_context
+from articles.structured_data import image_url
+from images.usage import sync_images
 
 Status = ArticleVersion.Status
+PREVIEW_WIDTHS = (375, 1280)
+
+
+def _preview_width(request) -> int:
+    """The preview frame's width: ?width=375 (a phone) or 1280 (a desktop, the default)."""
+    value = request.GET.get("width", "")
+    return int(value) if value.isdigit() and int(value) in PREVIEW_WIDTHS else PREVIEW_WIDTHS[-1]
+
+
+def _framed_by_admin(view):
+    """The preview page may be framed by our own admin pages (and nothing else)."""
+    return csp_replace({"frame-ancestors": [SELF]})(xframe_options_sameorigin(view))
 
 
 class VersionForm(forms.ModelForm):
@@ -92,13 +109,27 @@ class CauseInline(VersionPartInline, admin.TabularInline):
     verbose_name_plural = "causes discussed"
 
 
-class ReferenceInline(VersionPartInline, admin.StackedInline):
+class ReferenceInline(admin.TabularInline):
+    """Numbered by the machine from the body's [@key] citations (articles/sources.py): shown, never typed."""
+
     model = Reference
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    fieldsets = [
-        (None, {"fields": [("number", "kind"), "authors", "title", "source", ("year", "volume", "issue", "pages")]}),
-        ("Links", {"fields": [("doi", "pmid"), ("url", "accessed")]}),
-    ]
+    extra = 0
+    fields = ["number", "key", "citation"]
+    readonly_fields = ["number", "key", "citation"]
+    verbose_name_plural = "references (numbered from the citations in the text; edit sources under Sources)"
+
+    @admin.display(description="citation")
+    def citation(self, obj):
+        return obj.citation_html()
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class FaqInline(VersionPartInline, admin.StackedInline):
@@ -218,6 +249,37 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/articles/articleversion/not_saved.html", context, status=409)
 
+    def save_related(self, request, form, formsets, change):
+        """After the text and FAQ are saved, retake the reference list from the library and say
+        what is wrong now (unknown keys, uncited sources), not only at submit."""
+        super().save_related(request, form, formsets, change)
+        version = form.instance
+        if not version.is_editable:
+            return
+        report = sources.sync_references(version)
+        for problem in sync_images(version):
+            self.message_user(request, f"Images: {problem}.", messages.ERROR)
+        for problem in report.errors:
+            self.message_user(request, f"Citations: {problem}.", messages.ERROR)
+        for problem in report.warnings:
+            self.message_user(request, f"Citations: {problem}.", messages.WARNING)
+
+    SUBMIT_FIELD = "_submit_for_review"
+
+    def response_change(self, request, obj):
+        """*Submit for review* is a button of the change form: the form is saved first (Django
+        only gets here once it validated and saved), then submitted, so typed text is never lost.
+        An invalid form never reaches this point: the admin shows it again with its errors."""
+        if self.SUBMIT_FIELD not in request.POST:
+            return super().response_change(request, obj)
+        try:
+            services.submit_version(version=obj, user=request.user)
+        except services.WorkflowError as error:
+            self.message_user(request, f"Your changes were saved, but not submitted: {error}", messages.ERROR)
+        else:
+            self.message_user(request, "Submitted for medical review.", messages.SUCCESS)
+        return HttpResponseRedirect(self._change_url(obj))
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         version = self.get_object(request, object_id)
         extra_context = extra_context or {}
@@ -242,6 +304,11 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
             path("<int:pk>/withdraw/", view(self.withdraw_view), name="articles_articleversion_withdraw"),
             path("<int:pk>/review/", view(self.review_view), name="articles_articleversion_review"),
             path("<int:pk>/preview/", view(self.preview_view), name="articles_articleversion_preview"),
+            path(
+                "<int:pk>/preview/page/",
+                view(_framed_by_admin(self.preview_page_view)),
+                name="articles_articleversion_preview_page",
+            ),
             *super().get_urls(),
         ]
 
@@ -253,29 +320,46 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
             request, pk, services.withdraw_version, "Withdrawn from review; the version is a draft again."
         )
 
-    def _reader_context(self, request, version, **extra):
-        """The version as a reader would see it; drafts are rendered on the fly, never saved."""
-        faq = list(version.faq_entries.all()) if version.is_signed_off else preview_derived_content(version)
+    def _admin_context(self, request, version, **extra):
         return {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": version,
             "version": version,
             "article": version.article,
-            "faq": faq,
-            "references": version.references.all(),
-            "authors": version.ordered_authors(),
-            "causes_by_group": version.causes_by_group(),
             "live_version": version.article.live_version,
+            "preview_widths": PREVIEW_WIDTHS,
+            "preview_width": _preview_width(request),
             **extra,
         }
 
     def preview_view(self, request, pk):
+        """The reader's page of this version in a frame, at a phone's or a desktop's width."""
         version = get_object_or_404(ArticleVersion.objects.select_related("article__live_version"), pk=pk)
         if not self.has_view_permission(request, version):
             raise PermissionDenied
-        context = self._reader_context(request, version, title=f"Preview: {version.title}")
+        context = self._admin_context(request, version, title=f"Preview: {version.title}")
         return TemplateResponse(request, "admin/articles/articleversion/preview.html", context)
+
+    def preview_page_view(self, request, pk):
+        """The version rendered by the reader's template (articles/article_detail.html) with the reader's
+        derivation, computed in memory: what readers get if it is signed off now. Never indexed; framed only
+        by the preview and review pages."""
+        version = get_object_or_404(
+            ArticleVersion.objects.select_related("article__live_version", "article__topic", "article__series"), pk=pk
+        )
+        if not self.has_view_permission(request, version):
+            raise PermissionDenied
+        reviewer = getattr(request.user, "person", None)
+        if reviewer is None or not reviewer.is_medical_reviewer:
+            reviewer = version.article.assigned_reviewer
+        context = preview_page_context(version, reviewer=reviewer)
+        if context["first_image"] is not None:
+            context["og_image"] = request.build_absolute_uri(image_url(context["first_image"]))
+        response = TemplateResponse(request, "articles/article_detail.html", context)
+        response["X-Robots-Tag"] = "noindex"
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     def review_view(self, request, pk):
         """Show the submitted version with its fingerprint; sign it off or send it back."""
@@ -322,7 +406,7 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
         # Fingerprint first, then render: if the content changes in between, the
         # fingerprint no longer matches and the approval is refused.
         fingerprint = version.compute_fingerprint()
-        context = self._reader_context(
+        context = self._admin_context(
             request,
             version,
             title=f"Review: {version.title}",

@@ -6,6 +6,7 @@ from .links import LinkCheck
 from .people import Person
 from .redirects import ArticleRedirect
 from .reviews import Review
+from .sources import Source
 from .versions import (
     ArticleVersion,
     FaqEntry,
@@ -31,6 +32,7 @@ __all__ = [
     "Reference",
     "Review",
     "Series",
+    "Source",
     "VersionAuthor",
     "VersionCause",
     "with_helpful_counts",

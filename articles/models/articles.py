@@ -54,6 +54,7 @@ class ArticleQuerySet(models.QuerySet):
     def with_live_content(self):
         """Everything an article page or card shows, in a fixed number of queries."""
         from articles.models import Reference, VersionAuthor, VersionCause
+        from images.models import VersionImage
 
         return self.select_related("live_version", "topic", "series", "last_reviewed_by").prefetch_related(
             Prefetch(
@@ -68,6 +69,10 @@ class ArticleQuerySet(models.QuerySet):
             ),
             Prefetch("live_version__references", queryset=Reference.objects.order_by("number")),
             "live_version__faq_entries",
+            Prefetch(
+                "live_version__image_links",
+                queryset=VersionImage.objects.select_related("image").order_by("position"),
+            ),
         )
 
     def overdue(self, today: datetime.date | None = None):

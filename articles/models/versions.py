@@ -60,7 +60,9 @@ class ArticleVersion(models.Model):
     )
     body = models.TextField(
         blank=True,
-        help_text="Markdown. Start sections with ## headings; cite references as [@1] or [@1,3].",
+        help_text="Markdown. Start sections with ## headings; cite sources from the library by key, "
+        "as [@maquirriain2007] or [@key1; @key2]: they are numbered for you. Place a picture from the "
+        "image library on a line of its own as ![[image:KEY]].",
     )
     image_credits = models.TextField(blank=True)
     authors = models.ManyToManyField(
@@ -194,7 +196,14 @@ class ArticleVersion(models.Model):
                 {"question": q, "answer": a}
                 for q, a in self.faq_entries.order_by("position", "id").values_list("question", "answer")
             ],
+            **self._images_snapshot(),
         }
+
+    def _images_snapshot(self) -> dict:
+        """Pictures placed (images.VersionImage: file hash, alt text, caption, credit); absent when there are
+        none, so versions signed off before pictures keep their fingerprints."""
+        images = [link.snapshot() for link in self.image_links.order_by("position")]
+        return {"images": images} if images else {}
 
     def compute_fingerprint(self) -> str:
         """SHA-256 of the content snapshot: equal fingerprints mean identical content."""
@@ -289,7 +298,13 @@ class Reference(VersionContent):
         GUIDELINE = "guideline", "Guideline"
 
     version = models.ForeignKey(ArticleVersion, on_delete=models.CASCADE, related_name="references")
-    number = models.PositiveSmallIntegerField(help_text="Cited in the body as [@number].")
+    number = models.PositiveSmallIntegerField(
+        help_text="Given by order of first citation for library sources; by hand for older versions."
+    )
+    # Not in the fingerprint: the body fixes it (reference N is the N-th key cited).
+    key = models.CharField(
+        max_length=60, blank=True, editable=False, help_text="The library key it was cited by, if any."
+    )
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.JOURNAL)
     authors = models.CharField(max_length=500, blank=True, help_text='Vancouver style: "Miller TM, Layzer RB".')
     title = models.CharField(max_length=500)

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "taggit",
     "taxonomy",
     "articles",
+    "images",
     "operations",
 ]
 
@@ -191,6 +192,9 @@ SPASMINFO_REVIEW_DUE_SOON_DAYS = env.int("REVIEW_DUE_SOON_DAYS", default=30)
 # What readers get when an article is overdue for review: "notice" keeps serving it
 # with an "overdue for review" notice; "hide" takes it off the public site until reviewed.
 SPASMINFO_OVERDUE_POLICY = env.str("OVERDUE_POLICY", default="notice")
+# Picture uploads (images/processing.py): larger files or more pixels are refused with a message.
+SPASMINFO_IMAGE_MAX_BYTES = env.int("IMAGE_MAX_MB", default=10) * 1_000_000
+SPASMINFO_IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_MEGAPIXELS", default=40) * 1_000_000
 if SPASMINFO_OVERDUE_POLICY not in ("notice", "hide"):
     raise ImproperlyConfigured(f"OVERDUE_POLICY must be 'notice' or 'hide', not {SPASMINFO_OVERDUE_POLICY!r}.")
 # The condition every article is about (schema.org `about` in each article's JSON-LD).

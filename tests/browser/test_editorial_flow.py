@@ -21,7 +21,7 @@ def test_readers_see_a_revision_only_after_the_reviewer_signs_it_off(
     editor_page.click("text=Edit content (start a new draft)")
     editor_page.fill("#id_body", "The revised text, first attempt [@1].")
     editor_page.click("input[name=_continue]")
-    editor_page.click("text=Submit for review")
+    editor_page.click("button[name=_submit_for_review]")
     assert editor_page.locator(".messagelist").inner_text().strip() == "Submitted for medical review."
 
     reader.goto(article_url)
@@ -33,7 +33,10 @@ def test_readers_see_a_revision_only_after_the_reviewer_signs_it_off(
     sign_in(reviewer_page, "reviewer")
     reviewer_page.goto(f"{live_server.url}/admin/articles/articleversion/?status__exact=submitted")
     reviewer_page.click("td.field-review_link a")
-    assert "The revised text, first attempt" in reviewer_page.inner_text(".version-preview")
+    assert (
+        "The revised text, first attempt"
+        in reviewer_page.frame_locator("iframe.reader-preview").locator("article").inner_text()
+    )
     reviewer_page.fill("#id_comment", "Please say when the cramps happen.")
     reviewer_page.click("button[value=send_back]")
     assert "Sent back to the editors" in reviewer_page.inner_text(".messagelist")
@@ -43,7 +46,7 @@ def test_readers_see_a_revision_only_after_the_reviewer_signs_it_off(
     assert "Please say when the cramps happen." in editor_page.inner_text("#content")
     editor_page.fill("#id_body", "The revised text: cramps often strike at night [@1].")
     editor_page.click("input[name=_continue]")
-    editor_page.click("text=Submit for review")
+    editor_page.click("button[name=_submit_for_review]")
 
     reader.goto(article_url)
     assert "The original text" in reader.inner_text("main")
@@ -88,3 +91,18 @@ def test_an_editor_creates_an_article_with_an_author_chosen_by_autocomplete(
     assert draft.summary == "Why hard work in the heat brings on cramps."
     assert [p.slug for p in draft.ordered_authors()] == ["cara-lind"]
     assert article.live_version is None
+
+
+def test_submit_for_review_keeps_text_typed_without_saving(live_server, open_page, sign_in, draft_factory, editor):
+    draft = draft_factory(body="The first words [@1].")
+    page = open_page()
+    sign_in(page, "editor")
+    page.goto(f"{live_server.url}/admin/articles/articleversion/{draft.pk}/change/")
+    page.fill("#id_body", "Words typed and never saved [@1].")
+    page.click("button[name=_submit_for_review]")  # no Save first
+
+    assert page.locator(".messagelist").inner_text().strip() == "Submitted for medical review."
+    draft.refresh_from_db()
+    assert draft.status == "submitted"
+    assert draft.body == "Words typed and never saved [@1]."
+    assert draft.submitted_fingerprint == draft.compute_fingerprint()

@@ -1,13 +1,18 @@
 """No script injection: a corpus of hostile inputs goes through every field that reaches a
 page, the pages are loaded in Chromium, and nothing runs. Prints how many were tried."""
 
+import io
 from urllib.parse import quote
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image as PILImage
 
 from articles import services
-from articles.models import Article, FaqEntry, Person, Reference, VersionAuthor, VersionCause
+from articles.models import Article, FaqEntry, Person, Source, VersionAuthor, VersionCause
+from images.models import Image
+from images.services import add_image
 from taxonomy.models import Cause, CauseGroup, Topic
 from tests.security.hostile_inputs import corpus
 
@@ -26,14 +31,17 @@ FIELDS = (
     "summary",
     "body",
     "image credits",
-    "reference authors",
-    "reference title",
-    "reference source",
-    "reference volume",
-    "reference issue",
-    "reference pages",
+    "source authors",
+    "source title",
+    "source journal or publisher",
+    "source volume",
+    "source issue",
+    "source pages",
     "FAQ question",
     "FAQ answer",
+    "image alt text",
+    "image caption",
+    "image credit",
 )  # fmt: skip  (the fields plant() fills)
 DETECTOR = "window.__hits = []; window.__xss = (n) => window.__hits.push(String(n));"
 # Fire the events inline handlers listen for, and list links/sources that would run code.
@@ -84,14 +92,8 @@ def plant(batch: list[tuple[int, str]], reviewer: Person, group: CauseGroup) -> 
         summary=clip(pick(1), 300),
         user=services.SYSTEM,
     )
-    version.body = everything + "\n\nCited [@1]."
-    version.image_credits = everything
-    version.save()
-    VersionAuthor.objects.create(version=version, person=author)
-    VersionCause.objects.create(content_object=version, tag=cause)
-    Reference.objects.create(
-        version=version,
-        number=1,
+    Source.objects.create(  # the library entry the body cites; the version keeps a snapshot of it
+        key=f"hostile{first}",
         authors=clip(pick(2), 500),
         title=clip(pick(3), 500),
         source=clip(pick(0), 300),
@@ -99,6 +101,20 @@ def plant(batch: list[tuple[int, str]], reviewer: Person, group: CauseGroup) -> 
         issue=clip(pick(2), 20),
         pages=clip(pick(3), 30),
     )
+    picture = io.BytesIO()
+    PILImage.new("RGB", (40, 30), (first % 256, 7, 9)).save(picture, format="PNG")
+    add_image(
+        image=Image(
+            key=f"hostile{first}", alt_text=clip(pick(0), 300), caption=clip(pick(1), 300), credit=clip(pick(2), 200)
+        ),
+        upload=SimpleUploadedFile("hostile.png", picture.getvalue()),
+        user=None,
+    )
+    version.body = everything + f"\n\n![[image:hostile{first}]]\n\nCited [@hostile{first}]."
+    version.image_credits = everything
+    version.save()
+    VersionAuthor.objects.create(version=version, person=author)
+    VersionCause.objects.create(content_object=version, tag=cause)
     FaqEntry.objects.create(version=version, question=clip(pick(1), 300), answer=everything)
     version = services.submit_version(version=version, user=services.SYSTEM)
     services.approve_version(
@@ -108,7 +124,8 @@ def plant(batch: list[tuple[int, str]], reviewer: Person, group: CauseGroup) -> 
     return [article.get_absolute_url(), author.get_absolute_url(), cause.get_absolute_url(), topic.get_absolute_url()]
 
 
-def test_no_hostile_input_runs_script_on_any_page(live_server, open_page, capsys):
+def test_no_hostile_input_runs_script_on_any_page(live_server, open_page, capsys, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     payloads = corpus()
     assert len(payloads) >= 150
     reviewer = Person.objects.create(name="Rae Viewer", slug="rae-viewer", credentials="MD", is_medical_reviewer=True)
