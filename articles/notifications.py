@@ -40,14 +40,19 @@ def _admin_url(name: str, *args) -> str:
     return settings.SPASMINFO_SITE_URL + reverse(name, args=args)
 
 
-def _send(recipients, subject: str, *, lines: list[str], link: str, link_label: str) -> None:
-    """Queue one email to each address, sent after the current transaction commits."""
+def _send(
+    recipients, subject: str, *, lines: list[str], link: str, link_label: str, items: list[tuple[str, str]] = ()
+) -> None:
+    """Queue one email to each address, sent after the current transaction commits.
+
+    `items`: (text, absolute link) pairs shown as a list between the lines and the main link."""
     addresses = sorted({address for address in recipients if address})
     if not addresses:
         return
     context = {
         "subject": subject,
         "lines": lines,
+        "items": items,
         "link": link,
         "link_label": link_label,
         "site_name": settings.SPASMINFO_SITE_NAME,
@@ -142,3 +147,31 @@ def reviewer_assigned(article: Article, reviewer: Person, by) -> None:
         link=_admin_url("admin:articles_article_change", article.pk),
         link_label="Open the article",
     )
+
+
+def opted_out(person: Person | None) -> bool:
+    return person is not None and not person.email_notifications
+
+
+def review_due_digest(reviewer: Person, *, overdue: list[Article], due_soon: list[Article]) -> bool:
+    """The weekly list of a reviewer's articles due soon and overdue, each linked to its re-review
+    page. False (nothing sent) when they opted out or have no active account with an address."""
+    address = _person_address(reviewer)
+    if not address:
+        return False
+    items = [(f"OVERDUE since {a.next_review_due}: {a.live_version.title}", _rereview_url(a)) for a in overdue] + [
+        (f"due {a.next_review_due}: {a.live_version.title}", _rereview_url(a)) for a in due_soon
+    ]
+    _send(
+        [address],
+        f"{len(items)} article(s) due for medical review ({len(overdue)} overdue)",
+        lines=[f"Hello {reviewer.name},", "These articles are due for your medical review:"],
+        items=items,
+        link=_admin_url("admin:index"),
+        link_label="Open your review queues",
+    )
+    return True
+
+
+def _rereview_url(article: Article) -> str:
+    return _admin_url("admin:articles_article_rereview", article.pk)

@@ -4,9 +4,11 @@ import datetime
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from articles import services
@@ -339,16 +341,43 @@ def test_review_due_json_lists_due_and_overdue_articles_per_reviewer(due_article
     ]
 
 
-def test_review_due_prints_a_readable_list_and_emails_each_reviewer(due_articles, capsys, mailoutbox):
-    with time_machine.travel("2026-11-21 12:00Z", tick=False):
+def test_review_due_prints_a_readable_list_and_emails_each_reviewer(
+    due_articles, capsys, mailoutbox, django_capture_on_commit_callbacks
+):
+    with time_machine.travel("2026-11-21 12:00Z", tick=False), django_capture_on_commit_callbacks(execute=True):
         call_command("review_due", "--notify")
     out = capsys.readouterr().out
     assert "OVERDUE  2026-10-01  Overdue one (51 days late)" in out
     assert "due soon 2026-12-05  Due soon one" in out
     assert "Emailed 1 reviewer(s)." in out
-    assert "Not emailed (no account or email address): Ana Rivera" in out
+    assert "Not emailed (no account or email address, or opted out): Ana Rivera" in out
     assert [m.to for m in mailoutbox] == [["dee@example.org"]]
     assert "Due soon one" in mailoutbox[0].body
+
+
+def test_review_due_digest_is_not_sent_to_a_reviewer_who_opted_out(
+    due_articles, second_reviewer, capsys, mailoutbox, django_capture_on_commit_callbacks
+):
+    Person.objects.filter(pk=second_reviewer.person.pk).update(email_notifications=False)
+    with time_machine.travel("2026-11-21 12:00Z", tick=False), django_capture_on_commit_callbacks(execute=True):
+        call_command("review_due", "--notify")
+    out = capsys.readouterr().out
+    assert mailoutbox == []
+    assert "Emailed 0 reviewer(s)." in out
+    assert "Dee Park (opted out of review emails)" in out
+
+
+def test_review_due_digest_has_html_and_links_to_each_re_review_page(
+    due_articles, mailoutbox, django_capture_on_commit_callbacks
+):
+    with time_machine.travel("2026-11-21 12:00Z", tick=False), django_capture_on_commit_callbacks(execute=True):
+        call_command("review_due", "--notify")
+    (message,) = mailoutbox
+    due_soon = due_articles[1]
+    link = settings.SPASMINFO_SITE_URL + reverse("admin:articles_article_rereview", args=[due_soon.pk])
+    assert link in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html" and f'href="{link}"' in html
 
 
 def test_review_due_says_so_when_nothing_is_due(db, capsys):

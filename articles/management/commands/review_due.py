@@ -1,10 +1,10 @@
 import json
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from articles import notifications
 from articles.queues import review_due_by_reviewer
 
 
@@ -75,18 +75,15 @@ class Command(BaseCommand):
     def _notify(self, groups, today) -> None:
         sent, skipped = 0, []
         for group in groups:
-            user = group.reviewer.user if group.reviewer else None
-            if user is None or not user.email:
-                skipped.append(group.reviewer.name if group.reviewer else "articles with no reviewer")
-                continue
-            lines = [f"Hello {group.reviewer.name},", "", "These articles are due for your medical review:", ""]
-            lines += [f"- OVERDUE since {a.next_review_due}: {a.live_version.title}" for a in group.overdue]
-            lines += [f"- due {a.next_review_due}: {a.live_version.title}" for a in group.due_soon]
-            lines += ["", "Open the editorial admin to re-review or revise them."]
-            count = len(group.overdue) + len(group.due_soon)
-            subject = f"{count} article(s) due for medical review ({len(group.overdue)} overdue)"
-            send_mail(subject, "\n".join(lines), None, [user.email])
-            sent += 1
+            reviewer = group.reviewer
+            if reviewer is None:
+                skipped.append("articles with no reviewer")
+            elif notifications.review_due_digest(reviewer, overdue=group.overdue, due_soon=group.due_soon):
+                sent += 1
+            elif notifications.opted_out(reviewer):
+                skipped.append(f"{reviewer.name} (opted out of review emails)")
+            else:
+                skipped.append(reviewer.name)
         self.stdout.write(f"Emailed {sent} reviewer(s).")
         if skipped:
-            self.stdout.write("Not emailed (no account or email address): " + ", ".join(skipped))
+            self.stdout.write("Not emailed (no account or email address, or opted out): " + ", ".join(skipped))
