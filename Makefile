@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 DEV    := DEBUG=1 DJANGO_SETTINGS_MODULE=spasminfo.settings.dev
 
-.PHONY: install pg-tools run demo serve loadtest bench test lint format migrations-check ci
+.PHONY: install pg-tools pg-replication run demo serve loadtest bench test lint format migrations-check ci
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,19 @@ pg-tools:
 	@command -v pg_dump >/dev/null && command -v pg_restore >/dev/null || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client >/dev/null; } || \
 		echo "pg_dump/pg_restore not found: backup_site and restore_site on PostgreSQL need postgresql-client"
+
+## Let the PostgreSQL on 127.0.0.1:5432 accept replication connections from 127.0.0.1, as it already
+## accepts every other connection from there (tests/test_read_replica.py starts a streaming replica of it).
+## Needs write access to its pg_hba.conf (root or the postgres user); safe to repeat.
+pg-replication:
+	@hba=$$(psql -h 127.0.0.1 -U postgres -tAc "SHOW hba_file") && \
+	if grep -Eq '^host[[:space:]]+replication[[:space:]]+all[[:space:]]+127\.0\.0\.1/32' "$$hba"; then \
+		echo "pg_hba.conf already accepts replication from 127.0.0.1"; \
+	else \
+		echo "host    replication     all             127.0.0.1/32            trust" >> "$$hba" && \
+		psql -h 127.0.0.1 -U postgres -tAc "SELECT pg_reload_conf()" >/dev/null && \
+		echo "pg_hba.conf: replication from 127.0.0.1 accepted ($$hba)"; \
+	fi
 
 ## axe-core for the accessibility checks in the browser tests (skipped, with the reason, without npm)
 node_modules/.package-lock.json: package-lock.json

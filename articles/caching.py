@@ -41,6 +41,8 @@ from django.middleware.http import ConditionalGetMiddleware
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
+from operations.replica import wait_for_replicas
+
 SITE = "site"  # every cached page depends on it: invalidate("site") empties the page cache
 LISTING = "listing"  # the set of listed articles, or their order (home, A to Z, search, feed, sitemap)
 TAXONOMY = "taxonomy"  # cause groups, causes and topics as lists (home, cause index, sitemap)
@@ -95,7 +97,14 @@ def invalidate(*tags: str) -> None:
     """Make every page that depends on any of the tags miss, after the current transaction commits."""
     tags = tuple(dict.fromkeys(tags))
     if tags:
-        transaction.on_commit(lambda: cache.set_many({_tag_key(tag): _new_token() for tag in tags}, timeout=None))
+        transaction.on_commit(lambda: _replace(tags))
+
+
+def _replace(tags: tuple[str, ...]) -> None:
+    # Only once a read replica has replayed the change: a page rendered from it before then
+    # read the old tokens, so it is not kept (operations/replica.py).
+    wait_for_replicas()
+    cache.set_many({_tag_key(tag): _new_token() for tag in tags}, timeout=None)
 
 
 def article_tags(article, *versions) -> list[str]:

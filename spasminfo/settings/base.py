@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "operations.middleware.DatabaseUnavailableMiddleware",
+    "operations.replica.ReplicaMiddleware",  # before anything reads: replica or primary for this request
     "operations.input.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -85,6 +86,15 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
+# A streaming replica of the primary (PostgreSQL) for anonymous public reads (operations/replica.py).
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    if {DATABASES["default"]["ENGINE"], DATABASES["replica"]["ENGINE"]} != {"django.db.backends.postgresql"}:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs PostgreSQL for both DATABASE_URL and the replica.")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests: the same database, no copy made
+DATABASE_ROUTERS = ["operations.replica.ReplicaRouter"]
+# Seconds a change waits for the replica to replay it before caches are told (then told anyway).
+SPASMINFO_REPLICA_MAX_WAIT = env.float("REPLICA_MAX_WAIT", default=5.0)
 
 
 def cache_from_url(url: str) -> dict:

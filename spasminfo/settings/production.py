@@ -18,12 +18,12 @@ if not env.list("ALLOWED_HOSTS", default=[]):
 # --- Database: persistent connections, checked before reuse, so a restarted
 # PostgreSQL is picked up again by itself; a short connect timeout so an
 # unreachable database gives a quick 503 instead of a hung worker.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(  # noqa: F405
-        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3)
-    )
+for _database in DATABASES.values():  # noqa: F405  (the primary, and the replica if any)
+    _database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    _database["CONN_HEALTH_CHECKS"] = True
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _timeout = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+        _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", _timeout)
 
 # --- Static files: hashed names, compressed variants (gzip, and Brotli when the
 # brotli package is installed), served by WhiteNoise with far-future headers.
