@@ -10,7 +10,8 @@ from django.utils.safestring import SafeString, mark_safe
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-def _person(person, request) -> dict:
+def person_data(person, request) -> dict:
+    """schema.org Person for someone a page names (their signed-off name, credentials and link)."""
     data = {"@type": "Person", "name": person.name, "url": request.build_absolute_uri(person.get_absolute_url())}
     if person.credentials:
         data["honorificSuffix"] = person.credentials
@@ -58,7 +59,7 @@ def article_structured_data(article, request) -> dict:
         "datePublished": article.first_published_at.isoformat(),
         "dateModified": article.last_reviewed_at.isoformat(),
         "lastReviewed": article.last_reviewed_at.date().isoformat(),
-        "author": [_person(link.person, request) for link in version.author_links.all()],
+        "author": [person_data(link.person, request) for link in version.author_links.all()],
         "citation": [_citation(ref) for ref in version.references.all()],
         "about": [
             {"@type": "MedicalCondition", "name": settings.SPASMINFO_CONDITION},
@@ -78,7 +79,7 @@ def article_structured_data(article, request) -> dict:
         },
     }
     if article.last_reviewed_by_id:
-        data["reviewedBy"] = _person(article.last_reviewed_by, request)
+        data["reviewedBy"] = person_data(article.last_reviewed_by, request)
     first = next(iter(version.image_links.all()), None)
     if first is not None:
         data["image"] = request.build_absolute_uri(image_url(first.image))

@@ -21,6 +21,7 @@ urlpatterns = [
         name="sitemap",
     ),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("", include("api.urls")),
     path("", include("taxonomy.urls")),
     path("", include("articles.urls")),
 ]

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "taxonomy",
     "articles",
     "images",
+    "ninja",  # the content API's library (export_openapi_schema)
+    "api",
     "operations",
 ]
 
@@ -229,6 +231,9 @@ if env.str("RATELIMIT_IP_META_KEY", default=""):
 # The benchmark's do-nothing view at /__floor__/ (scripts/bench.py); never on in a real deployment.
 # Readers' "Was this helpful?" token cookie (random; only its HMAC is stored).
 SPASMINFO_VOTER_COOKIE = "spasminfo_voter"
+# Content API (/api/v1/, api/v1.py): other apps' routers mounted beside the content, as
+# (URL prefix, dotted path of a ninja Router), e.g. ("/questions/", "questions.api.router").
+SPASMINFO_API_ROUTERS: list[tuple[str, str]] = []
 
 # --- Email (workflow notifications, review_due --notify) ---------------------------------------
 # EMAIL_URL (e.g. smtp+tls://user:password@smtp.example.org:587) or EMAIL_HOST, EMAIL_PORT,

@@ -19,6 +19,7 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from api.models import ApiKey
 from articles import services, supporting_text
 from articles.models import Article, Person
 from taxonomy.models import Cause, CauseGroup, Topic
@@ -46,7 +47,14 @@ JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S
 LISTING_ONLY = "listing-only"  # the article's own page may show it; nothing else may
 OLD_VERSION_LIVE = "old-version-live"  # the page exists (the live version); the new text must not show
 SUPPORTING_TEXT = "supporting-text"  # the pages exist; the proposed (unreviewed) text must not show anywhere
-SUPPORTING_PAGES = {"articles:person_detail", "taxonomy:cause_detail", "taxonomy:topic_detail"}
+SUPPORTING_PAGES = {
+    "articles:person_detail", "taxonomy:cause_detail", "taxonomy:topic_detail",
+    "api:person_detail", "api:cause_detail", "api:topic_detail",
+}  # fmt: skip
+ARTICLE_PAGES = {"articles:article_detail", "api:article_detail"}  # a GET of a hidden article's slug is a 404
+# The API's article routes may show an archived article (still signed off and readable at its URL), with
+# its dateArchived: that is how a syndicator learns to take it down. No other list may.
+ARCHIVED_SHOWN = {"articles:article_detail", "articles:helpful_vote", "api:article_detail", "api:article_list"}
 
 
 def _revision(publish, editor, submit, slug, marker):
@@ -161,6 +169,9 @@ def test_no_public_route_leaks_any_non_live_state(
 ):
     routes = list(public_patterns())
     leaks, requests, walked = [], 0, set()
+    api_key = ApiKey(name="no-leak walk", requests_per_minute=100_000)
+    api_headers = {"HTTP_AUTHORIZATION": f"Bearer {api_key.issue()}"}  # the API answers key holders only
+    api_key.save()
     states = build_states(draft_factory, submit, publish, editor, reviewer)
     for state, build in states.items():
         cache.clear()  # the vote and search rate limits count per address, and every request here is one
@@ -174,26 +185,29 @@ def test_no_public_route_leaks_any_non_live_state(
                 assert not unknown, f"{name} takes {unknown}: teach this test which values to try"
                 for value in slugs if params else [None]:
                     url = reverse(name, kwargs={"slug": value} if params else None)
-                    own = value == slug and name in ("articles:article_detail", "articles:helpful_vote")
+                    headers = api_headers if name.startswith("api:") else {}
                     for method in ("get", "post"):
                         queries = [{"q": s} for s in secrets] if name == "articles:search" and method == "get" else []
                         for data in queries or [{"helpful": "yes"} if method == "post" else {}]:
-                            response = getattr(reader, method)(url, data)
+                            response = getattr(reader, method)(url, data, **headers)
                             requests += 1
                             body = response.content.decode().lower()
+                            if name == "api:article_list" and method == "get":  # the key works: a real walk
+                                assert response.status_code == 200 and "the-live-one" in body
                             if "q" in data:  # the search page repeats the reader's own words
                                 body = body.replace(data["q"].lower(), "")
                                 if "no article matches" not in body:
                                     leaks.append((state, method, url, data, "found by search"))
                             for script in JSON_LD.findall(response.content.decode()):
                                 json.loads(script)  # well-formed wherever it appears
-                            if strictness == LISTING_ONLY and own:
-                                continue  # the archived article's own page (and vote) may show it
+                            if strictness == LISTING_ONLY and name in ARCHIVED_SHOWN and value in (slug, None):
+                                continue  # the archived article's own page (and vote) and its API record may show it
                             found = [s for s in secrets if s.lower() in body]
                             must_be_404 = (
-                                own
+                                value == slug
+                                and name in ARTICLE_PAGES | {"articles:helpful_vote"}
                                 and strictness not in (OLD_VERSION_LIVE, SUPPORTING_TEXT)
-                                and (method == "get") == (name == "articles:article_detail")
+                                and (method == "get") == (name in ARTICLE_PAGES)
                             ) or (method == "get" and value in hidden_pages and name in SUPPORTING_PAGES)
                             if found or (must_be_404 and response.status_code != 404):
                                 leaks.append((state, method, url, data, found, response.status_code))
@@ -208,6 +222,7 @@ def test_no_public_route_leaks_any_non_live_state(
         )
     assert len(walked) == len({name for name, _ in routes})
     assert {"articles:home", "articles:article_detail", "articles:search", "articles:feed", "sitemap"} <= walked
+    assert {"api:article_list", "api:article_detail", "api:person_list", "api:cause_detail"} <= walked
     assert not leaks, leaks[:5]
 
 
@@ -217,4 +232,6 @@ def test_the_walk_covers_every_named_public_route():
         "articles:home", "articles:article_index", "articles:article_detail", "articles:helpful_vote",
         "articles:person_detail", "articles:search", "articles:feed", "taxonomy:cause_index",
         "taxonomy:cause_detail", "taxonomy:topic_detail", "sitemap", "robots_txt",
+        "api:article_list", "api:article_detail", "api:cause_list", "api:cause_detail", "api:topic_list",
+        "api:topic_detail", "api:person_list", "api:person_detail", "api:openapi-json",
     }  # fmt: skip

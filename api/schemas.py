@@ -1,0 +1,141 @@
+"""Response schemas of the content API (django-ninja / pydantic): the OpenAPI schema is built from them.
+
+Field names are schema.org's where it has one; keys starting with "@" are aliases.
+"""
+
+from ninja import Field, Schema
+
+
+class Typed(Schema):
+    type: str = Field(alias="@type")
+
+
+class PersonRef(Typed):
+    name: str
+    url: str
+    honorificSuffix: str | None = None
+    sameAs: str | None = None
+
+
+class Person(PersonRef):
+    identifier: str
+    description: str
+    isMedicalReviewer: bool
+    isFictional: bool
+
+
+class Citation(Typed):
+    name: str
+    author: str | None = None
+    isPartOf: str | None = None
+    publisher: str | None = None
+    datePublished: str | None = None
+    sameAs: str | None = None
+    url: str | None = None
+
+
+class About(Typed):
+    name: str
+    url: str | None = None
+
+
+class Section(Typed):
+    identifier: str
+    name: str
+    url: str
+
+
+class Answer(Typed):
+    text: str
+
+
+class Question(Typed):
+    name: str
+    acceptedAnswer: Answer
+
+
+class TopicRef(Typed):
+    identifier: str
+    name: str
+    url: str
+
+
+class Topic(TopicRef):
+    description: str
+
+
+class CauseGroup(Typed):
+    identifier: str
+    name: str
+
+
+class Cause(Typed):
+    identifier: str
+    name: str
+    url: str
+    description: str
+    group: CauseGroup
+
+
+class Series(Typed):
+    name: str
+    position: int | None
+
+
+class Organization(Typed):
+    name: str
+    url: str
+
+
+class Article(Typed):
+    id: str = Field(alias="@id")
+    identifier: str
+    url: str
+    api: str
+    version: int
+    name: str
+    headline: str
+    description: str
+    inLanguage: str
+    datePublished: str
+    dateModified: str
+    lastReviewed: str
+    reviewedBy: PersonRef | None = None
+    nextReviewDue: str | None
+    dateArchived: str | None
+    changedAt: str
+    author: list[PersonRef]
+    citation: list[Citation]
+    about: list[About]
+    publisher: Organization
+    genre: TopicRef
+    isPartOf: Series | None
+    text: str
+    encodingFormat: str
+    timeRequired: str
+    hasPart: list[Section]
+    faq: list[Question]
+
+
+class Page(Schema):
+    next: str | None = Field(description="The next page's URL (cursor pagination); null on the last page.")
+
+
+class ArticlePage(Page):
+    results: list[Article]
+
+
+class PersonPage(Page):
+    results: list[Person]
+
+
+class CausePage(Page):
+    results: list[Cause]
+
+
+class TopicPage(Page):
+    results: list[Topic]
+
+
+class Error(Schema):
+    detail: str

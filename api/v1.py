@@ -1,0 +1,115 @@
+"""The read-only content API, version 1 (/api/v1/), on django-ninja.
+
+Thin operations over `api.selectors` (the reader site's visibility rules) and
+`api.payloads` (schema.org-named records). Every operation needs an API key
+(`api.auth`); lists are cursor-paginated (`api.pagination`); responses carry an ETag
+(`articles.caching.StableETagMiddleware`, Django's conditional GET), so a matching
+If-None-Match gets a 304. The OpenAPI schema is served at /api/v1/openapi.json.
+
+Other apps add their endpoints without touching this module: each (prefix, router) named in
+`settings.SPASMINFO_API_ROUTERS` is mounted here, under the same key, limits and headers.
+Such a router must read through its app's public queryset, as these do.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from django.utils.module_loading import import_string
+from ninja import NinjaAPI, Query, Router
+
+from api import payloads, schemas, selectors
+from api.auth import ApiKeyAuth, RateLimited
+from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, paginate
+
+CACHE_CONTROL = "private, no-cache"  # a client may keep a response, and revalidates it (ETag) each time
+
+
+class ContentApi(NinjaAPI):
+    def create_response(self, request, data, *, status=200, temporal_response=None):
+        response = super().create_response(request, data, status=status, temporal_response=temporal_response)
+        response["Cache-Control"] = CACHE_CONTROL
+        response["Vary"] = "Authorization"
+        return response
+
+
+api = ContentApi(
+    title="spasminfo content API",
+    version="1",
+    description="Medically reviewed articles, as signed off by a named reviewer, with their causes, topics "
+    "and people. Read-only. Records use schema.org names (MedicalWebPage, lastReviewed, reviewedBy, citation).",
+    urls_namespace="api",
+    docs_url=None,  # the interactive docs load scripts from a CDN, which the site's CSP refuses
+    auth=ApiKeyAuth(),
+)
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request, exc):
+    response = api.create_response(request, {"detail": "Rate limit exceeded: retry in a minute."}, status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
+content = Router(tags=["content"])
+Limit = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+LIST_ERRORS = {400: schemas.Error, 401: schemas.Error, 429: schemas.Error}
+DETAIL_ERRORS = {401: schemas.Error, 404: schemas.Error, 429: schemas.Error}
+
+
+@content.get(
+    "/articles/",
+    response={200: schemas.ArticlePage, **LIST_ERRORS},
+    by_alias=True,
+    url_name="article_list",
+    summary="Live articles, oldest change first; with modified_since, the changes feed",
+)
+def article_list(
+    request, cursor: str | None = None, limit: int = Limit, modified_since: datetime.datetime | None = None
+):
+    """Every live article, ordered by `changedAt` (then id). A syndicator lists everything once,
+    keeps the largest `changedAt` it saw, and later asks `modified_since=<that>` for what changed."""
+    articles = selectors.articles()
+    if modified_since is not None:
+        if modified_since.tzinfo is None:
+            modified_since = modified_since.replace(tzinfo=datetime.UTC)
+        articles = articles.filter(changed_at__gte=modified_since)
+    return paginate(request, articles, payloads.article, fields=("changed_at", "pk"), cursor=cursor, limit=limit)
+
+
+@content.get(
+    "/articles/{slug}/", response={200: schemas.Article, **DETAIL_ERRORS}, by_alias=True, url_name="article_detail"
+)
+def article_detail(request, slug: str):
+    return payloads.article(get_object_or_404(selectors.articles(), slug=slug), request)
+
+
+def _list_and_detail(noun: str, plural: str, queryset, render, page_schema, item_schema):
+    @content.get(
+        f"/{plural}/",
+        response={200: page_schema, **LIST_ERRORS},
+        by_alias=True,
+        url_name=f"{noun}_list",
+        operation_id=f"{noun}_list",
+    )
+    def listing(request, cursor: str | None = None, limit: int = Limit):
+        return paginate(request, queryset(), render, fields=("pk",), cursor=cursor, limit=limit)
+
+    @content.get(
+        f"/{plural}/{{slug}}/",
+        response={200: item_schema, **DETAIL_ERRORS},
+        by_alias=True,
+        url_name=f"{noun}_detail",
+        operation_id=f"{noun}_detail",
+    )
+    def detail(request, slug: str):
+        return render(get_object_or_404(queryset(), slug=slug), request)
+
+
+_list_and_detail("cause", "causes", selectors.causes, payloads.cause, schemas.CausePage, schemas.Cause)
+_list_and_detail("topic", "topics", selectors.topics, payloads.topic, schemas.TopicPage, schemas.Topic)
+_list_and_detail("person", "people", selectors.people, payloads.person, schemas.PersonPage, schemas.Person)
+
+api.add_router("", content)
+for prefix, dotted in settings.SPASMINFO_API_ROUTERS:
+    api.add_router(prefix, import_string(dotted))

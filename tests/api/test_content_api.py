@@ -1,0 +1,211 @@
+"""The content API shows only signed-off content, in schema.org names, to holders of a key."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from api.models import ApiKey, ApiKeyUsage
+from articles import services, supporting_text
+
+pytestmark = pytest.mark.django_db
+
+ARTICLES = reverse("api:article_list")
+
+
+def detail(slug):
+    return reverse("api:article_detail", kwargs={"slug": slug})
+
+
+def test_a_request_without_a_valid_key_is_refused(reader, api_key, publish):
+    publish()
+    key, raw = api_key
+    assert reader.get(ARTICLES).status_code == 401
+    assert reader.get(ARTICLES, HTTP_AUTHORIZATION=f"Bearer {raw}x").status_code == 401
+    assert reader.get(ARTICLES, HTTP_AUTHORIZATION=f"Token {raw}").status_code == 401
+    key.revoked_at = datetime.datetime.now(tz=datetime.UTC)
+    key.save()
+    assert reader.get(ARTICLES, HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+
+
+def test_a_key_is_stored_only_as_its_hash(api_key):
+    key, raw = api_key
+    stored = ApiKey.objects.filter(pk=key.pk).values().get()
+    assert not any(raw in str(value) for value in stored.values())
+    assert raw.startswith(stored["prefix"]) and len(stored["prefix"]) < len(raw) // 3
+
+
+def test_an_article_record_uses_schema_org_names(consumer, publish, reviewer):
+    article = publish(slug="night-cramps", title="Night cramps")
+    record = consumer.get(detail("night-cramps")).json()
+    assert record["@type"] == "MedicalWebPage"
+    assert record["name"] == "Night cramps"
+    assert record["lastReviewed"] == article.last_reviewed_at.date().isoformat()
+    assert record["reviewedBy"]["name"] == "Ana Rivera" and record["reviewedBy"]["honorificSuffix"] == "MD, FACEP"
+    assert record["citation"][0]["name"] == "Muscle cramps"
+    assert record["citation"][0]["sameAs"] == "https://doi.org/10.1002/mus.20341"
+    assert record["author"][0]["name"] == "Cara Lind"
+    assert 'id="cite-1"' in record["text"]
+    assert record["about"][1] == {
+        "@type": "MedicalCause",
+        "name": "Dehydration",
+        "url": "http://testserver/causes/dehydration/",
+    }
+
+
+def test_only_the_live_version_of_each_article_is_listed(consumer, publish, draft_factory, submit, editor):
+    live = publish(slug="live-one", title="Live title")
+    draft = services.start_draft(article=live, user=editor)
+    draft.title = "Unreviewed new title"
+    draft.save()
+    submit(draft)
+    draft_factory(slug="only-a-draft", title="Draft only")
+    submit(draft_factory(slug="awaiting", title="Awaiting review"))
+
+    listing = consumer.get(ARTICLES)
+    assert [a["identifier"] for a in listing.json()["results"]] == ["live-one"]
+    assert "Unreviewed" not in listing.content.decode()
+    assert consumer.get(detail("live-one")).json()["name"] == "Live title"
+    assert consumer.get(detail("only-a-draft")).status_code == 404
+    assert consumer.get(detail("awaiting")).status_code == 404
+
+
+def test_people_and_causes_show_their_signed_off_text_not_a_proposal(consumer, publish, writer, cause, editor):
+    publish()
+    writer.bio = "Signed-off bio."
+    writer.save()  # set directly here: the reviewed baseline
+    supporting_text.propose_text(obj=writer, values={"bio": "Proposed bio."}, user=editor)
+    writer.save()
+    supporting_text.propose_text(obj=cause, values={"description": "Proposed description."}, user=editor)
+    cause.save()
+
+    person = consumer.get(reverse("api:person_detail", kwargs={"slug": writer.slug})).json()
+    assert person["description"] == "Signed-off bio."
+    body = consumer.get(reverse("api:cause_list")).content.decode() + consumer.get(ARTICLES).content.decode()
+    assert "Proposed" not in body
+
+
+def test_people_causes_and_topics_only_a_draft_names_are_not_there(consumer, draft_factory, writer, cause, topic):
+    draft_factory()
+    for name, slug in (("person", writer.slug), ("cause", cause.slug), ("topic", topic.slug)):
+        assert consumer.get(reverse(f"api:{name}_detail", kwargs={"slug": slug})).status_code == 404
+        assert consumer.get(reverse(f"api:{name}_list")).json()["results"] == []
+
+
+def test_lists_page_by_cursor_each_record_once(consumer, publish):
+    for n in range(5):
+        publish(slug=f"article-{n}", title=f"Article {n}")
+    seen, url, pages = [], f"{ARTICLES}?limit=2", 0
+    while url:
+        page = consumer.get(url).json()
+        seen += [a["identifier"] for a in page["results"]]
+        url, pages = page["next"], pages + 1
+    assert sorted(seen) == [f"article-{n}" for n in range(5)] and pages == 3
+
+
+def test_a_tampered_cursor_is_refused(consumer, publish):
+    publish(slug="a")
+    publish(slug="b")
+    next_url = consumer.get(f"{ARTICLES}?limit=1").json()["next"]
+    assert consumer.get(next_url[:-3] + "xyz").status_code == 400
+
+
+def test_a_syndicators_loop_list_then_changes_since_then_etag_304(consumer, publish, reviewer, approve):
+    """What a partner site runs every night: everything once, then only what changed, then revalidate."""
+    with time_machine.travel("2026-03-01 09:00Z"):
+        publish(slug="cramps", title="Cramps")
+        steady = publish(slug="steady", title="Steady")
+    with time_machine.travel("2026-03-02 09:00Z"):
+        first = consumer.get(ARTICLES).json()
+    assert {a["identifier"] for a in first["results"]} == {"cramps", "steady"}
+    high_water = max(a["changedAt"] for a in first["results"])
+
+    with time_machine.travel("2026-04-01 09:00Z"):
+        publish(slug="new-one", title="New one")
+        live = steady.live_version
+        services.re_review_live_version(
+            article=steady, reviewer=reviewer.person, seen_fingerprint=live.compute_fingerprint(), user=reviewer
+        )
+    with time_machine.travel("2026-04-02 09:00Z"):
+        changes = consumer.get(ARTICLES, {"modified_since": high_water}).json()
+        assert [a["identifier"] for a in changes["results"]] == ["new-one", "steady"]  # oldest change first
+        assert changes["results"][1]["lastReviewed"] == "2026-04-01"
+
+        response = consumer.get(detail("steady"))
+        etag = response["ETag"]
+        assert response.status_code == 200 and etag and response["Cache-Control"] == "private, no-cache"
+        again = consumer.get(detail("steady"), HTTP_IF_NONE_MATCH=etag)
+        assert again.status_code == 304 and again.content == b""
+        listing = consumer.get(ARTICLES)
+        assert consumer.get(ARTICLES, HTTP_IF_NONE_MATCH=listing["ETag"]).status_code == 304
+
+
+def test_archiving_an_article_is_a_change_the_feed_reports(consumer, publish, editor):
+    with time_machine.travel("2026-03-01 09:00Z"):
+        article = publish(slug="old-news")
+    with time_machine.travel("2026-05-01 09:00Z"):
+        services.archive_article(article=article, user=editor)
+    record = consumer.get(ARTICLES, {"modified_since": "2026-04-01T00:00:00Z"}).json()["results"][0]
+    assert record["identifier"] == "old-news" and record["dateArchived"].startswith("2026-05-01")
+
+
+def test_signed_off_supporting_text_counts_as_a_change_of_the_articles_naming_it(
+    consumer, publish, writer, editor, author_reviewer
+):
+    with time_machine.travel("2026-03-01 09:00Z"):
+        publish(slug="cramps")
+    with time_machine.travel("2026-05-01 09:00Z"):
+        supporting_text.propose_text(obj=writer, values={"credentials": "MPH, PhD"}, user=editor)
+        writer.save()
+        supporting_text.approve_text(obj=writer, user=author_reviewer, seen_fingerprint=writer.text_fingerprint())
+    changes = consumer.get(ARTICLES, {"modified_since": "2026-04-01T00:00:00Z"}).json()["results"]
+    assert [a["author"][0]["honorificSuffix"] for a in changes] == ["MPH, PhD"]
+
+
+def test_each_key_has_its_own_rate_limit_and_usage_counts(reader, publish, settings):
+    publish()
+    slow, fast = ApiKey(name="Slow", requests_per_minute=3), ApiKey(name="Fast", requests_per_minute=100)
+    slow_raw, fast_raw = slow.issue(), fast.issue()
+    slow.save()
+    fast.save()
+    answers = [reader.get(ARTICLES, HTTP_AUTHORIZATION=f"Bearer {slow_raw}").status_code for _ in range(5)]
+    assert answers == [200, 200, 200, 429, 429]
+    refused = reader.get(ARTICLES, HTTP_AUTHORIZATION=f"Bearer {slow_raw}")
+    assert refused["Retry-After"] == "60"
+    assert reader.get(ARTICLES, HTTP_AUTHORIZATION=f"Bearer {fast_raw}").status_code == 200
+    usage = ApiKeyUsage.objects.get(key=slow)
+    assert (usage.requests, usage.refused) == (3, 3)
+    assert ApiKeyUsage.objects.get(key=fast).requests == 1
+
+
+# --- queries: fixed whatever the content size -----------------------------------------------
+
+
+def _grow(publish, size):
+    for n in range(size):
+        publish(slug=f"article-{n}", title=f"Article {n}")
+
+
+@pytest.mark.parametrize("size", [2, 6])
+def test_the_article_list_runs_a_fixed_number_of_queries(consumer, publish, size, django_assert_num_queries):
+    _grow(publish, size)
+    consumer.get(ARTICLES)  # today's usage row exists from now on
+    # key, usage count, articles (+ live version, topic, series, reviewer), authors, causes, references, FAQ
+    with django_assert_num_queries(7):
+        assert len(consumer.get(ARTICLES).json()["results"]) == size
+
+
+def test_an_article_runs_the_same_queries_as_the_list(consumer, publish, django_assert_num_queries):
+    publish(slug="cramps")
+    consumer.get(ARTICLES)
+    with django_assert_num_queries(7):
+        assert consumer.get(detail("cramps")).status_code == 200
+
+
+@pytest.mark.parametrize("route", ["person_list", "cause_list", "topic_list"])
+def test_people_causes_and_topics_lists_run_three_queries(consumer, publish, route, django_assert_num_queries):
+    _grow(publish, 3)
+    consumer.get(ARTICLES)
+    with django_assert_num_queries(3):  # key, usage count, the page
+        assert consumer.get(reverse(f"api:{route}")).json()["results"]
