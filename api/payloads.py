@@ -50,6 +50,8 @@ def article(article, request) -> dict:
                 }
                 for entry in version.toc
             ],
+            "image": data.get("image"),
+            "images": [image(link, request) for link in version.image_links.all()],
             "faq": [
                 {
                     "@type": "Question",
@@ -71,6 +73,35 @@ def article(article, request) -> dict:
         }
     )
     return data
+
+
+MIME = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
+
+
+def image(link, request) -> dict:
+    """A picture the version places: its words as signed off with the version (alt text, caption,
+    credit are the version's frozen copies), and every rendition the images app made."""
+    picture = link.image
+    return {
+        "@type": "ImageObject",
+        "identifier": link.key,
+        "contentUrl": request.build_absolute_uri(picture.url(picture.file)),
+        "width": picture.width,
+        "height": picture.height,
+        "description": link.alt_text,  # the alt text; empty for a decorative picture
+        "caption": link.caption,
+        "creditText": link.credit,
+        "thumbnail": [
+            {
+                "@type": "ImageObject",
+                "contentUrl": request.build_absolute_uri(picture.url(rendition["path"])),
+                "width": rendition["width"],
+                "height": rendition["height"],
+                "encodingFormat": MIME.get(rendition["format"], ""),
+            }
+            for rendition in sorted(picture.renditions, key=lambda r: (r["format"], r["width"]))
+        ],
+    }
 
 
 def topic_reference(topic, request) -> dict:

@@ -45,6 +45,24 @@ class Section(Typed):
     url: str
 
 
+class Rendition(Typed):
+    contentUrl: str
+    width: int
+    height: int
+    encodingFormat: str
+
+
+class Image(Typed):
+    identifier: str
+    contentUrl: str
+    width: int
+    height: int
+    description: str = Field(description="The alt text signed off with the version; empty when decorative.")
+    caption: str
+    creditText: str
+    thumbnail: list[Rendition] = Field(description="Every rendition (WebP and JPEG or PNG, several widths).")
+
+
 class Answer(Typed):
     text: str
 
@@ -114,6 +132,8 @@ class Article(Typed):
     encodingFormat: str
     timeRequired: str
     hasPart: list[Section]
+    image: str | None = Field(description="The first picture's largest JPEG or PNG rendition (as in the JSON-LD).")
+    images: list[Image]
     faq: list[Question]
 
 

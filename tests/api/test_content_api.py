@@ -191,15 +191,15 @@ def _grow(publish, size):
 def test_the_article_list_runs_a_fixed_number_of_queries(consumer, publish, size, django_assert_num_queries):
     _grow(publish, size)
     consumer.get(ARTICLES)  # today's usage row exists from now on
-    # key, usage count, articles (+ live version, topic, series, reviewer), authors, causes, references, FAQ
-    with django_assert_num_queries(7):
+    # key, usage count, articles (+ live version, topic, series, reviewer), authors, causes, references, FAQ, pictures
+    with django_assert_num_queries(8):
         assert len(consumer.get(ARTICLES).json()["results"]) == size
 
 
 def test_an_article_runs_the_same_queries_as_the_list(consumer, publish, django_assert_num_queries):
     publish(slug="cramps")
     consumer.get(ARTICLES)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert consumer.get(detail("cramps")).status_code == 200
 
 
@@ -209,3 +209,24 @@ def test_people_causes_and_topics_lists_run_three_queries(consumer, publish, rou
     consumer.get(ARTICLES)
     with django_assert_num_queries(3):  # key, usage count, the page
         assert consumer.get(reverse(f"api:{route}")).json()["results"]
+
+
+def test_an_article_gives_its_pictures_with_every_rendition_and_their_signed_off_words(
+    consumer, draft_factory, submit, approve, settings, tmp_path
+):
+    from tests.test_images import upload
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    upload("calf")
+    draft = draft_factory(slug="with-picture", body="Intro.\n\n![[image:calf]]\n\nEnd [@1].")
+    submit(draft)
+    approve(draft)
+    record = consumer.get(detail("with-picture")).json()
+    (picture,) = record["images"]
+    assert picture["identifier"] == "calf" and (picture["width"], picture["height"]) == (1000, 600)
+    assert picture["description"] == "A runner stretching a calf" and picture["creditText"] == "Photo: A. Lee"
+    formats = {r["encodingFormat"] for r in picture["thumbnail"]}
+    assert formats == {"image/jpeg", "image/webp"} and all(
+        r["contentUrl"].startswith("http://testserver/media/") for r in picture["thumbnail"]
+    )
+    assert record["image"].endswith("/1000.jpg")
