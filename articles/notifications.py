@@ -149,6 +149,27 @@ def reviewer_assigned(article: Article, reviewer: Person, by) -> None:
     )
 
 
+def article_taken_down(article: Article, version: ArticleVersion, *, reason: str, by) -> None:
+    """To the editor who submitted the version taken down and the reviewer who last signed it off."""
+    user = _submitter(version)
+    actor = by if isinstance(by, get_user_model()) else None
+    editors = [user.email] if _wants_mail(user) and user != actor else []
+    reviewer = article.last_reviewed_by
+    reviewers = [_person_address(reviewer)] if reviewer and (actor is None or reviewer.user_id != actor.pk) else []
+    _send(
+        [*editors, *reviewers],
+        f"Taken down: {version.title}",
+        lines=[
+            f"“{version.title}” was withdrawn for medical review" + (f" by {actor}" if actor else "") + ". "
+            "Readers get a “withdrawn for medical review” page at its address.",
+            f"Reason: {reason}",
+            "To bring it back, start a new draft from the article, submit it, and have it signed off.",
+        ],
+        link=_admin_url("admin:articles_article_change", article.pk),
+        link_label="Open the article",
+    )
+
+
 def opted_out(person: Person | None) -> bool:
     return person is not None and not person.email_notifications
 

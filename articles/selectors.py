@@ -75,6 +75,12 @@ def article_page():
     return with_helpful_counts(Article.objects.live().with_live_content())
 
 
+def is_taken_down(slug: str) -> bool:
+    """Whether the article at ``slug`` (or at an earlier address of it) was withdrawn for medical review."""
+    gone = Article.objects.taken_down()
+    return gone.filter(Q(slug=slug) | Q(redirects__old_slug=slug)).exists()
+
+
 def redirect_target(old_slug: str) -> str | None:
     """The current slug of the live article that used to answer at ``old_slug``, or None."""
     moved = ArticleRedirect.objects.filter(old_slug=old_slug, article__in=Article.objects.live())

@@ -9,6 +9,7 @@ atomic and checks its own rules, so a rule holds whatever the caller.
         start_draft (copies the live version) ─────────────────────────────────────^
 
     re_review_live_version: a reviewer confirms the live version still stands (new approval, new dates)
+    take_down_article: emergency, the live version leaves the public site (410) until a new sign-off
     archive_article / schedule_archive / restore_article / assign_reviewer / publish_due
 
 Every step is recorded as an ArticleEvent (the article's timeline). `user` is who acts:
@@ -451,6 +452,7 @@ def _make_live(
     """Point readers at `version`; its sign-off becomes the article's last review."""
     caching.article_changed(article, article.live_version, version)
     article.live_version = version
+    article.taken_down_at = None  # a new sign-off is what brings a taken-down article back
     article.first_published_at = article.first_published_at or at
     article.last_reviewed_at = review.created_at
     article.last_reviewed_by = review.reviewer
@@ -526,6 +528,62 @@ def send_back_version(
     _record(version.article, Event.SENT_BACK, user=user, version=version, comment=review.comment)
     notifications.version_sent_back(version, review)
     return review
+
+
+# --- emergency take-down -----------------------------------------------------------------------
+
+TAKE_DOWN_PERMISSION = SIGN_OFF_PERMISSION  # medical reviewers (and superusers, who hold every permission)
+
+
+def take_down_refusal(article: Article, user: Actor) -> str:
+    """Why `user` may not take `article` down now ("" if they may): shown instead of the button."""
+    if user is None or not user.has_perm(TAKE_DOWN_PERMISSION):
+        return "Only a medical reviewer or a superuser can take an article down."
+    if article.live_version_id is None:
+        return "This article is not on the public site, so there is nothing to take down."
+    return ""
+
+
+@transaction.atomic
+def take_down_article(*, article: Article, user: Actor, reason: str) -> Article:
+    """Withdraw a live article for medical review, at once.
+
+    Readers get 410 Gone ("withdrawn for medical review") at its address instead of the
+    text; it leaves every list, search, feed and sitemap (they all start from `live()`,
+    which needs a live version) and the page cache. A go-live scheduled before the
+    take-down is cancelled. The timeline records who and why. Only a new sign-off
+    (`approve_version` of a version submitted again) brings the article back: neither a
+    re-review nor *Restore* does, as there is no live version to confirm or restore.
+    """
+    _require(user, TAKE_DOWN_PERMISSION, "take articles down")
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError("Say why: a reason is required to take an article down.")
+    article = _lock_article(article.pk)
+    refusal = take_down_refusal(article, user)
+    if refusal:
+        raise WorkflowError(refusal)
+    version = article.live_version
+    at = timezone.now()
+    caching.article_changed(article, version, article.scheduled_version)
+    cancelled = article.scheduled_version
+    article.live_version = None
+    article.taken_down_at = at
+    article.scheduled_version = None
+    article.publish_at = None
+    article.save(update_fields=["live_version", "taken_down_at", "scheduled_version", "publish_at"])
+    _record(article, Event.TAKEN_DOWN, user=user, version=version, comment=reason, at=at)
+    if cancelled is not None:
+        _record(
+            article,
+            Event.SCHEDULED,
+            user=user,
+            version=cancelled,
+            comment=f"Go-live of version {cancelled.number} cancelled by the take-down; it needs a new sign-off.",
+            at=at,
+        )
+    notifications.article_taken_down(article, version, reason=reason, by=user)
+    return article
 
 
 # --- archiving, assignment and the scheduler -------------------------------------

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template import loader
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
@@ -80,6 +81,9 @@ class ArticleDetailView(DetailView):
             return super().get(request, *args, **kwargs)
         except Http404:
             target = selectors.redirect_target(kwargs["slug"])
+            if target is None and selectors.is_taken_down(kwargs["slug"]):
+                # Withdrawn for medical review: say so, and nothing of the old text (never cached: not a 200).
+                return TemplateResponse(request, "articles/article_withdrawn.html", status=410)
             if target is None:
                 raise
             query = request.META.get("QUERY_STRING", "")

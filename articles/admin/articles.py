@@ -13,9 +13,9 @@ from django.utils.html import format_html, format_html_join
 
 from articles import caching, services
 from articles.admin.review_interval import ReviewIntervalAdmin
-from articles.admin.workflow import PostStepMixin, ReReviewForm
+from articles.admin.workflow import PostStepMixin, ReReviewForm, TakeDownForm
 from articles.linkcheck import link_report
-from articles.models import Article, ArticleVersion, Person
+from articles.models import Article, ArticleEvent, ArticleVersion, Person
 
 Status = ArticleVersion.Status
 
@@ -58,6 +58,7 @@ class StatusFilter(admin.SimpleListFilter):
             ("live", "Live"),
             ("unpublished", "Never published"),
             ("archived", "Archived"),
+            ("taken_down", "Taken down (withdrawn for medical review)"),
         ]
 
     def queryset(self, request, queryset):
@@ -70,6 +71,8 @@ class StatusFilter(admin.SimpleListFilter):
             return queryset.filter(live_version__isnull=True)
         if value == "archived":
             return queryset.filter(archived_at__isnull=False)
+        if value == "taken_down":
+            return queryset.taken_down()
         return queryset
 
 
@@ -199,6 +202,8 @@ class ArticleAdmin(PostStepMixin, ReviewIntervalAdmin):
         parts = []
         if obj.live_version_id:
             parts.append(f"{'Archived' if obj.archived_at else 'Live'} v{obj.live_version.number}")
+        elif obj.taken_down_at:
+            parts.append("Taken down")
         if obj.open_status:
             parts.append(labels[obj.open_status])
         return " + ".join(parts) or "—"
@@ -230,6 +235,18 @@ class ArticleAdmin(PostStepMixin, ReviewIntervalAdmin):
                     f"{obj.first_published_at:%d %b %Y}",
                     f"{obj.last_reviewed_at:%d %b %Y}",
                     obj.last_reviewed_by,
+                )
+            )
+        elif obj.is_taken_down:
+            event = obj.events.filter(kind=ArticleEvent.Kind.TAKEN_DOWN).select_related("user", "version").last()
+            parts.append(
+                format_html(
+                    "<strong>Taken down</strong> {} by {}: “{}”. Readers get 410 “withdrawn for medical review” at "
+                    "<code>{}</code>. It comes back only with a new sign-off: <em>Edit content</em>, submit, sign off.",
+                    f"{obj.taken_down_at:%d %b %Y %H:%M}",
+                    (event.user or "system") if event else "?",
+                    event.comment if event else "",
+                    obj.get_absolute_url(),
                 )
             )
         else:
@@ -316,6 +333,9 @@ class ArticleAdmin(PostStepMixin, ReviewIntervalAdmin):
             path("<int:pk>/archive/", self.admin_site.admin_view(self.archive_view), name="articles_article_archive"),
             path("<int:pk>/restore/", self.admin_site.admin_view(self.restore_view), name="articles_article_restore"),
             path(
+                "<int:pk>/take-down/", self.admin_site.admin_view(self.take_down_view), name="articles_article_takedown"
+            ),
+            path(
                 "<int:pk>/re-review/", self.admin_site.admin_view(self.re_review_view), name="articles_article_rereview"
             ),
             *super().get_urls(),
@@ -337,6 +357,46 @@ class ArticleAdmin(PostStepMixin, ReviewIntervalAdmin):
 
     def restore_view(self, request, pk):
         return self._post_step(request, pk, services.restore_article, "Restored to listings.")
+
+    def take_down_view(self, request, pk):
+        """Emergency take-down: a page that says what will happen and asks for the reason (the confirmation),
+        then the service."""
+        article = get_object_or_404(Article.objects.select_related("live_version"), pk=pk)
+        refusal = services.take_down_refusal(article, request.user)
+        if refusal and not request.user.has_perm(services.TAKE_DOWN_PERMISSION):
+            raise PermissionDenied(refusal)
+        change_url = reverse("admin:articles_article_change", args=[pk])
+        if refusal:
+            self.message_user(request, refusal, messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        form = TakeDownForm(request.POST if request.method == "POST" else None)
+        status = 200
+        if form.is_bound and not form.is_valid():
+            status = 400
+        elif form.is_bound:
+            try:
+                services.take_down_article(article=article, user=request.user, reason=form.cleaned_data["reason"])
+            except services.WorkflowError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                status = 400
+            else:
+                self.message_user(
+                    request,
+                    f"Taken down: readers now get “withdrawn for medical review” at {article.get_absolute_url()}. "
+                    "A new sign-off brings it back.",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": article,
+            "article": article,
+            "version": article.live_version,
+            "form": form,
+            "title": f"Take down: {article.live_version.title}",
+        }
+        return TemplateResponse(request, "admin/articles/article/take_down.html", context, status=status)
 
     def re_review_view(self, request, pk):
         """A reviewer reads the live version and confirms it still stands."""
@@ -399,5 +459,6 @@ class ArticleAdmin(PostStepMixin, ReviewIntervalAdmin):
             extra_context["can_archive"] = can_change and article.archived_at is None and article.live_version_id
             extra_context["can_restore"] = can_change and article.archived_at is not None
             extra_context["can_re_review"] = user.has_perm(services.SIGN_OFF_PERMISSION) and article.live_version_id
+            extra_context["can_take_down"] = not services.take_down_refusal(article, user)
             extra_context["link_report"] = link_report(article.live_version) if article.live_version_id else None
         return super().change_view(request, object_id, form_url, extra_context)

@@ -65,3 +65,16 @@ class ReviewForm(ReReviewForm):
         error_messages={"required": CHOOSE, "invalid_choice": CHOOSE},
     )
     go_live_at = GoLiveField(required=False)
+
+
+class TakeDownForm(forms.Form):
+    """An emergency take-down: the reason is required (it goes on the timeline and to the editors)."""
+
+    reason = forms.CharField(
+        strip=True,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why: a reason is required to take an article down."},
+        help_text="Recorded on the article's timeline with your name, and emailed to its editor and reviewer. "
+        "Readers are not shown it.",
+    )

@@ -47,6 +47,11 @@ class ArticleQuerySet(models.QuerySet):
             articles = articles.filter(next_review_due__gte=timezone.localdate())
         return articles
 
+    def taken_down(self):
+        """Articles withdrawn for medical review (services.take_down_article): readers get a 410
+        at their address until a reviewer signs off a version again."""
+        return self.filter(taken_down_at__isnull=False, live_version__isnull=True)
+
     def listed(self):
         """Live articles that appear in lists, feeds and the sitemap."""
         return self.live().filter(archived_at__isnull=True)
@@ -136,6 +141,13 @@ class Article(models.Model):
     )
     archive_at = models.DateTimeField(
         null=True, blank=True, help_text="Archive the article automatically at this date and time."
+    )
+    taken_down_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a medical reviewer withdrew the article for medical review (emergency take-down): "
+        "it has no live version until a new sign-off; readers get 410 Gone.",
     )
     # A signed-off version waiting for its go-live time (set by articles.services).
     scheduled_version = models.OneToOneField(
@@ -243,6 +255,10 @@ class Article(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    @property
+    def is_taken_down(self) -> bool:
+        return self.taken_down_at is not None and self.live_version_id is None
 
     @property
     def review_interval(self) -> int:

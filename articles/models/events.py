@@ -24,6 +24,7 @@ class ArticleEvent(AppendOnlyModel):
         RESTORED = "restored", "Restored"
         ASSIGNED = "assigned", "Reviewer assigned"
         INTERVAL_CHANGED = "interval_changed", "Review interval changed"
+        TAKEN_DOWN = "taken_down", "Taken down (withdrawn for medical review)"
 
     article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="events")
     version = models.ForeignKey(

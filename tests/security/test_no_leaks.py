@@ -55,6 +55,7 @@ ARTICLE_PAGES = {"articles:article_detail", "api:article_detail"}  # a GET of a 
 # The API's article routes may show an archived article (still signed off and readable at its URL), with
 # its dateArchived: that is how a syndicator learns to take it down. No other list may.
 ARCHIVED_SHOWN = {"articles:article_detail", "articles:helpful_vote", "api:article_detail", "api:article_list"}
+GONE = "gone"  # taken down: hidden everywhere, and its own page answers 410 (withdrawn for medical review)
 
 
 def _revision(publish, editor, submit, slug, marker):
@@ -109,6 +110,12 @@ def build_states(draft_factory, submit, publish, editor, reviewer):
         services.archive_article(article=article, user=editor)
         return "leak-archived", ["Tapirmark"], LISTING_ONLY
 
+    def taken_down():
+        """Withdrawn for medical review (emergency take-down): its signed-off text must not show anywhere."""
+        article = publish(slug="leak-taken-down", title="Rhinomark title", body="Rhinomark body [@1].")
+        services.take_down_article(article=article, user=reviewer, reason="Rhinomark reason")
+        return "leak-taken-down", ["Rhinomark", "leak-taken-down"], GONE
+
     def overdue_when_policy_hides():
         with time_machine.travel("2024-01-10 10:00Z", tick=False):
             publish(slug="leak-overdue", title="Serowmark title", body="Serowmark body [@1].")
@@ -159,6 +166,7 @@ def build_states(draft_factory, submit, publish, editor, reviewer):
         "revision awaiting review": revision_awaiting_review,
         "revision approved, scheduled": revision_scheduled,
         "archived (must leave listings)": archived,
+        "taken down (410, withdrawn for medical review)": taken_down,
         "overdue with OVERDUE_POLICY=hide": overdue_when_policy_hides,
     }
 
@@ -209,7 +217,8 @@ def test_no_public_route_leaks_any_non_live_state(
                                 and strictness not in (OLD_VERSION_LIVE, SUPPORTING_TEXT)
                                 and (method == "get") == (name in ARTICLE_PAGES)
                             ) or (method == "get" and value in hidden_pages and name in SUPPORTING_PAGES)
-                            if found or (must_be_404 and response.status_code != 404):
+                            expected = 410 if strictness == GONE and name == "articles:article_detail" else 404
+                            if found or (must_be_404 and response.status_code != expected):
                                 leaks.append((state, method, url, data, found, response.status_code))
                     walked.add(name)
             assert Article.objects.listed().filter(slug="the-live-one").exists()

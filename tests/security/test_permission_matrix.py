@@ -150,6 +150,19 @@ def confirm_link(c: Client, s: State) -> bool:
     return Person.objects.get(pk=ana.pk).account_link_confirmed
 
 
+def bring_back_without_sign_off(c: Client, s: State) -> bool:
+    """A reviewer took the live article down; the account tries restore, re-review and the article form."""
+    services.take_down_article(article=s.live, user=User.objects.get(username="reviewer"), reason="Checking.")
+    fingerprint = s.live.live_version.compute_fingerprint()
+    c.post(admin("articles_article_restore", s.live.pk))
+    c.post(admin("articles_article_rereview", s.live.pk), {"fingerprint": fingerprint})
+    c.post(
+        admin("articles_article_change", s.live.pk),
+        {"slug": s.live.slug, "topic": s.topic_id, "versions-TOTAL_FORMS": 0, "versions-INITIAL_FORMS": 0},
+    )
+    return Client().get(s.live.get_absolute_url()).status_code == 200
+
+
 # Each action does what a person would do and returns True if the server let it happen.
 ACTIONS: list[tuple[str, Callable[[Client, State], bool]]] = [
     ("read a live article", lambda c, s: c.get(s.live.get_absolute_url()).status_code == 200),
@@ -265,6 +278,22 @@ ACTIONS: list[tuple[str, Callable[[Client, State], bool]]] = [
         ),
     ),
     (
+        "take a live article down (emergency)",
+        lambda c, s: (
+            c.post(admin("articles_article_takedown", s.live.pk), {"reason": "Wrong dose."}) is not None
+            and Article.objects.get(pk=s.live.pk).is_taken_down
+            and c.get(s.live.get_absolute_url()).status_code == 410
+        ),
+    ),
+    (
+        "take a live article down without a reason",
+        lambda c, s: (
+            c.post(admin("articles_article_takedown", s.live.pk), {"reason": " "}) is not None
+            and Article.objects.get(pk=s.live.pk).is_taken_down
+        ),
+    ),
+    ("bring a taken-down article back without a new sign-off", bring_back_without_sign_off),
+    (
         "add a cause",
         lambda c, s: (
             c.post(admin("taxonomy_cause_add"), {"name": "Heat", "slug": "heat", "group": s.group_id}) is not None
@@ -378,6 +407,10 @@ EXPECTED = {
     "re-review a live article": SIGNERS,
     "archive an article": EDITORS,
     "restore an archived article": EDITORS,
+    # Emergency take-down: any medical reviewer (an author too: it is a safety step, not a sign-off) or superuser.
+    "take a live article down (emergency)": {**SIGNERS, **SUPERUSERS, "author_reviewer": A},
+    "take a live article down without a reason": {},
+    "bring a taken-down article back without a new sign-off": {},
     "add a cause": EDITORS,
     # Supporting text: anyone who edits people proposes; a confirmed reviewer publishes; nobody skips review.
     "propose new credentials for a person": EDITORS,
