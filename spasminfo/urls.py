@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("api.urls")),
+    path("", include("previews.urls")),
     path("", include("taxonomy.urls")),
     path("", include("articles.urls")),
 ]

@@ -64,9 +64,11 @@ def editorial_groups(transactional_db):
     migrations; recreate the two groups from the migration's own definitions."""
     groups = importlib.import_module("articles.migrations.0002_editorial_groups").GROUPS
     library = importlib.import_module("articles.migrations.0015_references_into_library").LIBRARY_GROUPS
+    previews = importlib.import_module("previews.migrations.0002_editorial_permissions").PREVIEW_GROUPS
     for name, codenames in groups.items():
+        extra = [*library.get(name, []), *previews.get(name, [])]
         group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(Permission.objects.filter(codename__in=[*codenames, *library.get(name, [])]))
+        group.permissions.set(Permission.objects.filter(codename__in=[*codenames, *extra]))
 
 
 @pytest.fixture

@@ -287,7 +287,7 @@ class ArticleAdmin(PostStepMixin, ReviewIntervalAdmin):
                     f"{event.created_at:%d %b %Y %H:%M}",
                     event.get_kind_display(),
                     f"v{event.version.number}" if event.version else "",
-                    event.user or "system",
+                    event.actor_label,
                     event.comment,
                 )
                 for event in events

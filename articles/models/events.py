@@ -25,6 +25,10 @@ class ArticleEvent(AppendOnlyModel):
         ASSIGNED = "assigned", "Reviewer assigned"
         INTERVAL_CHANGED = "interval_changed", "Review interval changed"
         TAKEN_DOWN = "taken_down", "Taken down (withdrawn for medical review)"
+        PREVIEW_LINK_CREATED = "preview_link_created", "Expert preview link created"
+        PREVIEW_LINK_VIEWED = "preview_link_viewed", "Expert preview viewed"
+        PREVIEW_LINK_REVOKED = "preview_link_revoked", "Expert preview link revoked"
+        EXPERT_COMMENT = "expert_comment", "Comment from an outside expert"
 
     article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="events")
     version = models.ForeignKey(
@@ -43,3 +47,12 @@ class ArticleEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def actor_label(self) -> str:
+        """Who acted, for the timeline: the account, an outside expert (through a preview link), or the system."""
+        if self.user_id is not None:
+            return str(self.user)
+        if self.kind in (self.Kind.PREVIEW_LINK_VIEWED, self.Kind.EXPERT_COMMENT):
+            return "outside expert"
+        return "system"

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "images",
     "ninja",  # the content API's library (export_openapi_schema)
     "api",
+    "previews",
     "operations",
 ]
 
@@ -219,6 +220,7 @@ SPASMINFO_PAGE_CACHE_CLOCK_SKEW = env.float("PAGE_CACHE_CLOCK_SKEW", default=0.0
 # Behind a proxy, set RATELIMIT_IP_META_KEY (see docs/DEPLOYMENT.md) so each reader counts alone.
 SPASMINFO_VOTE_RATE = env.str("VOTE_RATE", default="30/h")
 SPASMINFO_SEARCH_RATE = env.str("SEARCH_RATE", default="60/m")
+SPASMINFO_PREVIEW_RATE = env.str("PREVIEW_RATE", default="60/m")  # expert preview links, per address
 RATELIMIT_VIEW = "articles.views.rate_limited"
 # django-ratelimit warns about any cache it does not list, Django's own RedisCache included
 # (its list predates it); RedisCache increments atomically, and production.py refuses a

@@ -171,6 +171,27 @@ def build_states(draft_factory, submit, publish, editor, reviewer):
     }
 
 
+def bad_tokens(slug):
+    """Expert preview tokens that must open nothing: made up, a guessed nonce, another salt, and a
+    real link to the state's own open version that an editor revoked (only a working link opens it)."""
+    from django.core import signing
+
+    from previews import services as previews
+    from previews.models import SALT
+
+    version = Article.objects.get(slug=slug).versions.order_by("-number").first()
+    tokens = [
+        "not-a-token",
+        signing.dumps({"id": 1, "n": "guess"}, salt=SALT),
+        signing.dumps({"id": version.pk, "n": "x"}, salt="another"),
+    ]
+    if version.status in version.OPEN_STATUSES:
+        link = previews.create_preview_link(version=version, recipient="Dr Walk", user=services.SYSTEM)
+        previews.revoke_preview_link(link=link, user=services.SYSTEM)
+        tokens.append(link.token)
+    return tokens
+
+
 @override_settings(SPASMINFO_OVERDUE_POLICY="hide")
 def test_no_public_route_leaks_any_non_live_state(
     draft_factory, submit, publish, editor, reviewer, reader, cause, topic, writer, capsys
@@ -189,10 +210,11 @@ def test_no_public_route_leaks_any_non_live_state(
             publish(slug="the-live-one", title="Visible live article")  # so lists, feed and sitemap are not empty
             slugs = [slug, "the-live-one", cause.slug, topic.slug, writer.slug, reviewer.person.slug, *hidden_pages]
             for name, params in routes:
-                unknown = set(params) - {"slug"}
+                unknown = set(params) - {"slug", "token"}
                 assert not unknown, f"{name} takes {unknown}: teach this test which values to try"
-                for value in slugs if params else [None]:
-                    url = reverse(name, kwargs={"slug": value} if params else None)
+                tokens = bad_tokens(slug) if params == ["token"] else []
+                for value in tokens or (slugs if params else [None]):
+                    url = reverse(name, kwargs={params[0]: value} if params else None)
                     headers = api_headers if name.startswith("api:") else {}
                     for method in ("get", "post"):
                         queries = [{"q": s} for s in secrets] if name == "articles:search" and method == "get" else []
@@ -217,6 +239,7 @@ def test_no_public_route_leaks_any_non_live_state(
                                 and strictness not in (OLD_VERSION_LIVE, SUPPORTING_TEXT)
                                 and (method == "get") == (name in ARTICLE_PAGES)
                             ) or (method == "get" and value in hidden_pages and name in SUPPORTING_PAGES)
+                            must_be_404 = must_be_404 or value in tokens
                             expected = 410 if strictness == GONE and name == "articles:article_detail" else 404
                             if found or (must_be_404 and response.status_code != expected):
                                 leaks.append((state, method, url, data, found, response.status_code))

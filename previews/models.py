@@ -1,0 +1,106 @@
+"""Preview links for outside experts: a signed, expiring, revocable address of one version's preview."""
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.core import signing
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+SALT = "previews.link"
+MAX_DAYS = 30
+
+
+def _nonce() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def from_token(self, token: str):
+        """The link a token names, if the signature holds and the nonce matches; else None.
+
+        Says nothing about whether the link still works (see `PreviewLink.dead_reason`)."""
+        try:
+            data = signing.loads(token, salt=SALT, max_age=datetime.timedelta(days=MAX_DAYS + 1))
+        except signing.BadSignature:  # tampered, foreign or older than any link can live
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("id"), int) or not isinstance(data.get("n"), str):
+            return None
+        return (
+            self.select_related("version__article__topic", "version__article__series", "version__article__live_version")
+            .filter(pk=data["id"], nonce=data["n"])
+            .first()
+        )
+
+
+class PreviewLink(models.Model):
+    """One version's preview, for a clinician without an account (`previews.services`)."""
+
+    version = models.ForeignKey("articles.ArticleVersion", on_delete=models.CASCADE, related_name="preview_links")
+    recipient = models.CharField(
+        max_length=120, help_text="Who the link is for (kept in the timeline; the visitor gives their own name)."
+    )
+    nonce = models.CharField(max_length=32, default=_nonce, editable=False)
+    fingerprint = models.CharField(
+        max_length=64, editable=False, help_text="The version's content when the link was made; any change ends it."
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    expires_at = models.DateTimeField(editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    objects = PreviewLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "expert preview link"
+
+    def __str__(self) -> str:
+        return f"Preview link #{self.pk} for {self.recipient}"
+
+    @property
+    def token(self) -> str:
+        return signing.dumps({"id": self.pk, "n": self.nonce}, salt=SALT)
+
+    def get_absolute_url(self) -> str:
+        return reverse("previews:expert_preview", kwargs={"token": self.token})
+
+    def dead_reason(self, now: datetime.datetime | None = None) -> str:
+        """Why the link no longer opens the preview ("" while it works). Shown to editors only."""
+        from articles.models import ArticleEvent, ArticleVersion
+
+        version = self.version
+        if self.revoked_at is not None:
+            return "revoked"
+        if (now or timezone.now()) >= self.expires_at:
+            return "expired"
+        if version.status == ArticleVersion.Status.APPROVED:
+            return "the version was signed off"
+        if version.events.filter(kind=ArticleEvent.Kind.WITHDRAWN, created_at__gte=self.created_at).exists():
+            return "the version was withdrawn from review"
+        if version.compute_fingerprint() != self.fingerprint:
+            return "the version changed"
+        return ""
+
+
+class ExpertComment(models.Model):
+    """What an outside expert wrote on the preview page. Kept, and copied into the article's timeline."""
+
+    link = models.ForeignKey(PreviewLink, on_delete=models.CASCADE, related_name="comments")
+    version = models.ForeignKey("articles.ArticleVersion", on_delete=models.CASCADE, related_name="expert_comments")
+    given_name = models.CharField(max_length=80)
+    text = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.given_name} on v{self.version.number}: {self.text[:60]}"

@@ -1,0 +1,93 @@
+"""Making, opening, commenting through and revoking expert preview links; each step in the timeline."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import ArticleEvent, ArticleVersion
+from articles.services import EDIT_PERMISSION, SYSTEM, Actor, NotAllowed, WorkflowError, _account, _record, _require
+from previews.models import MAX_DAYS, ExpertComment, PreviewLink
+
+DEFAULT_DAYS = 7
+Event = ArticleEvent.Kind
+
+
+@transaction.atomic
+def create_preview_link(
+    *, version: ArticleVersion, recipient: str, user: Actor, days: int = DEFAULT_DAYS
+) -> PreviewLink:
+    """A link to `version`'s preview, valid `days` days (1 to 30), until revoked or the version moves on."""
+    _require(user, EDIT_PERMISSION, "share previews")
+    if version.status not in ArticleVersion.OPEN_STATUSES:
+        raise WorkflowError("Only a draft or a version awaiting review can be shared for expert comment.")
+    if not 1 <= days <= MAX_DAYS:
+        raise WorkflowError(f"A preview link lasts 1 to {MAX_DAYS} days.")
+    if not recipient.strip():
+        raise WorkflowError("Say who the link is for.")
+    now = timezone.now()
+    link = PreviewLink.objects.create(
+        version=version,
+        recipient=recipient.strip(),
+        fingerprint=version.compute_fingerprint(),
+        created_by=_account(user),
+        created_at=now,
+        expires_at=now + datetime.timedelta(days=days),
+    )
+    _record(
+        version.article,
+        Event.PREVIEW_LINK_CREATED,
+        user=user,
+        version=version,
+        comment=f"Link #{link.pk} for {link.recipient}, until {link.expires_at:%d %b %Y %H:%M %Z}.",
+        at=now,
+    )
+    return link
+
+
+@transaction.atomic
+def revoke_preview_link(*, link: PreviewLink, user: Actor) -> PreviewLink:
+    _require(user, EDIT_PERMISSION, "revoke preview links")
+    link = PreviewLink.objects.select_for_update().get(pk=link.pk)
+    if link.revoked_at is not None:
+        raise NotAllowed("This link is already revoked.")
+    link.revoked_at, link.revoked_by = timezone.now(), _account(user)
+    link.save(update_fields=["revoked_at", "revoked_by"])
+    _record(
+        link.version.article, Event.PREVIEW_LINK_REVOKED, user=user, version=link.version, comment=f"Link #{link.pk}."
+    )
+    return link
+
+
+def open_preview_link(token: str) -> PreviewLink | None:
+    """The link behind `token` if it still works, else None (the caller answers 404, whatever the reason)."""
+    link = PreviewLink.objects.from_token(token)
+    if link is None or link.dead_reason():
+        return None
+    return link
+
+
+def record_view(link: PreviewLink) -> None:
+    _record(
+        link.version.article,
+        Event.PREVIEW_LINK_VIEWED,
+        user=SYSTEM,  # no account: the visitor; the kind and the comment say who
+        version=link.version,
+        comment=f"Link #{link.pk} ({link.recipient}).",
+    )
+
+
+@transaction.atomic
+def add_expert_comment(*, link: PreviewLink, given_name: str, text: str) -> ExpertComment:
+    """The visitor's comment, kept and copied into the timeline with the name they gave."""
+    comment = ExpertComment.objects.create(
+        link=link, version=link.version, given_name=given_name.strip(), text=text.strip()
+    )
+    _record(
+        link.version.article,
+        Event.EXPERT_COMMENT,
+        user=SYSTEM,  # no account: the visitor; the kind and the comment say who
+        version=link.version,
+        comment=f"{comment.given_name} (link #{link.pk}, for {link.recipient}): {comment.text}",
+    )
+    return comment

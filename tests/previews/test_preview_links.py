@@ -1,0 +1,193 @@
+"""Expert preview links: a signed, expiring, revocable address of one version's reader page.
+
+Every link that does not work is the site's ordinary 404 and says nothing about why.
+"""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core import signing
+from django.core.cache import cache
+from django.urls import reverse
+
+from articles import services
+from articles.models import ArticleEvent
+from previews import services as previews
+from previews.models import SALT, ExpertComment
+
+pytestmark = pytest.mark.django_db
+
+Event = ArticleEvent.Kind
+
+
+@pytest.fixture
+def draft(draft_factory):
+    return draft_factory(slug="secret-draft", title="Zebrafish draft title", body="Zebrafish body [@1].")
+
+
+@pytest.fixture
+def link(draft, editor):
+    return previews.create_preview_link(version=draft, recipient="Dr Okafor", user=editor)
+
+
+def kinds(version):
+    return list(version.article.events.filter(version=version).order_by("pk").values_list("kind", flat=True))
+
+
+def test_an_expert_sees_the_draft_as_readers_would_with_the_banner_never_cached_or_indexed(reader, link):
+    response = reader.get(link.get_absolute_url())
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Draft for expert comment, not published" in page and "Zebrafish draft title" in page
+    assert 'id="cite-1"' in page  # the reader's rendering, derived in memory
+    assert (
+        '<meta name="robots" content="noindex, nofollow">' in page and response["X-Robots-Tag"] == "noindex, nofollow"
+    )
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert response["Referrer-Policy"] == "same-origin"
+    assert 'rel="canonical"' not in page
+
+
+def test_the_link_lasts_seven_days_by_default(reader, draft, editor):
+    with time_machine.travel("2026-06-01 10:00Z", tick=False):
+        link = previews.create_preview_link(version=draft, recipient="Dr Okafor", user=editor)
+    with time_machine.travel("2026-06-08 09:59Z", tick=False):
+        assert reader.get(link.get_absolute_url()).status_code == 200
+    with time_machine.travel("2026-06-08 10:00Z", tick=False):
+        assert reader.get(link.get_absolute_url()).status_code == 404
+
+
+def test_a_comment_reaches_the_editor_with_the_visitors_name_and_every_step_is_in_the_timeline(
+    reader, link, draft, editor
+):
+    url = link.get_absolute_url()
+    reader.get(url)
+    response = reader.post(url, {"given_name": "Amaka", "text": "Quinine is no longer advised for cramps."})
+    assert response.status_code == 302
+    assert "your comment has been passed to the editors" in reader.get(response["Location"]).content.decode()
+    comment = ExpertComment.objects.get()
+    assert (comment.given_name, comment.version) == ("Amaka", draft)
+    previews.revoke_preview_link(link=link, user=editor)
+    assert kinds(draft)[1:] == [
+        Event.PREVIEW_LINK_CREATED,
+        Event.PREVIEW_LINK_VIEWED,
+        Event.EXPERT_COMMENT,
+        Event.PREVIEW_LINK_VIEWED,
+        Event.PREVIEW_LINK_REVOKED,
+    ]
+    said = draft.article.events.get(kind=Event.EXPERT_COMMENT)
+    assert "Amaka" in said.comment and "Quinine is no longer advised" in said.comment
+    assert said.actor_label == "outside expert"
+
+
+def test_the_editor_reads_comments_and_the_timeline_in_the_admin(client, link, draft, editor):
+    previews.add_expert_comment(link=link, given_name="Amaka", text="Add the magnesium trial.")
+    client.force_login(editor)
+    timeline = client.get(reverse("admin:articles_article_change", args=[draft.article_id])).content.decode()
+    assert (
+        "Comment from an outside expert" in timeline and "Amaka" in timeline and "Add the magnesium trial." in timeline
+    )
+    listing = client.get(reverse("admin:previews_expertcomment_changelist")).content.decode()
+    assert "Add the magnesium trial." in listing
+    link_page = client.get(reverse("admin:previews_previewlink_change", args=[link.pk])).content.decode()
+    assert link.token in link_page and "Amaka" in link_page
+
+
+def test_an_editor_makes_and_revokes_a_link_in_the_admin(client, draft, editor, reader):
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:previews_previewlink_add"),
+        {
+            "version": draft.pk,
+            "recipient": "Dr Okafor",
+            "days": 3,
+            "comments-TOTAL_FORMS": 0,
+            "comments-INITIAL_FORMS": 0,
+        },
+        follow=True,
+    )
+    (link,) = draft.preview_links.all()
+    assert link.token in response.content.decode()
+    assert link.expires_at - link.created_at == datetime.timedelta(days=3)
+    client.post(reverse("admin:previews_previewlink_changelist"), {"action": "revoke", "_selected_action": [link.pk]})
+    assert reader.get(link.get_absolute_url()).status_code == 404
+
+
+def test_only_editors_make_links_and_only_for_open_versions(draft, reviewer, editor, publish):
+    with pytest.raises(services.NotAllowed):
+        previews.create_preview_link(version=draft, recipient="Dr Okafor", user=reviewer)
+    live = publish(slug="live-one").live_version
+    with pytest.raises(services.WorkflowError):
+        previews.create_preview_link(version=live, recipient="Dr Okafor", user=editor)
+
+
+# --- every link that does not work: the same 404, nothing revealed -----------------------------
+
+
+def _not_found(reader, token):
+    response = reader.get(reverse("previews:expert_preview", kwargs={"token": token}))
+    body = response.content.decode()
+    assert response.status_code == 404
+    assert "Zebrafish" not in body and "secret-draft" not in body and "Okafor" not in body
+    return body
+
+
+def test_tampered_expired_revoked_and_superseded_links_are_the_same_404(
+    reader, draft, editor, submit, approve, draft_factory
+):
+    baseline = _not_found(reader, "nothing-here")
+
+    def fresh():
+        return previews.create_preview_link(version=draft, recipient="Dr Okafor", user=editor)
+
+    tampered = fresh().token
+    cases = {"tampered": tampered[:-2] + ("aa" if not tampered.endswith("aa") else "bb")}
+    cases["forged nonce"] = signing.dumps({"id": fresh().pk, "n": "guessed"}, salt=SALT)
+
+    with time_machine.travel(datetime.datetime.now(tz=datetime.UTC) - datetime.timedelta(days=8)):
+        cases["expired"] = fresh().token
+    revoked = fresh()
+    previews.revoke_preview_link(link=revoked, user=editor)
+    cases["revoked"] = revoked.token
+
+    changed = fresh()
+    draft.body = "Zebrafish body, edited [@1]."
+    draft.save()
+    cases["version changed"] = changed.token
+
+    withdrawn_link = fresh()
+    submit(draft)
+    still = fresh()  # made while awaiting review: the submission itself does not end links
+    assert reader.get(still.get_absolute_url()).status_code == 200
+    services.withdraw_version(version=draft, user=editor)
+    cases["withdrawn"] = still.token
+    cases["made on the draft, then withdrawn"] = withdrawn_link.token
+
+    signed = fresh()
+    submit(draft)
+    approve(draft)
+    cases["signed off"] = signed.token
+
+    for reason, token in cases.items():
+        cache.clear()  # the per-address rate limit
+        assert _not_found(reader, token) == baseline, reason
+        assert (
+            reader.post(
+                reverse("previews:expert_preview", kwargs={"token": token}), {"given_name": "x", "text": "y"}
+            ).status_code
+            == 404
+        ), reason
+    assert not ExpertComment.objects.exists()
+
+
+def test_a_link_keeps_working_through_submission_of_the_unchanged_text(reader, link, draft, submit):
+    submit(draft)
+    assert reader.get(link.get_absolute_url()).status_code == 200
+
+
+def test_the_page_cache_never_keeps_a_preview(reader, link, editor, settings):
+    settings.SPASMINFO_PAGE_CACHE = True
+    assert reader.get(link.get_absolute_url()).status_code == 200
+    previews.revoke_preview_link(link=link, user=editor)
+    assert reader.get(link.get_absolute_url()).status_code == 404
