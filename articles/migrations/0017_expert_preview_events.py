@@ -4,15 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0016_article_take_down'),
+        ("articles", "0016_article_take_down"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='articleevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'Created'), ('submitted', 'Submitted for review'), ('withdrawn', 'Withdrawn from review'), ('sent_back', 'Sent back'), ('approved', 'Signed off'), ('re_reviewed', 'Re-reviewed (still accurate)'), ('scheduled', 'Scheduled to go live'), ('went_live', 'Went live'), ('archive_scheduled', 'Scheduled to be archived'), ('archived', 'Archived'), ('restored', 'Restored'), ('assigned', 'Reviewer assigned'), ('interval_changed', 'Review interval changed'), ('taken_down', 'Taken down (withdrawn for medical review)'), ('preview_link_created', 'Expert preview link created'), ('preview_link_viewed', 'Expert preview viewed'), ('preview_link_revoked', 'Expert preview link revoked'), ('expert_comment', 'Comment from an outside expert')], max_length=20),
+            model_name="articleevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Created"),
+                    ("submitted", "Submitted for review"),
+                    ("withdrawn", "Withdrawn from review"),
+                    ("sent_back", "Sent back"),
+                    ("approved", "Signed off"),
+                    ("re_reviewed", "Re-reviewed (still accurate)"),
+                    ("scheduled", "Scheduled to go live"),
+                    ("went_live", "Went live"),
+                    ("archive_scheduled", "Scheduled to be archived"),
+                    ("archived", "Archived"),
+                    ("restored", "Restored"),
+                    ("assigned", "Reviewer assigned"),
+                    ("interval_changed", "Review interval changed"),
+                    ("taken_down", "Taken down (withdrawn for medical review)"),
+                    ("preview_link_created", "Expert preview link created"),
+                    ("preview_link_viewed", "Expert preview viewed"),
+                    ("preview_link_revoked", "Expert preview link revoked"),
+                    ("expert_comment", "Comment from an outside expert"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
