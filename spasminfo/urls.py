@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("api.urls")),
     path("", include("previews.urls")),
     path("", include("taxonomy.urls")),
+    path("", include("participation.urls")),
     path("", include("articles.urls")),
 ]
 

@@ -24,9 +24,10 @@ def media(settings, tmp_path):
 EXPECTED = {
     "home": 5,  # latest, most reviewed, topics, cause groups, causes
     "article_index": 1,
-    # article (+ live version, topic, reviewer, helpful counts), authors, causes, references, FAQ, images, related
-    "article_detail": 7,
-    "series_article_detail": 8,  # ... and the series' parts
+    # article (+ live version, topic, reviewer, helpful counts), authors, causes, references, FAQ, images, related,
+    # readers' prompts with their approved-story counts (participation)
+    "article_detail": 8,
+    "series_article_detail": 9,  # ... and the series' parts
     "cause_index": 2,
     "cause_detail": 3,  # cause, count, one page of articles
     "topic_detail": 3,  # topic, count, one page of articles

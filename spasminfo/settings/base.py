@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "ninja",  # the content API's library (export_openapi_schema)
     "api",
     "previews",
+    "participation",
     "operations",
 ]
 
@@ -221,6 +222,11 @@ SPASMINFO_PAGE_CACHE_CLOCK_SKEW = env.float("PAGE_CACHE_CLOCK_SKEW", default=0.0
 SPASMINFO_VOTE_RATE = env.str("VOTE_RATE", default="30/h")
 SPASMINFO_SEARCH_RATE = env.str("SEARCH_RATE", default="60/m")
 SPASMINFO_PREVIEW_RATE = env.str("PREVIEW_RATE", default="60/m")  # expert preview links, per address
+# Readers' posts (stories, reports, questions, subscriptions), one budget per address.
+SPASMINFO_READER_POST_RATE = env.str("READER_POST_RATE", default="10/h")
+# Public forms carry a signed timestamp (participation/guard.py): older or faster than this is refused.
+SPASMINFO_FORM_MIN_SECONDS = env.float("FORM_MIN_SECONDS", default=3)
+SPASMINFO_FORM_MAX_AGE = env.int("FORM_MAX_AGE", default=6 * 60 * 60)
 RATELIMIT_VIEW = "articles.views.rate_limited"
 # django-ratelimit warns about any cache it does not list, Django's own RedisCache included
 # (its list predates it); RedisCache increments atomically, and production.py refuses a

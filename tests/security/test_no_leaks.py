@@ -22,6 +22,7 @@ from django.utils import timezone
 from api.models import ApiKey
 from articles import services, supporting_text
 from articles.models import Article, Person
+from participation.models import Prompt, Story
 from taxonomy.models import Cause, CauseGroup, Topic
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +56,19 @@ ARTICLE_PAGES = {"articles:article_detail", "api:article_detail"}  # a GET of a 
 # The API's article routes may show an archived article (still signed off and readable at its URL), with
 # its dateArchived: that is how a syndicator learns to take it down. No other list may.
 ARCHIVED_SHOWN = {"articles:article_detail", "articles:helpful_vote", "api:article_detail", "api:article_list"}
+# An archived article's own readers' pages (its stories, the form, the thanks) name it, as its page does.
+ARCHIVED_SHOWN |= {"participation:stories", "participation:share_story", "participation:story_thanks"}
 GONE = "gone"  # taken down: hidden everywhere, and its own page answers 410 (withdrawn for medical review)
+# Routes of a hidden article that must be a 404, and for which method.
+OWN_404 = {
+    *((name, "get") for name in ARTICLE_PAGES),
+    ("articles:helpful_vote", "post"),
+    ("participation:stories", "get"),
+    ("participation:share_story", "get"),
+    ("participation:share_story", "post"),
+    ("participation:story_thanks", "get"),
+}
+PROMPT = "leak-prompt"  # every state's article asks it (participation routes take <slug>/<prompt>)
 
 
 def _revision(publish, editor, submit, slug, marker):
@@ -156,7 +169,41 @@ def build_states(draft_factory, submit, publish, editor, reviewer):
             ["quokka-writer", "quokka-cause", "quokka-topic"],
         )
 
+    def story(status, marker):
+        """A live article whose prompt has a story a reader must not see (issue 13)."""
+
+        def build():
+            article = publish(slug=f"leak-story-{status}", title=f"Story article {status}")
+            Story.objects.create(
+                article=article,
+                prompt=Prompt.objects.get(slug=PROMPT),
+                display_name=f"{marker} Name",
+                text=f"{marker} story text about cramps.",
+                email=f"{marker.lower()}@example.org",
+                consent=True,
+                status=status,
+            )
+            return f"leak-story-{status}", [marker], SUPPORTING_TEXT
+
+        return build
+
+    def approved_story_of_a_hidden_article():
+        version = draft_factory(slug="leak-story-draft", title="Kiangmark draft")
+        Story.objects.create(
+            article=version.article,
+            prompt=Prompt.objects.get(slug=PROMPT),
+            display_name="Kiangmark",
+            text="Kiangmark approved story text.",
+            consent=True,
+            status=Story.Status.APPROVED,
+        )
+        return "leak-story-draft", ["Kiangmark"], "hidden"
+
     return {
+        "story awaiting moderation": story(Story.Status.PENDING, "Gnumark"),
+        "story rejected": story(Story.Status.REJECTED, "Ibexmark"),
+        "story hidden by reports": story(Story.Status.HIDDEN, "Jackalmark"),
+        "approved story under an unpublished article": approved_story_of_a_hidden_article,
         "unreviewed supporting text": unreviewed_supporting_text,
         "person, cause and topic named only by a draft": named_only_by_a_draft,
         "draft": draft,
@@ -192,7 +239,7 @@ def bad_tokens(slug):
     return tokens
 
 
-@override_settings(SPASMINFO_OVERDUE_POLICY="hide")
+@override_settings(SPASMINFO_OVERDUE_POLICY="hide", SPASMINFO_READER_POST_RATE="1000/h")
 def test_no_public_route_leaks_any_non_live_state(
     draft_factory, submit, publish, editor, reviewer, reader, cause, topic, writer, capsys
 ):
@@ -205,6 +252,7 @@ def test_no_public_route_leaks_any_non_live_state(
     for state, build in states.items():
         cache.clear()  # the vote and search rate limits count per address, and every request here is one
         with transaction.atomic():
+            Prompt.objects.create(text="What treatment did you use?", slug=PROMPT).topics.add(topic)
             slug, secrets, strictness, *more = build()
             hidden_pages = more[0] if more else []  # people, causes, topics whose own page must be a 404
             publish(slug="the-live-one", title="Visible live article")  # so lists, feed and sitemap are not empty
@@ -235,9 +283,8 @@ def test_no_public_route_leaks_any_non_live_state(
                             found = [s for s in secrets if s.lower() in body]
                             must_be_404 = (
                                 value == slug
-                                and name in ARTICLE_PAGES | {"articles:helpful_vote"}
                                 and strictness not in (OLD_VERSION_LIVE, SUPPORTING_TEXT)
-                                and (method == "get") == (name in ARTICLE_PAGES)
+                                and (name, method) in OWN_404
                             ) or (method == "get" and value in hidden_pages and name in SUPPORTING_PAGES)
                             must_be_404 = must_be_404 or value in tokens
                             expected = 410 if strictness == GONE and name == "articles:article_detail" else 404
@@ -266,4 +313,5 @@ def test_the_walk_covers_every_named_public_route():
         "taxonomy:cause_detail", "taxonomy:topic_detail", "sitemap", "robots_txt",
         "api:article_list", "api:article_detail", "api:cause_list", "api:cause_detail", "api:topic_list",
         "api:topic_detail", "api:person_list", "api:person_detail", "api:openapi-json",
+        "participation:stories", "participation:share_story", "participation:story_thanks", "participation:privacy",
     }  # fmt: skip

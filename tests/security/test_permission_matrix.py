@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article, ArticleVersion, Person, Review, VersionAuthor
+from participation.models import Prompt, Story, StoryEdit
 from taxonomy.models import Cause
 from tests.conftest import make_user
 
@@ -25,6 +26,7 @@ ROLES = [
     "editor_reviewer",  # holds both groups
     "superuser",
     "super_reviewer",  # a superuser who is also a confirmed medical reviewer
+    "moderator",  # Moderators: readers' stories only (issue 13)
 ]
 A, D = "allow", "deny"
 
@@ -36,6 +38,8 @@ class State:
     submitted: ArticleVersion
     topic_id: int
     group_id: int
+    pending_story: Story
+    approved_story: Story
 
 
 def build_state(publish, draft_factory, submit, author: Person, reviewer: Person) -> State:
@@ -55,8 +59,22 @@ def build_state(publish, draft_factory, submit, author: Person, reviewer: Person
     draft = with_author(draft_factory(slug="a-draft", title="A draft"))
     submitted = submit(with_author(draft_factory(slug="submitted", title="Submitted")))
     live = Article.objects.get(slug="live-one")
+    prompt = Prompt.objects.create(text="What treatment did you use?", slug="treatment")
+    prompt.topics.add(live.topic)
+
+    def story(status):
+        return Story.objects.create(
+            article=live, prompt=prompt, display_name="Sam", text="Stretching helped.", consent=True, status=status
+        )
+
     return State(
-        live=live, draft=draft, submitted=submitted, topic_id=live.topic_id, group_id=Cause.objects.get().group_id
+        live=live,
+        draft=draft,
+        submitted=submitted,
+        topic_id=live.topic_id,
+        group_id=Cause.objects.get().group_id,
+        pending_story=story(Story.Status.PENDING),
+        approved_story=story(Story.Status.APPROVED),
     )
 
 
@@ -161,6 +179,19 @@ def bring_back_without_sign_off(c: Client, s: State) -> bool:
         {"slug": s.live.slug, "topic": s.topic_id, "versions-TOTAL_FORMS": 0, "versions-INITIAL_FORMS": 0},
     )
     return Client().get(s.live.get_absolute_url()).status_code == 200
+
+
+def story_action(c: Client, story: Story, action: str, reason: str = "") -> str:
+    c.post(
+        admin("participation_story_changelist"), {"action": action, "_selected_action": [story.pk], "reason": reason}
+    )
+    return Story.objects.get(pk=story.pk).status
+
+
+def edit_story(c: Client, story: Story, reason: str) -> bool:
+    data = {"display_name": "Sam", "text": "Edited words.", "edit_reason": reason}
+    c.post(admin("participation_story_change", story.pk), {**data, "edits-TOTAL_FORMS": 0, "edits-INITIAL_FORMS": 0})
+    return Story.objects.get(pk=story.pk).text == "Edited words." and StoryEdit.objects.filter(reason=reason).exists()
 
 
 # Each action does what a person would do and returns True if the server let it happen.
@@ -377,6 +408,16 @@ ACTIONS: list[tuple[str, Callable[[Client, State], bool]]] = [
             and Review.objects.filter(comment="x").exists()
         ),
     ),
+    ("approve a reader's story", lambda c, s: story_action(c, s.pending_story, "approve") == "approved"),
+    ("reject a reader's story", lambda c, s: story_action(c, s.pending_story, "reject", "Spam.") == "rejected"),
+    ("edit an approved story, with a reason", lambda c, s: edit_story(c, s.approved_story, "Typo.")),
+    (
+        "edit an approved story, without a reason",
+        lambda c, s: (
+            edit_story(c, s.approved_story, "") is not None
+            and Story.objects.get(pk=s.approved_story.pk).text == "Edited words."
+        ),
+    ),
     (
         "delete a published article",
         lambda c, s: (
@@ -389,10 +430,12 @@ ACTIONS: list[tuple[str, Callable[[Client, State], bool]]] = [
 EDITORS = {"editor": A, "second_editor": A, "editor_reviewer": A, "superuser": A, "super_reviewer": A}
 SIGNERS = {"reviewer": A, "editor_reviewer": A, "super_reviewer": A}  # each with a confirmed account link
 SUPERUSERS = {"superuser": A, "super_reviewer": A}
+MODERATORS = {"moderator": A, **SUPERUSERS}
+STAFF = {role: A for role in ROLES if role != "anonymous"}
 EXPECTED = {
     "read a live article": dict.fromkeys(ROLES, A),
     "read an unpublished article": {},
-    "open the admin": {role: A for role in ROLES if role != "anonymous"},
+    "open the admin": STAFF,
     "create an article": EDITORS,
     "edit a draft": EDITORS,
     "submit a draft": EDITORS,
@@ -400,7 +443,7 @@ EXPECTED = {
     "start a draft of a live article": EDITORS,
     "delete a draft": EDITORS,
     "edit a signed-off version": {},
-    "preview a draft": {role: A for role in ROLES if role != "anonymous"},
+    "preview a draft": {role: A for role in STAFF if role != "moderator"},  # moderators see no articles' drafts
     # author_reviewer co-wrote every version; the superuser has no person to sign as.
     "sign off a submitted version": SIGNERS,
     "send a version back": SIGNERS,
@@ -429,6 +472,11 @@ EXPECTED = {
     "sign off with an unconfirmed account link": {},
     "change a review record": {},
     "delete a published article": {},
+    # Readers' stories (issue 13): moderators decide; an approved story changes only with a recorded reason.
+    "approve a reader's story": MODERATORS,
+    "reject a reader's story": MODERATORS,
+    "edit an approved story, with a reason": MODERATORS,
+    "edit an approved story, without a reason": {},
 }
 
 
@@ -448,6 +496,7 @@ def test_every_action_against_every_role(
     Person.objects.create(
         name="Dana Both", slug="dana-both", is_medical_reviewer=True, user=both, signing_confirmed_user=both
     )
+    make_user("moderator", "Moderators")
     root = django_user_model.objects.create_superuser("super_reviewer", password="pw")
     Person.objects.create(
         name="Sam Root", slug="sam-root", is_medical_reviewer=True, user=root, signing_confirmed_user=root

@@ -102,3 +102,23 @@ def test_every_method_counts_towards_the_limits(publish, method):
         statuses = [getattr(Client(), method)(url, {"q": f"cramps {n}"}).status_code for n in range(5)]
         assert 429 not in statuses
         assert getattr(Client(), follow_up)(url, {"q": "cramps", "helpful": "yes"}).status_code == 429
+
+
+@override_settings(SPASMINFO_READER_POST_RATE="10/h")
+def test_a_thousand_stories_from_one_address_are_capped_and_the_server_stays_healthy(publish, topic, capsys):
+    """Issue 13: 1,000 stories from one address (each with a fresh, valid form)."""
+    from participation.guard import issue
+    from participation.models import Prompt, Story
+
+    article = publish()
+    prompt = Prompt.objects.create(text="What treatment did you use?", slug="treatment")
+    prompt.topics.add(topic)
+    url = reverse("participation:share_story", kwargs={"slug": article.slug, "prompt": prompt.slug})
+    data = {"display_name": "Bot", "text": "Buy cramp pills now, cheap.", "consent": "on", "issued": issue("story")}
+    statuses = [Client().post(url, data).status_code for _ in range(1000)]
+    stored = Story.objects.count()
+    with capsys.disabled():
+        print(f"\n\n1000 stories from one address: {stored} stored, {statuses.count(429)} refused (429)\n")
+    assert stored == 10 and statuses.count(429) == 990
+    assert Client().get(article.get_absolute_url()).status_code == 200  # reading is never limited
+    assert Client().get(url).status_code == 200  # nor is opening the form

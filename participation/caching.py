@@ -1,0 +1,67 @@
+"""How readers' writing meets the page cache (articles/caching.py).
+
+Readers' writes keep narrow tags, so a story does not empty the cache:
+
+    stories:<article slug>                 the article page ("Read 12 stories", one per prompt)
+    stories:<article slug>:<prompt slug>   that prompt's story pages
+
+A story is public only once a moderator approved it, so only moderation changes these
+pages: approving, rejecting after approval, hiding by reports and editing an approved
+story replace exactly the two tags of that story (`story_changed`). Posting a story
+changes nothing public and invalidates nothing.
+
+Prompts are editorial: any change of a prompt or of an article's choice of prompts empties
+the page cache (rare, like every editorial change).
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from articles.caching import SITE, depends_on, invalidate
+
+
+def article_tag(article_slug: str) -> str:
+    return f"stories:{article_slug}"
+
+
+def prompt_tag(article_slug: str, prompt_slug: str) -> str:
+    return f"stories:{article_slug}:{prompt_slug}"
+
+
+def story_tags(story) -> list[str]:
+    return [article_tag(story.article.slug), prompt_tag(story.article.slug, story.prompt.slug)]
+
+
+def story_changed(*stories) -> None:
+    """What readers see of these stories changed: refresh the pages that show them, only those."""
+    invalidate(*(tag for story in stories for tag in story_tags(story)))
+
+
+def shows_stories(request, article_slug: str, prompt_slug: str | None = None) -> None:
+    """The page being rendered shows the article's story counts, or one prompt's stories."""
+    depends_on(request, prompt_tag(article_slug, prompt_slug) if prompt_slug else article_tag(article_slug))
+
+
+def _prompts_changed(sender, **kwargs):
+    invalidate(SITE)
+
+
+def connect_signals() -> None:
+    from participation.models import ArticlePrompt, Prompt
+
+    for model in (Prompt, ArticlePrompt):
+        post_save.connect(_prompts_changed, sender=model, dispatch_uid=f"participation-{model.__name__}-saved")
+        post_delete.connect(_prompts_changed, sender=model, dispatch_uid=f"participation-{model.__name__}-deleted")
+    m2m_changed.connect(_prompts_changed, sender=Prompt.topics.through, dispatch_uid="participation-prompt-topics")
+
+
+def tagged(view, *patterns: str):
+    """`view`, declaring the tags `patterns` name, formatted with the URL's arguments
+    (e.g. "stories:{slug}:{prompt}"), for every page it renders."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        depends_on(request, *(pattern.format(**kwargs) for pattern in patterns))
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,53 @@
+"""Readers' forms: every field normalised (participation.text), length-limited after
+normalisation, and checked against the blocked words editors keep."""
+
+from django import forms
+
+from participation import text
+from participation.guard import GuardedForm
+from participation.models import NAME_MAX, STORY_MAX, STORY_MIN, BlockedWord
+
+
+class NormalisedCharField(forms.CharField):
+    def __init__(self, *, multiline: bool = False, **kwargs):
+        self.multiline = multiline
+        super().__init__(strip=False, **kwargs)
+
+    def to_python(self, value):
+        return text.normalise(super().to_python(value) or "", multiline=self.multiline)
+
+
+def refuse_blocked_words(form: forms.Form, *field_names: str) -> None:
+    words = list(BlockedWord.objects.values_list("word", flat=True))
+    for name in field_names:
+        value = form.cleaned_data.get(name)
+        if value and text.blocked_words_in(value, words):
+            form.add_error(name, "Please leave out words we do not publish, then send it again.")
+
+
+class StoryForm(GuardedForm):
+    form_name = "story"
+    display_name = NormalisedCharField(
+        label="Your name as it will appear",
+        max_length=NAME_MAX,
+        help_text="Any name you like: it need not be your real name.",
+    )
+    text = NormalisedCharField(
+        label="Your story",
+        multiline=True,
+        min_length=STORY_MIN,
+        max_length=STORY_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=f"Plain text, up to {STORY_MAX} characters. Links are shown as text.",
+    )
+    email = forms.EmailField(
+        label="Email (optional)", required=False, help_text="Your email address will not be published."
+    )
+    consent = forms.BooleanField(
+        label="I agree that this story may be published on this site after a moderator has read it."
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        refuse_blocked_words(self, "display_name", "text")
+        return cleaned

@@ -1,0 +1,79 @@
+"""Readers' pages: thin views over participation.selectors and participation.moderation.
+
+Pages that show stories are page-cached like articles. Form pages carry a per-reader CSRF
+token and a signed timestamp (participation.guard), so they are rendered for each reader
+and never cached; the article pages only link to them.
+"""
+
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+
+from articles.models import Article
+from articles.ratelimits import limit_per_address
+from participation import selectors
+from participation.forms import StoryForm
+from participation.models import Story
+
+
+def _live_article(slug: str) -> Article:
+    return get_object_or_404(Article.objects.live().select_related("live_version"), slug=slug)
+
+
+def _article_and_prompt(slug: str, prompt_slug: str):
+    article = _live_article(slug)
+    prompt = selectors.prompt_for(article, prompt_slug)
+    if prompt is None:
+        raise Http404("This article does not ask that.")
+    return article, prompt
+
+
+def stories(request, slug, prompt):
+    """Approved stories under one prompt of one article, newest first, 10 a page."""
+    article, prompt = _article_and_prompt(slug, prompt)
+    page = selectors.stories_page(article, prompt, request.GET.get("page"))
+    context = {"article": article, "prompt": prompt, "page": page, "stories": page.object_list}
+    return render(request, "participation/story_list.html", context)
+
+
+@never_cache
+def share_story(request, slug, prompt):
+    """The form to share a story (GET), and sending it (POST, rate-limited per address)."""
+    if request.method == "POST":
+        return _post_story(request, slug, prompt)
+    article, prompt = _article_and_prompt(slug, prompt)
+    return render(request, "participation/story_form.html", {"article": article, "prompt": prompt, "form": StoryForm()})
+
+
+@limit_per_address(group="reader-post", rate_setting="SPASMINFO_READER_POST_RATE")
+def _post_story(request, slug, prompt):
+    article, prompt = _article_and_prompt(slug, prompt)
+    form = StoryForm(request.POST)
+    thanks = HttpResponseRedirect(
+        reverse("participation:story_thanks", kwargs={"slug": slug, "prompt": prompt.slug}), status=303
+    )
+    if form.is_bot:
+        return thanks  # the honeypot was filled: answer as if it worked, keep nothing
+    if not form.is_valid():
+        context = {"article": article, "prompt": prompt, "form": form}
+        return render(request, "participation/story_form.html", context, status=400)
+    Story.objects.create(
+        article=article,
+        prompt=prompt,
+        display_name=form.cleaned_data["display_name"],
+        text=form.cleaned_data["text"],
+        email=form.cleaned_data["email"],
+        consent=True,
+    )
+    return thanks  # nothing public changed: no page is invalidated
+
+
+@never_cache
+def story_thanks(request, slug, prompt):
+    article, prompt = _article_and_prompt(slug, prompt)
+    return render(request, "participation/story_thanks.html", {"article": article, "prompt": prompt})
+
+
+def privacy(request):
+    return render(request, "participation/privacy.html")
