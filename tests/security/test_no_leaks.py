@@ -258,11 +258,13 @@ def test_no_public_route_leaks_any_non_live_state(
             publish(slug="the-live-one", title="Visible live article")  # so lists, feed and sitemap are not empty
             slugs = [slug, "the-live-one", cause.slug, topic.slug, writer.slug, reviewer.person.slug, *hidden_pages]
             for name, params in routes:
-                unknown = set(params) - {"slug", "token"}
+                unknown = set(params) - {"slug", "token", "prompt"}
                 assert not unknown, f"{name} takes {unknown}: teach this test which values to try"
                 tokens = bad_tokens(slug) if params == ["token"] else []
                 for value in tokens or (slugs if params else [None]):
-                    url = reverse(name, kwargs={params[0]: value} if params else None)
+                    key = "slug" if "slug" in params else (params or [None])[0]
+                    kwargs = {key: value, **({"prompt": PROMPT} if "prompt" in params else {})}
+                    url = reverse(name, kwargs=kwargs if params else None)
                     headers = api_headers if name.startswith("api:") else {}
                     for method in ("get", "post"):
                         queries = [{"q": s} for s in secrets] if name == "articles:search" and method == "get" else []
