@@ -70,7 +70,7 @@ def _items(old: dict, new: dict) -> SafeString | None:
 
 def _reference_lines(version: ArticleVersion) -> dict:
     return {
-        ref.number: f"[{ref.number}] "
+        str(ref.number): f"[{ref.number}] "
         + " · ".join(
             str(value)
             for value in (
@@ -90,37 +90,51 @@ def _reference_lines(version: ArticleVersion) -> dict:
     }
 
 
-def version_changes(old: ArticleVersion | None, new: ArticleVersion) -> list[Change]:
-    """What changed from `old` (the live version, or None for a first version) to `new`."""
-    if old is None:
-        return []
+TEXT_FIELDS = [("Title", "title"), ("Summary", "summary"), ("Body", "body"), ("Image credits", "image_credits")]
+
+
+def comparable(version: ArticleVersion) -> dict:
+    """The version's content as plain, JSON-safe data a diff compares: text fields as text, the
+    parts as {key: line}. Kept on a send-back (`Review.content_shown`) to diff against later."""
+    items = {
+        "Authors": {str(i): link.person.byline for i, link in enumerate(version.author_links.select_related("person"))},
+        "Causes": {c: c for c in version.cause_links.values_list("tag__name", flat=True)},
+        "References": _reference_lines(version),
+        "FAQ": {q: f"{q} — {a}" for q, a in version.faq_entries.values_list("question", "answer")},
+        "Images": {
+            link.key: " · ".join(
+                value
+                for value in (
+                    link.key,
+                    "decorative" if link.decorative else f"alt: {link.alt_text}",
+                    link.caption,
+                    link.credit,
+                    f"file {link.sha256[:12]}",
+                )
+                if value
+            )
+            for link in version.image_links.order_by("position")
+        },
+    }
+    return {"text": {label: getattr(version, field) for label, field in TEXT_FIELDS}, "items": items}
+
+
+def changes_between(before: dict, after: dict) -> list[Change]:
+    """What changed from one `comparable` to another."""
     changes = []
-    for label, field in [
-        ("Title", "title"),
-        ("Summary", "summary"),
-        ("Body", "body"),
-        ("Image credits", "image_credits"),
-    ]:
-        html = text_diff(getattr(old, field), getattr(new, field))
+    for label, _ in TEXT_FIELDS:
+        html = text_diff(before["text"].get(label, ""), after["text"].get(label, ""))
         if html:
             changes.append(Change(label, html))
-    people = {
-        "Authors": (
-            {i: link.person.byline for i, link in enumerate(old.author_links.select_related("person"))},
-            {i: link.person.byline for i, link in enumerate(new.author_links.select_related("person"))},
-        ),
-        "Causes": (
-            {c: c for c in old.cause_links.values_list("tag__name", flat=True)},
-            {c: c for c in new.cause_links.values_list("tag__name", flat=True)},
-        ),
-        "References": (_reference_lines(old), _reference_lines(new)),
-        "FAQ": (
-            {q: f"{q} — {a}" for q, a in old.faq_entries.values_list("question", "answer")},
-            {q: f"{q} — {a}" for q, a in new.faq_entries.values_list("question", "answer")},
-        ),
-    }
-    for label, (before, after) in people.items():
-        html = _items(before, after)
+    for label in after["items"]:
+        html = _items(before["items"].get(label, {}), after["items"][label])
         if html:
             changes.append(Change(label, html))
     return changes
+
+
+def version_changes(old: ArticleVersion | None, new: ArticleVersion) -> list[Change]:
+    """What changed from `old` (the live version, another version, or None for a first version) to `new`."""
+    if old is None:
+        return []
+    return changes_between(comparable(old), comparable(new))

@@ -25,7 +25,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from articles import caching, notifications, sources
+from articles import caching, diffing, notifications, sources
 from articles.derived import freeze_derived_content
 from articles.models import (
     Article,
@@ -137,6 +137,7 @@ def _review(
     comment: str,
     fingerprint: str,
     at: datetime.datetime | None = None,
+    content_shown: dict | None = None,
 ) -> Review:
     """The reviewer's decision on exactly the content with `fingerprint` (append-only)."""
     return Review.objects.create(
@@ -146,6 +147,7 @@ def _review(
         user=_account(user),
         comment=comment,
         fingerprint=fingerprint,
+        content_shown=content_shown,
         created_at=at or timezone.now(),
     )
 
@@ -218,18 +220,33 @@ def _copy_content(source: ArticleVersion, target: ArticleVersion) -> None:
 
 
 @transaction.atomic
-def start_draft(*, article: Article, user: Actor) -> ArticleVersion:
+def start_draft(*, article: Article, user: Actor, from_version: ArticleVersion | None = None) -> ArticleVersion:
     """The article's open version; if it has none, a new draft copied from the live
-    (or latest) version with its authors, causes, references and FAQ.
+    (or latest) version with its authors, causes, references, FAQ and pictures.
 
+    `from_version`: roll back, copying an earlier signed-off version of the article instead
+    (refused while another version is open). The draft goes through review like any other.
     Readers keep seeing the live version until the new draft is signed off.
     """
     _require(user, EDIT_PERMISSION, "edit articles")
     article = _lock_article(article.pk)
     existing = article.open_version()
+    if from_version is not None:
+        if from_version.article_id != article.pk or not from_version.is_signed_off:
+            raise WorkflowError("A draft can only be started from a signed-off version of the same article.")
+        if existing is not None:
+            raise WorkflowError(
+                f"Version {existing.number} is open ({existing.get_status_display().lower()}): submit, withdraw or "
+                f"delete it before starting a draft from version {from_version.number}."
+            )
     if existing is not None:
         return existing
-    source = article.scheduled_version or article.live_version or article.versions.order_by("-number").first()
+    source = (
+        from_version
+        or article.scheduled_version
+        or article.live_version
+        or article.versions.order_by("-number").first()
+    )
     latest_number = article.versions.order_by("-number").values_list("number", flat=True).first() or 0
     draft = ArticleVersion.objects.create(
         article=article,
@@ -250,7 +267,12 @@ def start_draft(*, article: Article, user: Actor) -> ArticleVersion:
         Event.CREATED,
         user=user,
         version=draft,
-        comment=f"Version {draft.number} started from version {source.number}." if source else "",
+        comment=(
+            f"Version {draft.number} started from version {source.number}"
+            + (" (an earlier signed-off version: rollback)." if from_version is not None else ".")
+            if source
+            else ""
+        ),
     )
     return draft
 
@@ -522,6 +544,7 @@ def send_back_version(
         user=user,
         comment=comment.strip(),
         fingerprint=seen_fingerprint or version.submitted_fingerprint,
+        content_shown=diffing.comparable(version),
     )
     version.status = Status.SENT_BACK
     version.save()

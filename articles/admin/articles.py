@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from articles import caching, services
 from articles.admin.review_interval import ReviewIntervalAdmin
 from articles.admin.workflow import PostStepMixin, ReReviewForm, TakeDownForm
+from articles.diffing import version_changes
 from articles.linkcheck import link_report
 from articles.models import Article, ArticleEvent, ArticleVersion, Person
 
@@ -332,6 +333,7 @@ class ArticleAdmin(PostStepMixin, ReviewIntervalAdmin):
             path("<int:pk>/edit/", self.admin_site.admin_view(self.edit_content_view), name="articles_article_edit"),
             path("<int:pk>/archive/", self.admin_site.admin_view(self.archive_view), name="articles_article_archive"),
             path("<int:pk>/restore/", self.admin_site.admin_view(self.restore_view), name="articles_article_restore"),
+            path("<int:pk>/compare/", self.admin_site.admin_view(self.compare_view), name="articles_article_compare"),
             path(
                 "<int:pk>/take-down/", self.admin_site.admin_view(self.take_down_view), name="articles_article_takedown"
             ),
@@ -357,6 +359,34 @@ class ArticleAdmin(PostStepMixin, ReviewIntervalAdmin):
 
     def restore_view(self, request, pk):
         return self._post_step(request, pk, services.restore_article, "Restored to listings.")
+
+    def compare_view(self, request, pk):
+        """Any two versions of the article side by side: ?from=N&to=M (version numbers). By default the
+        latest version against the one before it."""
+        article = get_object_or_404(Article, pk=pk)
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        versions = list(article.versions.order_by("number"))
+        by_number = {version.number: version for version in versions}
+
+        def chosen(name, default):
+            value = request.GET.get(name, "")
+            return by_number.get(int(value)) if value.isdigit() and int(value) in by_number else default
+
+        newer = chosen("to", versions[-1] if versions else None)
+        older = chosen("from", next((v for v in reversed(versions) if newer and v.number < newer.number), newer))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": article,
+            "article": article,
+            "versions": versions,
+            "older": older,
+            "newer": newer,
+            "changes": version_changes(older, newer) if older and newer else [],
+            "title": f"Compare versions: {article.current_title()}",
+        }
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
 
     def take_down_view(self, request, pk):
         """Emergency take-down: a page that says what will happen and asks for the reason (the confirmation),

@@ -21,8 +21,8 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from articles import services, sources
 from articles.admin.workflow import PostStepMixin, ReviewForm
-from articles.diffing import version_changes
-from articles.models import ArticleVersion, FaqEntry, Reference, VersionAuthor, VersionCause
+from articles.diffing import changes_between, comparable, version_changes
+from articles.models import ArticleVersion, FaqEntry, Reference, Review, VersionAuthor, VersionCause
 from articles.readability import assess_version
 from articles.reader_page import preview_page_context
 from articles.structured_data import image_url
@@ -292,6 +292,10 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
                 can_review=version.status == Status.SUBMITTED and user.has_perm(services.SIGN_OFF_PERMISSION),
                 sign_off_refusal=services.sign_off_refusal(version, getattr(user, "person", None), user),
                 quality=assess_version(version),
+                can_roll_back=version.is_signed_off
+                and not version.is_live
+                and user.has_perm(services.EDIT_PERMISSION)
+                and version.article.open_version() is None,
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -303,6 +307,7 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
             path("<int:pk>/submit/", view(self.submit_view), name="articles_articleversion_submit"),
             path("<int:pk>/withdraw/", view(self.withdraw_view), name="articles_articleversion_withdraw"),
             path("<int:pk>/review/", view(self.review_view), name="articles_articleversion_review"),
+            path("<int:pk>/roll-back/", view(self.roll_back_view), name="articles_articleversion_rollback"),
             path("<int:pk>/preview/", view(self.preview_view), name="articles_articleversion_preview"),
             path(
                 "<int:pk>/preview/page/",
@@ -319,6 +324,24 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
         return self._post_step(
             request, pk, services.withdraw_version, "Withdrawn from review; the version is a draft again."
         )
+
+    def roll_back_view(self, request, pk):
+        """*Start a draft from this version*: a new draft copied from this earlier signed-off version."""
+        if request.method != "POST":
+            return HttpResponseRedirect(self._change_url(get_object_or_404(ArticleVersion, pk=pk)))
+        version = get_object_or_404(ArticleVersion.objects.select_related("article"), pk=pk)
+        try:
+            draft = services.start_draft(article=version.article, user=request.user, from_version=version)
+        except services.WorkflowError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(self._change_url(version))
+        self.message_user(
+            request,
+            f"Version {draft.number} started from version {version.number}. It goes through review like any draft; "
+            "readers keep the live version until it is signed off.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(self._change_url(draft))
 
     def _admin_context(self, request, version, **extra):
         return {
@@ -402,6 +425,22 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
             return self._review_page(request, version, reviewer, form, status=status)
         return HttpResponseRedirect(self._change_url(version))
 
+    def _review_diff(self, request, version) -> dict:
+        """A version resubmitted after a send-back opens on what changed since, beside the comment
+        (?against=live shows the changes against the live version instead)."""
+        live = version.article.live_version
+        sent_back = (
+            version.reviews.filter(outcome=Review.Outcome.SENT_BACK, content_shown__isnull=False)
+            .select_related("reviewer")
+            .first()
+        )
+        context = {"sent_back_review": sent_back, "against": "live"}
+        if sent_back is not None and request.GET.get("against") != "live":
+            context.update(against="sent_back", changes=changes_between(sent_back.content_shown, comparable(version)))
+        else:
+            context["changes"] = version_changes(live, version)
+        return context
+
     def _review_page(self, request, version, reviewer, form, status=200):
         # Fingerprint first, then render: if the content changes in between, the
         # fingerprint no longer matches and the approval is refused.
@@ -416,7 +455,7 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
             sign_off_refusal=services.sign_off_refusal(version, reviewer, request.user),
             changed_since_submission=version.status == Status.SUBMITTED
             and fingerprint != version.submitted_fingerprint,
-            changes=version_changes(version.article.live_version, version),
             quality=assess_version(version),
+            **self._review_diff(request, version),
         )
         return TemplateResponse(request, "admin/articles/articleversion/review.html", context, status=status)

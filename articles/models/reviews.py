@@ -32,6 +32,13 @@ class Review(AppendOnlyModel):
     fingerprint = models.CharField(
         max_length=64, help_text="SHA-256 of exactly the content the reviewer saw and decided on."
     )
+    content_shown = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Send-backs only: the content the comment was about (articles.diffing.comparable), so the "
+        "version, once resubmitted, opens on what changed since.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
