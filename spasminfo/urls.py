@@ -23,6 +23,7 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("api.urls")),
     path("", include("previews.urls")),
+    path("", include("reviewcalendar.urls")),
     path("", include("taxonomy.urls")),
     path("", include("participation.urls")),
     path("", include("articles.urls")),

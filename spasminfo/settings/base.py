@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "api",
     "previews",
     "participation",
+    "reviewcalendar",
     "operations",
 ]
 
@@ -227,6 +228,7 @@ SPASMINFO_READER_POST_RATE = env.str("READER_POST_RATE", default="10/h")
 # Public forms carry a signed timestamp (participation/guard.py): older or faster than this is refused.
 SPASMINFO_FORM_MIN_SECONDS = env.float("FORM_MIN_SECONDS", default=3)
 SPASMINFO_FORM_MAX_AGE = env.int("FORM_MAX_AGE", default=6 * 60 * 60)
+SPASMINFO_CALENDAR_RATE = env.str("CALENDAR_RATE", default="30/m")  # reviewers' .ics feeds, per address
 RATELIMIT_VIEW = "articles.views.rate_limited"
 # django-ratelimit warns about any cache it does not list, Django's own RedisCache included
 # (its list predates it); RedisCache increments atomically, and production.py refuses a

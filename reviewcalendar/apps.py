@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReviewCalendarConfig(AppConfig):
+    name = "reviewcalendar"
+    verbose_name = "Review calendar"
