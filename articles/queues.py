@@ -121,3 +121,23 @@ def review_due_by_reviewer(today: datetime.date | None = None, window_days: int 
         group = groups.setdefault(article.responsible_reviewer_id, ReviewerDue(reviewer))
         (group.overdue if article.next_review_due < today else group.due_soon).append(article)
     return sorted(groups.values(), key=lambda g: (g.reviewer is None, g.reviewer.name if g.reviewer else ""))
+
+
+def reported_by_readers() -> QuerySet[Article]:
+    """Published articles with open readers' reports ("Report a problem with this page",
+    participation.Report), the longest-waiting first, each with `open_reports` and
+    `first_reported_at`: a report can bring a review forward."""
+    from django.db.models import Count, Min
+
+    open_reports = Q(reader_reports__status="open")
+    return (
+        Article.objects.published()
+        .filter(open_reports)
+        .annotate(
+            open_reports=Count("reader_reports", filter=open_reports),
+            first_reported_at=Min("reader_reports__created_at", filter=open_reports),
+        )
+        .select_related("live_version")
+        .defer(*(f"live_version__{name}" for name in HEAVY_VERSION_FIELDS))
+        .order_by("first_reported_at", "pk")
+    )

@@ -8,8 +8,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 
 from articles.services import NotAllowed
-from participation import moderation
-from participation.models import ArticlePrompt, BlockedWord, Prompt, Story, StoryEdit
+from participation import moderation, reports
+from participation.models import ArticlePrompt, BlockedWord, Prompt, Report, Story, StoryEdit
 
 
 class ArticlePromptInline(admin.TabularInline):
@@ -75,7 +75,7 @@ class StoryAdmin(admin.ModelAdmin):
     form = StoryForm
     action_form = StoryActionForm
     actions = ["approve", "reject"]
-    list_display = ["created_at", "status", "display_name", "excerpt", "prompt", "article"]
+    list_display = ["created_at", "status", "display_name", "excerpt", "prompt", "article", "open_reports"]
     list_filter = ["status", "prompt"]
     list_select_related = ["article", "prompt"]
     search_fields = ["display_name", "text", "article__slug"]
@@ -100,6 +100,15 @@ class StoryAdmin(admin.ModelAdmin):
     @admin.display(description="story")
     def excerpt(self, obj):
         return obj.text[:80] + ("…" if len(obj.text) > 80 else "")
+
+    def get_queryset(self, request):
+        from django.db.models import Count, Q
+
+        return super().get_queryset(request).annotate(n_reports=Count("reports", filter=Q(reports__status="open")))
+
+    @admin.display(description="open reports", ordering="n_reports")
+    def open_reports(self, obj):
+        return obj.n_reports
 
     def has_add_permission(self, request):
         return False  # stories come from readers
@@ -143,3 +152,33 @@ class StoryAdmin(admin.ModelAdmin):
 
     def has_moderate_permission(self, request):
         return request.user.has_perm(moderation.PERMISSION)
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """Readers' reports, open ones first, oldest first. Story reports are the moderators';
+    article reports the reviewers' (their dashboard lists articles "reported by readers")."""
+
+    list_display = ["created_at", "status", "reason", "target", "text"]
+    list_filter = ["status", "reason", ("story", admin.EmptyFieldListFilter), ("article", admin.EmptyFieldListFilter)]
+    list_select_related = ["story", "article"]
+    ordering = ["-status", "created_at", "pk"]  # "open" sorts after "done": open first
+    readonly_fields = ["story", "article", "reason", "text", "created_at", "status", "handled_by"]
+    fields = readonly_fields
+    actions = ["close"]
+
+    @admin.display(description="about")
+    def target(self, obj):
+        return f"story by {obj.story.display_name}" if obj.story_id else f"article {obj.article.slug}"
+
+    def has_add_permission(self, request):
+        return False  # reports come from readers
+
+    @admin.action(description="Mark selected reports as dealt with", permissions=["change"])
+    def close(self, request, queryset):
+        try:
+            count = reports.close_reports(reports=queryset, user=request.user)
+        except NotAllowed as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
+        self.message_user(request, f"{count} report(s) marked as dealt with.", messages.SUCCESS)

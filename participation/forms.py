@@ -5,7 +5,7 @@ from django import forms
 
 from participation import text
 from participation.guard import GuardedForm
-from participation.models import NAME_MAX, STORY_MAX, STORY_MIN, BlockedWord
+from participation.models import NAME_MAX, REPORT_TEXT_MAX, STORY_MAX, STORY_MIN, BlockedWord, Report
 
 
 class NormalisedCharField(forms.CharField):
@@ -51,3 +51,16 @@ class StoryForm(GuardedForm):
         cleaned = super().clean()
         refuse_blocked_words(self, "display_name", "text")
         return cleaned
+
+
+class ReportForm(GuardedForm):
+    form_name = "report"
+    reason = forms.ChoiceField(label="What is wrong?", choices=Report.Reason.choices, widget=forms.RadioSelect)
+    text = NormalisedCharField(
+        label="Tell us more (optional)",
+        multiline=True,
+        required=False,
+        max_length=REPORT_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Please do not include personal details.",
+    )

@@ -13,6 +13,7 @@ from taxonomy.models import Topic
 NAME_MAX = 60
 STORY_MAX = 3000
 STORY_MIN = 10
+REPORT_TEXT_MAX = 1000
 
 
 class Prompt(models.Model):
@@ -135,3 +136,48 @@ class BlockedWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class ReportQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=Report.Status.OPEN)
+
+
+class Report(models.Model):
+    """ "Report this": a reader's note about a story or an article page. Reports are never public."""
+
+    class Reason(models.TextChoices):
+        INACCURATE = "inaccurate", "Inaccurate"
+        OUT_OF_DATE = "out_of_date", "Out of date"
+        BROKEN_LINK = "broken_link", "Broken link"
+        OFFENSIVE = "offensive", "Offensive"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Dealt with"
+
+    story = models.ForeignKey(Story, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.CASCADE, related_name="reader_reports")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    text = models.TextField(max_length=REPORT_TEXT_MAX, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(story__isnull=False, article__isnull=True) | Q(story__isnull=True, article__isnull=False),
+                name="participation_report_has_one_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = f"story {self.story_id}" if self.story_id else f"article {self.article_id}"
+        return f"{self.get_reason_display()}: {target}"

@@ -20,6 +20,12 @@ def _locked(stories: Iterable[Story]) -> list[Story]:
     return list(Story.objects.select_for_update().filter(pk__in=ids).select_related("article", "prompt").order_by("pk"))
 
 
+def _close_reports(stories, user: Actor) -> None:
+    from participation.reports import close_story_reports
+
+    close_story_reports(stories, user)
+
+
 @transaction.atomic
 def approve_stories(*, stories: Iterable[Story], user: Actor) -> int:
     """Publish the stories; returns how many changed. Already approved ones are left as they are."""
@@ -34,6 +40,7 @@ def approve_stories(*, stories: Iterable[Story], user: Actor) -> int:
             "",
         )
         story.save(update_fields=["status", "moderated_at", "moderated_by", "rejection_reason"])
+    _close_reports(changed, user)
     caching.story_changed(*changed)
     return len(changed)
 
@@ -56,6 +63,7 @@ def reject_stories(*, stories: Iterable[Story], user: Actor, reason: str) -> int
             reason[:300],
         )
         story.save(update_fields=["status", "moderated_at", "moderated_by", "rejection_reason"])
+    _close_reports(locked, user)
     caching.story_changed(*was_public)
     return len(locked)
 

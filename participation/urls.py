@@ -14,5 +14,8 @@ urlpatterns = [
     ),
     path("articles/<slug:slug>/stories/<slug:prompt>/share/", views.share_story, name="share_story"),
     path("articles/<slug:slug>/stories/<slug:prompt>/thanks/", views.story_thanks, name="story_thanks"),
+    path("articles/<slug:slug>/report/", views.report_article, name="report_article"),
+    path("stories/<int:story>/report/", views.report_story, name="report_story"),
+    path("report/thanks/", views.report_thanks, name="report_thanks"),
     path("privacy/", cached_page(views.privacy), name="privacy"),
 ]

@@ -12,8 +12,8 @@ from django.views.decorators.cache import never_cache
 
 from articles.models import Article
 from articles.ratelimits import limit_per_address
-from participation import selectors
-from participation.forms import StoryForm
+from participation import reports, selectors
+from participation.forms import ReportForm, StoryForm
 from participation.models import Story
 
 
@@ -77,3 +77,51 @@ def story_thanks(request, slug, prompt):
 
 def privacy(request):
     return render(request, "participation/privacy.html")
+
+
+def _report(request, *, context, target: dict, back: str):
+    """The report form (GET) and sending it (POST, rate-limited)."""
+    if request.method == "POST":
+        return _post_report(request, context=context, target=target)
+    return render(request, "participation/report_form.html", {**context, "form": ReportForm(), "back": back})
+
+
+@limit_per_address(group="reader-post", rate_setting="SPASMINFO_READER_POST_RATE")
+def _post_report(request, *, context, target):
+    form = ReportForm(request.POST)
+    thanks = HttpResponseRedirect(reverse("participation:report_thanks"), status=303)
+    if form.is_bot:
+        return thanks
+    if not form.is_valid():
+        return render(request, "participation/report_form.html", {**context, "form": form}, status=400)
+    if "story" in target:
+        reports.report_story(story=target["story"], reason=form.cleaned_data["reason"], text=form.cleaned_data["text"])
+    else:
+        reports.report_article(
+            article=target["article"], reason=form.cleaned_data["reason"], text=form.cleaned_data["text"]
+        )
+    return thanks
+
+
+@never_cache
+def report_article(request, slug):
+    """ "Report a problem with this page" for a live article."""
+    article = _live_article(slug)
+    context = {"article": article, "subject": f"the page “{article.live_version.title}”"}
+    return _report(request, context=context, target={"article": article}, back=article.get_absolute_url())
+
+
+@never_cache
+def report_story(request, story):
+    """ "Report this" for an approved story of a live article."""
+    story = get_object_or_404(
+        Story.objects.public().filter(article__in=Article.objects.live()).select_related("article", "prompt"),
+        pk=story,
+    )
+    context = {"article": story.article, "story": story, "subject": f"the story by {story.display_name}"}
+    return _report(request, context=context, target={"story": story}, back=story.get_absolute_url())
+
+
+@never_cache
+def report_thanks(request):
+    return render(request, "participation/report_thanks.html")

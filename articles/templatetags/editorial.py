@@ -20,5 +20,6 @@ def editorial_dashboard(context):
         work["awaiting"] = list(queues.awaiting_review_by(person)[:50])
         work["overdue"] = list(queues.overdue_for(person)[:50])
         work["due_soon"] = list(queues.due_soon_for(person)[:50])
+        work["reported"] = list(queues.reported_by_readers()[:50])
     work["reviewer_without_person"] = work["is_reviewer"] and person is None
     return work

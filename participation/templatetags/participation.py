@@ -13,3 +13,18 @@ def reader_prompts(context, article):
     if request is not None:
         caching.shows_stories(request, article.slug)
     return {"article": article, "prompts": selectors.prompts_for(article)}
+
+
+@register.inclusion_tag("participation/_moderation_dashboard.html", takes_context=True)
+def moderation_dashboard(context):
+    """For moderators, at the top of the admin index: what waits for them."""
+    from participation.models import Report, Story
+
+    user = context["request"].user
+    if not user.has_perm("participation.moderate_story"):
+        return {"is_moderator": False}
+    return {
+        "is_moderator": True,
+        "waiting": Story.objects.awaiting_moderation().count(),
+        "story_reports": Report.objects.open().filter(story__isnull=False).count(),
+    }

@@ -229,6 +229,8 @@ SPASMINFO_READER_POST_RATE = env.str("READER_POST_RATE", default="10/h")
 SPASMINFO_FORM_MIN_SECONDS = env.float("FORM_MIN_SECONDS", default=3)
 SPASMINFO_FORM_MAX_AGE = env.int("FORM_MAX_AGE", default=6 * 60 * 60)
 SPASMINFO_CALENDAR_RATE = env.str("CALENDAR_RATE", default="30/m")  # reviewers' .ics feeds, per address
+# Open readers' reports that hide a story until a moderator looks again.
+SPASMINFO_REPORTS_TO_HIDE = env.int("REPORTS_TO_HIDE", default=3)
 RATELIMIT_VIEW = "articles.views.rate_limited"
 # django-ratelimit warns about any cache it does not list, Django's own RedisCache included
 # (its list predates it); RedisCache increments atomically, and production.py refuses a

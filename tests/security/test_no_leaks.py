@@ -22,7 +22,7 @@ from django.utils import timezone
 from api.models import ApiKey
 from articles import services, supporting_text
 from articles.models import Article, Person
-from participation.models import Prompt, Story
+from participation.models import Prompt, Report, Story
 from taxonomy.models import Cause, CauseGroup, Topic
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,12 @@ ARTICLE_PAGES = {"articles:article_detail", "api:article_detail"}  # a GET of a 
 # its dateArchived: that is how a syndicator learns to take it down. No other list may.
 ARCHIVED_SHOWN = {"articles:article_detail", "articles:helpful_vote", "api:article_detail", "api:article_list"}
 # An archived article's own readers' pages (its stories, the form, the thanks) name it, as its page does.
-ARCHIVED_SHOWN |= {"participation:stories", "participation:share_story", "participation:story_thanks"}
+ARCHIVED_SHOWN |= {
+    "participation:stories",
+    "participation:share_story",
+    "participation:story_thanks",
+    "participation:report_article",
+}
 GONE = "gone"  # taken down: hidden everywhere, and its own page answers 410 (withdrawn for medical review)
 # Routes of a hidden article that must be a 404, and for which method.
 OWN_404 = {
@@ -67,6 +72,8 @@ OWN_404 = {
     ("participation:share_story", "get"),
     ("participation:share_story", "post"),
     ("participation:story_thanks", "get"),
+    ("participation:report_article", "get"),
+    ("participation:report_article", "post"),
 }
 PROMPT = "leak-prompt"  # every state's article asks it (participation routes take <slug>/<prompt>)
 
@@ -199,7 +206,23 @@ def build_states(draft_factory, submit, publish, editor, reviewer):
         )
         return "leak-story-draft", ["Kiangmark"], "hidden"
 
+    def readers_reports():
+        """Reports are never public: not on the article, the story, or anywhere else."""
+        article = publish(slug="leak-reported", title="Reported article")
+        story = Story.objects.create(
+            article=article,
+            prompt=Prompt.objects.get(slug=PROMPT),
+            display_name="Visible",
+            text="A visible approved story.",
+            consent=True,
+            status=Story.Status.APPROVED,
+        )
+        Report.objects.create(article=article, reason="inaccurate", text="Lynxmark article report")
+        Report.objects.create(story=story, reason="offensive", text="Lynxmark story report")
+        return "leak-reported", ["Lynxmark"], SUPPORTING_TEXT
+
     return {
+        "readers' reports": readers_reports,
         "story awaiting moderation": story(Story.Status.PENDING, "Gnumark"),
         "story rejected": story(Story.Status.REJECTED, "Ibexmark"),
         "story hidden by reports": story(Story.Status.HIDDEN, "Jackalmark"),
@@ -258,10 +281,15 @@ def test_no_public_route_leaks_any_non_live_state(
             publish(slug="the-live-one", title="Visible live article")  # so lists, feed and sitemap are not empty
             slugs = [slug, "the-live-one", cause.slug, topic.slug, writer.slug, reviewer.person.slug, *hidden_pages]
             for name, params in routes:
-                unknown = set(params) - {"slug", "token", "prompt"}
+                unknown = set(params) - {"slug", "token", "prompt", "story"}
                 assert not unknown, f"{name} takes {unknown}: teach this test which values to try"
                 tokens = bad_tokens(slug) if params == ["token"] else []
-                for value in tokens or (slugs if params else [None]):
+                # every story there is, in whatever state; only approved ones of live articles may answer
+                stories = (list(Story.objects.values_list("pk", flat=True)) or [999999]) if params == ["story"] else []
+                public_stories = set(
+                    Story.objects.public().filter(article__in=Article.objects.live()).values_list("pk", flat=True)
+                )
+                for value in tokens or stories or (slugs if params else [None]):
                     key = "slug" if "slug" in params else (params or [None])[0]
                     kwargs = {key: value, **({"prompt": PROMPT} if "prompt" in params else {})}
                     url = reverse(name, kwargs=kwargs if params else None)
@@ -291,6 +319,7 @@ def test_no_public_route_leaks_any_non_live_state(
                             must_be_404 = must_be_404 or (value in tokens and method == "get")
                             if value in tokens and response.status_code not in (404, 405):  # a POST may be 405
                                 leaks.append((state, method, url, "a token nobody was given opened it"))
+                            must_be_404 = must_be_404 or (value in stories and value not in public_stories)
                             expected = 410 if strictness == GONE and name == "articles:article_detail" else 404
                             if found or (must_be_404 and response.status_code != expected):
                                 leaks.append((state, method, url, data, found, response.status_code))
@@ -318,4 +347,5 @@ def test_the_walk_covers_every_named_public_route():
         "api:article_list", "api:article_detail", "api:cause_list", "api:cause_detail", "api:topic_list",
         "api:topic_detail", "api:person_list", "api:person_detail", "api:openapi-json",
         "participation:stories", "participation:share_story", "participation:story_thanks", "participation:privacy",
+        "participation:report_article", "participation:report_story", "participation:report_thanks",
     }  # fmt: skip

@@ -1,0 +1,48 @@
+""" "Report this": readers' reports on stories and article pages, and what they set off.
+
+- A report on a story goes to the moderators; when a story's open reports reach
+  SPASMINFO_REPORTS_TO_HIDE it is hidden (off every page) until a moderator decides again.
+- A report on an article puts it in the medical reviewers' queue "Reported by readers"
+  (articles.queues.reported_by_readers), so a report can start an early review.
+- A moderator's decision on a story closes its open reports; reviewers and editors close
+  article reports (admin action).
+"""
+
+from django.conf import settings
+from django.db import transaction
+
+from articles.services import Actor, _account, _require
+from participation import moderation
+from participation.models import Report, Story
+
+
+@transaction.atomic
+def report_story(*, story: Story, reason: str, text: str = "") -> Report:
+    report = Report.objects.create(story=story, reason=reason, text=text)
+    if Report.objects.open().filter(story=story).count() >= settings.SPASMINFO_REPORTS_TO_HIDE:
+        moderation.hide_story(story=story)
+    return report
+
+
+def report_article(*, article, reason: str, text: str = "") -> Report:
+    return Report.objects.create(article=article, reason=reason, text=text)
+
+
+def close_reports(*, reports, user: Actor) -> int:
+    """Mark reports dealt with: story reports by moderators, article reports by editors or reviewers."""
+    reports = list(reports)
+    for report in reports:
+        if report.story_id:
+            _require(user, moderation.PERMISSION, "deal with reports on stories")
+        elif user is None or not user.has_perm("articles.change_article"):
+            _require(user, "articles.sign_off_articleversion", "deal with reports on articles")
+    return Report.objects.filter(pk__in=[r.pk for r in reports], status=Report.Status.OPEN).update(
+        status=Report.Status.DONE, handled_by=_account(user)
+    )
+
+
+def close_story_reports(stories, user: Actor) -> None:
+    """A moderator decided on these stories: their open reports are dealt with."""
+    Report.objects.open().filter(story__in=[s.pk for s in stories]).update(
+        status=Report.Status.DONE, handled_by=_account(user)
+    )
