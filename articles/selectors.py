@@ -6,9 +6,11 @@ functions and never each other; a query that bounds its work at any size says ho
 """
 
 from functools import reduce
+from math import ceil
 from operator import or_
 
 from django.contrib.postgres.expressions import ArraySubquery
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
@@ -24,8 +26,52 @@ RELATED_CANDIDATES = 50  # per cause and for the topic: bounds the work whatever
 RELATED_CAUSES = 8  # causes that bring candidates (an overview article can discuss dozens)
 
 
+class UncountedPage(Page):
+    """A page that knows whether another follows without knowing how many there are."""
+
+    def __init__(self, object_list, number, paginator, *, more: bool):
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self) -> bool:
+        return self.more
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+class UncountedPaginator(Paginator):
+    """Pages of a long list without counting it: a page reads one row more than it shows, to
+    know whether another follows. Counting reads every match (thousands of articles for a
+    common cause at 100k), so page 1 now costs the same at any size; page N reads N pages.
+    A bad page number gives page 1; one past the end gives the last page (found by the one
+    count, bounded by the rows before the page asked for)."""
+
+    MAX_PAGE = 100_000
+
+    def get_page(self, number) -> UncountedPage:
+        try:
+            number = min(max(int(number), 1), self.MAX_PAGE)
+        except (TypeError, ValueError):
+            number = 1
+        rows = self._rows(number)
+        if not rows and number > 1:
+            number = max(1, ceil(self.count / self.per_page))
+            rows = self._rows(number)
+        return UncountedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+    def _rows(self, number: int) -> list:
+        bottom = (number - 1) * self.per_page
+        return list(self.object_list[bottom : bottom + self.per_page + 1])
+
+
 class NearestPageMixin:
-    """`paginate_by` for a list page; a bad or too large page number gives the nearest page (not a 404)."""
+    """`paginate_by` for a list page, uncounted; a bad or too large page number gives the nearest page (not a 404)."""
+
+    paginator_class = UncountedPaginator
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)
@@ -163,13 +209,16 @@ def reviewed_by(person) -> list[Article]:
 
 
 def discussing(cause: Cause):
-    """Listed articles whose live version discusses the cause, by title (paged by the view)."""
-    return listed_cards().filter(live_version__cause_links__tag=cause).order_by("live_version__title", "pk")
+    """Listed articles whose live version discusses the cause, most recently tagged first (paged
+    by the view): read newest first from the (cause, -id) index of cause links, so a page costs
+    the same however many articles discuss the cause."""
+    return listed_cards().filter(live_version__cause_links__tag=cause).order_by("-live_version__cause_links__id")
 
 
 def filed_under(topic: Topic):
-    """Listed articles filed under the topic, by title (paged by the view)."""
-    return listed_cards().filter(topic=topic).order_by("live_version__title", "pk")
+    """Listed articles filed under the topic, newest first (paged by the view), from the
+    (topic, -id) index."""
+    return listed_cards().filter(topic=topic).order_by("-pk")
 
 
 def causes_matching(terms: list[str], limit: int = 8) -> list[Cause]:

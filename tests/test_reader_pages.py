@@ -174,6 +174,21 @@ def test_the_cause_index_is_grouped_and_a_to_z_within_each_group(draft_factory, 
     assert page.index("zinc lack") < page.index('id="group-rare"') < page.index("Tetanus")
 
 
+def test_cause_and_topic_pages_list_the_newest_articles_first_in_pages_of_30(
+    draft_factory, submit, approve, reader, cause
+):
+    for index in range(31):
+        approve(submit(draft_factory(slug=f"cramps-{index:02d}", title=f"Cramps {index:02d}")))
+    topic = Article.objects.get(slug="cramps-00").topic
+    for url in (cause.get_absolute_url(), topic.get_absolute_url()):
+        first = reader.get(url).content.decode()
+        assert first.index("Cramps 30") < first.index("Cramps 29") < first.index("Cramps 01")
+        assert "Cramps 00" not in first and "Page 1" in first and 'rel="next" href="?page=2"' in first
+        second = reader.get(url + "?page=2").content.decode()
+        assert "Cramps 00" in second and 'rel="prev" href="?page=1"' in second and 'rel="next"' not in second
+        assert "Page 2" in second
+
+
 @pytest.mark.parametrize("page", ["99", "abc", "0"])
 def test_a_bad_page_number_on_a_cause_or_topic_page_shows_the_nearest_page(publish, reader, cause, page):
     article = publish()
