@@ -19,13 +19,20 @@ from images.markup import credits
 from images.usage import images_to_show
 
 
+def _series_total(parts: list[Article]) -> int | None:
+    if not parts or parts[0].series_size != len(parts):
+        return None
+    return max(part.part_number for part in parts)
+
+
 def _series_context(article: Article) -> dict:
     if not article.series_id:
         return {}
     parts = selectors.series_parts(article)
     return {
         "series_parts": parts,
-        "series_total": max([len(parts), article.part_number or 0]),
+        # "of N" only when readers see every part: a hidden part is neither counted nor announced
+        "series_total": _series_total(parts),
         "previous_part": next((p for p in reversed(parts) if p.part_number < article.part_number), None),
         "next_part": next((p for p in parts if p.part_number > article.part_number), None),
     }

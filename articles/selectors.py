@@ -140,9 +140,22 @@ def redirect_target(old_slug: str) -> str | None:
 
 
 def series_parts(article: Article) -> list[Article]:
-    """The listed parts of the article's series, in order."""
+    """The listed parts of the article's series, in order, each annotated with `series_size`:
+    how many articles the series has in any state (same query), so a page can tell whether
+    readers see every part."""
+    size = (
+        Article.objects.filter(series_id=OuterRef("series_id"))
+        .order_by()
+        .values("series_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return list(
-        listed_cards().filter(series_id=article.series_id).order_by("part_number").defer("live_version__summary")
+        listed_cards()
+        .filter(series_id=article.series_id)
+        .annotate(series_size=Subquery(size))
+        .order_by("part_number")
+        .defer("live_version__summary")
     )
 
 

@@ -20,7 +20,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from articles import services, sources
-from articles.admin.workflow import PostStepMixin, ReviewForm
+from articles.admin.workflow import PostStepMixin, ReviewForm, forbidden
 from articles.diffing import changes_between, comparable, version_changes
 from articles.models import ArticleVersion, FaqEntry, Reference, Review, VersionAuthor, VersionCause
 from articles.readability import assess_version
@@ -386,9 +386,16 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
 
     def review_view(self, request, pk):
         """Show the submitted version with its fingerprint; sign it off or send it back."""
-        if not request.user.has_perm(services.SIGN_OFF_PERMISSION):
-            raise PermissionDenied
         version = get_object_or_404(ArticleVersion.objects.select_related("article__live_version"), pk=pk)
+        if not request.user.has_perm(services.SIGN_OFF_PERMISSION):
+            return forbidden(
+                self.admin_site,
+                request,
+                "Only medical reviewers can open the review page, where a version is signed off or sent back. "
+                "You can follow this version on its own page: its status, the reviewer's comments and a preview.",
+                next_url=self._change_url(version),
+                next_label=f"Open version {version.number} of “{version.title}”",
+            )
         reviewer = getattr(request.user, "person", None)
         form = ReviewForm(request.POST if request.method == "POST" else None)
         if not form.is_bound:

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from articles import services
@@ -31,6 +32,19 @@ class PostStepMixin:
         else:
             self.message_user(request, success_message, messages.SUCCESS)
         return HttpResponseRedirect(self._change_url(obj))
+
+
+def forbidden(admin_site, request, message: str, *, next_url: str = "", next_label: str = "") -> TemplateResponse:
+    """A 403 that helps: what this page is for, who you are signed in as (and your groups), where to go."""
+    context = {
+        **admin_site.each_context(request),
+        "title": "You cannot open this page",
+        "message": message,
+        "next_url": next_url,
+        "next_label": next_label,
+        "groups": list(request.user.groups.values_list("name", flat=True)),
+    }
+    return TemplateResponse(request, "admin/403.html", context, status=403)
 
 
 class GoLiveField(forms.DateTimeField):

@@ -114,7 +114,12 @@ class ArticleQuerySet(models.QuerySet):
 
 
 class Article(models.Model):
-    slug = models.SlugField(max_length=200, unique=True, help_text="The address: /articles/<slug>/.")
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The last part of the address: the slug night-leg-cramps gives /articles/night-leg-cramps/. "
+        "Lower-case letters, digits and hyphens.",
+    )
     topic = models.ForeignKey(
         "taxonomy.Topic", on_delete=models.PROTECT, related_name="articles", help_text="Filed under."
     )
@@ -186,6 +191,8 @@ class Article(models.Model):
                 fields=["series", "part_number"],
                 condition=Q(series__isnull=False),
                 name="articles_one_article_per_series_part",
+                violation_error_message="Another article already has this part number in this series: "
+                "choose another part number.",
             ),
             models.CheckConstraint(
                 condition=Q(review_interval_months__isnull=True)
@@ -221,6 +228,16 @@ class Article(models.Model):
         from articles.models import ArticleRedirect
 
         super().clean()
+        if self.series_id and self.part_number:
+            other = Article.objects.filter(series_id=self.series_id, part_number=self.part_number).exclude(pk=self.pk)
+            other = other.first()
+            if other is not None:  # said in words, naming the article (the constraint would name itself)
+                raise ValidationError(
+                    {
+                        "part_number": f"“{self.series}” already has a part {self.part_number}: "
+                        f"“{other.current_title()}”. Choose another part number."
+                    }
+                )
         taken = ArticleRedirect.objects.filter(old_slug=self.slug).exclude(article_id=self.pk).first()
         if self.slug and taken is not None:
             raise ValidationError(

@@ -182,6 +182,18 @@ class ArticleVersion(models.Model):
             key=lambda item: (item[0].position, item[0].name),
         )
 
+    def toc_tree(self) -> list[dict]:
+        """The contents list as readers get it: each ### nested under the ## before it
+        ([{"id", "text", "children": [...]}]); a ### before any ## stays at the top level."""
+        tree: list[dict] = []
+        for entry in self.toc or []:
+            item = {"id": entry["id"], "text": entry["text"], "children": []}
+            if entry.get("level") == 3 and tree and tree[-1]["level"] == 2:
+                tree[-1]["children"].append(item)
+            else:
+                tree.append({**item, "level": entry.get("level", 2)})
+        return tree
+
     def content_snapshot(self) -> dict:
         """Everything a reviewer signs off, as plain data in a fixed order."""
         return {

@@ -62,6 +62,7 @@ def test_the_admin_works_under_the_csp_with_no_violations(
     reviewer_page.goto(f"{live_server.url}/admin/articles/articleversion/?status__exact=submitted")
     reviewer_page.click("td.field-review_link a")
     visited.append(reviewer_page.url.removeprefix(live_server.url))
+    reviewer_page.click("#confirm-sign-off summary")  # the confirmation opens first
     reviewer_page.click("button[value=approve]")
     assert "is now live" in reviewer_page.inner_text(".messagelist")
     reader = open_page()

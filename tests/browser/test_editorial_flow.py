@@ -54,6 +54,7 @@ def test_readers_see_a_revision_only_after_the_reviewer_signs_it_off(
     # The reviewer signs it off; now, and only now, readers get the revision.
     reviewer_page.goto(f"{live_server.url}/admin/articles/articleversion/?status__exact=submitted")
     reviewer_page.click("td.field-review_link a")
+    reviewer_page.click("#confirm-sign-off summary")  # the confirmation opens first
     reviewer_page.click("button[value=approve]")
     assert "is now live" in reviewer_page.inner_text(".messagelist")
 
