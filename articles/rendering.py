@@ -64,7 +64,8 @@ def sanitize(html: str) -> str:
     )
 
 
-IMAGE_LINE = re.compile(r"^!\[\[image:([A-Za-z0-9][\w-]*)\]\][ \t]*$", re.M)
+# A picture on a line of its own; a browser's textarea sends CRLF line ends, so \r counts as trailing space.
+IMAGE_LINE = re.compile(r"^!\[\[image:([A-Za-z0-9][\w-]*)\]\][ \t\r]*$", re.M)
 
 
 def _place_images(text: str, figures: dict[str, str]) -> tuple[str, dict[str, str]]:

@@ -6,14 +6,11 @@ as they are, so a signed-off version shows the same files (by hash) with the sam
 alt text, caption and credit for good.
 """
 
-import re
-
 from django.db import transaction
 
 from articles.models import ArticleVersion
+from articles.rendering import IMAGE_LINE
 from images.models import Image, VersionImage
-
-IMAGE_LINE = re.compile(r"^!\[\[image:([A-Za-z0-9][\w-]*)\]\][ \t]*$", re.M)
 
 
 def placed_keys(text: str) -> list[str]:

@@ -65,8 +65,9 @@ def editorial_groups(transactional_db):
     groups = importlib.import_module("articles.migrations.0002_editorial_groups").GROUPS
     library = importlib.import_module("articles.migrations.0015_references_into_library").LIBRARY_GROUPS
     previews = importlib.import_module("previews.migrations.0002_editorial_permissions").PREVIEW_GROUPS
+    pictures = importlib.import_module("images.migrations.0002_editorial_permissions").IMAGE_GROUPS
     for name, codenames in groups.items():
-        extra = [*library.get(name, []), *previews.get(name, [])]
+        extra = [*library.get(name, []), *previews.get(name, []), *pictures.get(name, [])]
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set(Permission.objects.filter(codename__in=[*codenames, *extra]))
 

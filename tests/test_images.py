@@ -103,6 +103,28 @@ def test_the_admin_refuses_an_svg_with_a_clear_message_and_keeps_nothing(media, 
     assert stored_files(media) == [] and not Image.objects.exists()
 
 
+def test_an_editor_can_upload_a_picture_and_a_reviewer_can_only_look(media, editor, reviewer):
+    response = client_for(editor).post(
+        reverse("admin:images_image_add"),
+        {"key": "calf", "alt_text": "A calf stretch", "credit": "Photo: A. Lee", "upload": picture()},
+    )
+    assert response.status_code == 302 and Image.objects.get().uploaded_by == editor
+    assert client_for(reviewer).get(reverse("admin:images_image_changelist")).status_code == 200
+    refused = client_for(reviewer).post(
+        reverse("admin:images_image_add"), {"key": "other", "alt_text": "x", "upload": picture(kind="PNG")}
+    )
+    assert refused.status_code == 403 and Image.objects.count() == 1
+
+
+def test_a_picture_line_typed_in_a_browser_with_crlf_line_ends_is_placed(draft_factory, submit, approve, reader):
+    upload("calf")
+    draft = draft_factory(body="Intro [@1].\r\n\r\n![[image:calf]]\r\n\r\nMore text.")
+    submit(draft)
+    approve(draft)
+    page = reader.get(Article.objects.get(pk=draft.article_id).get_absolute_url()).content.decode()
+    assert '<figure class="article-image">' in page and "![[image:calf]]" not in page
+
+
 def test_alt_text_is_required_unless_the_picture_is_marked_decorative():
     with pytest.raises(ValidationError, match="tick “decorative”"):
         Image(key="a", alt_text=" ").full_clean(exclude=["file", "sha256", "width", "height", "format"])
