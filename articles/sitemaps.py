@@ -86,4 +86,22 @@ class PersonSitemap(Sitemap):
         return item.last_review
 
 
-SITEMAPS = {"articles": ArticleSitemap, "topics": TopicSitemap, "causes": CauseSitemap, "people": PersonSitemap}
+class QuestionSitemap(Sitemap):
+    """Answered questions (participation): public once accepted and their answer signed off."""
+
+    def items(self):
+        from participation.models import Question
+
+        return Question.objects.public().only("slug", "answered_at").order_by("slug")
+
+    def lastmod(self, item):
+        return item.answered_at
+
+
+SITEMAPS = {
+    "articles": ArticleSitemap,
+    "topics": TopicSitemap,
+    "causes": CauseSitemap,
+    "people": PersonSitemap,
+    "questions": QuestionSitemap,
+}

@@ -8,8 +8,18 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 
 from articles.services import NotAllowed
-from participation import moderation, reports
-from participation.models import ArticlePrompt, BlockedWord, Prompt, Report, Story, StoryEdit
+from participation import answers, moderation, reports
+from participation.models import (
+    AnswerReview,
+    AnswerVersion,
+    ArticlePrompt,
+    BlockedWord,
+    Prompt,
+    Question,
+    Report,
+    Story,
+    StoryEdit,
+)
 
 
 class ArticlePromptInline(admin.TabularInline):
@@ -182,3 +192,197 @@ class ReportAdmin(admin.ModelAdmin):
             self.message_user(request, str(error), messages.ERROR)
             return
         self.message_user(request, f"{count} report(s) marked as dealt with.", messages.SUCCESS)
+
+
+# --- questions and answers ------------------------------------------------------------------------
+
+
+class QuestionActionForm(ActionForm):
+    reason = forms.CharField(required=False, label="Reason (required to decline)", max_length=300)
+
+
+class AnswerInline(admin.TabularInline):
+    model = AnswerVersion
+    extra = 0
+    fields = ["number", "status", "answerer", "submitted_at", "approved_at"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    """Readers' questions: new ones oldest first; accept (makes a page once answered) or decline."""
+
+    action_form = QuestionActionForm
+    actions = ["accept", "decline"]
+    list_display = ["created_at", "status", "text", "answered_at"]
+    list_filter = ["status"]
+    search_fields = ["text"]
+    ordering = ["created_at", "pk"]
+    fields = [
+        "text",
+        "status",
+        "slug",
+        "topic",
+        "causes",
+        "article",
+        "email",
+        "created_at",
+        "answered_at",
+        "live_answer",
+    ]
+    readonly_fields = ["text", "status", "slug", "email", "created_at", "answered_at", "live_answer"]
+    autocomplete_fields = ["article", "causes"]
+    inlines = [AnswerInline]
+
+    def has_add_permission(self, request):
+        return False  # questions come from readers
+
+    @admin.action(description="Accept selected questions (to be answered)", permissions=["change"])
+    def accept(self, request, queryset):
+        for question in queryset.filter(status=Question.Status.NEW):
+            answers.accept_question(question=question, user=request.user)
+        self.message_user(request, "Accepted.", messages.SUCCESS)
+
+    @admin.action(description="Decline selected questions (give a reason)", permissions=["change"])
+    def decline(self, request, queryset):
+        try:
+            for question in queryset:
+                answers.decline_question(question=question, user=request.user, reason=request.POST.get("reason", ""))
+        except NotAllowed as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
+        self.message_user(request, "Declined.", messages.SUCCESS)
+
+
+class AnswerForm(forms.ModelForm):
+    class Meta:
+        model = AnswerVersion
+        fields = ["question", "answerer", "body"]
+
+
+@admin.register(AnswerVersion)
+class AnswerVersionAdmin(admin.ModelAdmin):
+    """Answers go through sign-off like an article: write (draft), *Submit for review*
+    (fingerprinted, read-only), a medical reviewer's *Review* page signs off or sends back."""
+
+    form = AnswerForm
+    list_display = ["question", "number", "status", "answerer", "submitted_at", "approved_at"]
+    list_filter = ["status"]
+    list_select_related = ["question", "answerer"]
+    autocomplete_fields = ["answerer"]
+    change_form_template = "admin/participation/answerversion/change_form.html"
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ["status"]
+        editable = obj.status in (AnswerVersion.Status.DRAFT, AnswerVersion.Status.SENT_BACK)
+        return ["question", "status"] + ([] if editable else ["answerer", "body"])
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "question":
+            kwargs["queryset"] = Question.objects.filter(status=Question.Status.ACCEPTED)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or obj.status != AnswerVersion.Status.APPROVED
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+            return
+        created = answers.start_answer(
+            question=form.cleaned_data["question"],
+            answerer=form.cleaned_data["answerer"],
+            body=form.cleaned_data["body"],
+            user=request.user,
+        )
+        obj.pk = created.pk
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [
+            path("<int:pk>/submit/", self.admin_site.admin_view(self.submit_view), name="participation_answer_submit"),
+            path("<int:pk>/review/", self.admin_site.admin_view(self.review_view), name="participation_answer_review"),
+            *super().get_urls(),
+        ]
+
+    def submit_view(self, request, pk):
+        from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+        from django.urls import reverse
+
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        version = AnswerVersion.objects.get(pk=pk)
+        try:
+            answers.submit_answer(version=version, user=request.user)
+            self.message_user(request, "Submitted for review.", messages.SUCCESS)
+        except NotAllowed as error:
+            self.message_user(request, str(error), messages.ERROR)
+        return HttpResponseRedirect(reverse("admin:participation_answerversion_change", args=[pk]))
+
+    def review_view(self, request, pk):
+        from django.core.exceptions import PermissionDenied
+        from django.http import HttpResponseRedirect
+        from django.shortcuts import render
+        from django.urls import reverse
+
+        from articles.services import StaleVersion
+
+        version = AnswerVersion.objects.select_related("question", "answerer").get(pk=pk)
+        reviewer = getattr(request.user, "person", None)
+        refusal = answers.answer_sign_off_refusal(version, reviewer, request.user)
+        if not request.user.has_perm("participation.view_answerversion"):
+            raise PermissionDenied
+        if request.method == "POST":
+            try:
+                if request.POST.get("decision") == "approve":
+                    answers.approve_answer(
+                        version=version,
+                        reviewer=reviewer,
+                        seen_fingerprint=request.POST.get("fingerprint", ""),
+                        user=request.user,
+                    )
+                    self.message_user(request, "Signed off: the answer is public.", messages.SUCCESS)
+                else:
+                    answers.send_back_answer(
+                        version=version, reviewer=reviewer, comment=request.POST.get("comment", ""), user=request.user
+                    )
+                    self.message_user(request, "Sent back.", messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:participation_answerversion_change", args=[pk]))
+            except (NotAllowed, StaleVersion) as error:
+                refusal = str(error)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Review answer v{version.number}",
+            "version": version,
+            "fingerprint": version.compute_fingerprint(),
+            "refusal": refusal,
+            "opts": self.model._meta,
+        }
+        return render(
+            request,
+            "admin/participation/answerversion/review.html",
+            context,
+            status=400 if refusal and request.method == "POST" else 200,
+        )
+
+
+@admin.register(AnswerReview)
+class AnswerReviewAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "version", "outcome", "reviewer", "user"]
+    readonly_fields = ["version", "reviewer", "user", "outcome", "fingerprint", "comment", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -5,7 +5,7 @@ from django import forms
 
 from participation import text
 from participation.guard import GuardedForm
-from participation.models import NAME_MAX, REPORT_TEXT_MAX, STORY_MAX, STORY_MIN, BlockedWord, Report
+from participation.models import NAME_MAX, QUESTION_MAX, REPORT_TEXT_MAX, STORY_MAX, STORY_MIN, BlockedWord, Report
 
 
 class NormalisedCharField(forms.CharField):
@@ -64,3 +64,24 @@ class ReportForm(GuardedForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Please do not include personal details.",
     )
+
+
+class QuestionForm(GuardedForm):
+    form_name = "question"
+    text = NormalisedCharField(
+        label="Your question",
+        min_length=10,
+        max_length=QUESTION_MAX,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=f"Up to {QUESTION_MAX} characters. One question, in a sentence.",
+    )
+    email = forms.EmailField(
+        label="Email (optional)",
+        required=False,
+        help_text="Only to tell you when it is answered. Your email address will not be published.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        refuse_blocked_words(self, "text")
+        return cleaned

@@ -2,18 +2,25 @@
 (prompts, blocked words). Nothing a reader writes is public until a moderator approved it:
 `Story.objects.public()` is the one visibility rule."""
 
+import hashlib
+import json
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from articles.models import Article
-from taxonomy.models import Topic
+from articles.models import Article, Person
+from articles.models.history import AppendOnlyError
+from articles.models.versions import ImmutableVersionError
+from taxonomy.models import Cause, Topic
 
 NAME_MAX = 60
 STORY_MAX = 3000
 STORY_MIN = 10
 REPORT_TEXT_MAX = 1000
+QUESTION_MAX = 120
+ANSWER_MAX = 5000
 
 
 class Prompt(models.Model):
@@ -159,6 +166,14 @@ class Report(models.Model):
 
     story = models.ForeignKey(Story, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
     article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.CASCADE, related_name="reader_reports")
+    question = models.ForeignKey(
+        "Question",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reports",
+        help_text="The question or its answer.",
+    )
     reason = models.CharField(max_length=20, choices=Reason.choices)
     text = models.TextField(max_length=REPORT_TEXT_MAX, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
@@ -173,11 +188,170 @@ class Report(models.Model):
         ordering = ["created_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(story__isnull=False, article__isnull=True) | Q(story__isnull=True, article__isnull=False),
+                condition=Q(story__isnull=False, article__isnull=True, question__isnull=True)
+                | Q(story__isnull=True, article__isnull=False, question__isnull=True)
+                | Q(story__isnull=True, article__isnull=True, question__isnull=False),
                 name="participation_report_has_one_target",
             ),
         ]
 
     def __str__(self) -> str:
+        if self.question_id:
+            return f"{self.get_reason_display()}: question {self.question_id}"
         target = f"story {self.story_id}" if self.story_id else f"article {self.article_id}"
         return f"{self.get_reason_display()}: {target}"
+
+
+class QuestionQuerySet(models.QuerySet):
+    def public(self):
+        """Readers see a question only once it was accepted and its answer signed off by a medical reviewer."""
+        return self.filter(status=Question.Status.ACCEPTED, live_answer__status=AnswerVersion.Status.APPROVED)
+
+
+class Question(models.Model):
+    """A reader's question ("Ask your question", 120 characters). Private until an editor accepts it
+    and a medical reviewer signs off its answer."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    text = models.CharField(max_length=QUESTION_MAX)
+    email = models.EmailField(blank=True, help_text="Never shown; used only to tell the reader it was answered.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW, db_index=True)
+    slug = models.SlugField(max_length=80, unique=True, null=True, blank=True)
+    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="questions")
+    causes = models.ManyToManyField(Cause, blank=True, related_name="questions")
+    article = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="questions",
+        help_text="Read the full article",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decline_reason = models.CharField(max_length=300, blank=True)
+    live_answer = models.OneToOneField(
+        "AnswerVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="live_for"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def get_absolute_url(self) -> str:
+        return reverse("participation:question_detail", kwargs={"slug": self.slug})
+
+
+class AnswerVersion(models.Model):
+    """One version of an answer, through the same sign-off as an article: draft, submitted
+    (fingerprinted, read-only), signed off by a medical reviewer (immutable) or sent back."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Awaiting review"
+        APPROVED = "approved", "Signed off"
+        SENT_BACK = "sent_back", "Sent back"
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    number = models.PositiveIntegerField(default=1)
+    answerer = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="answers", help_text="The expert whose answer this is (shown)."
+    )
+    body = models.TextField(max_length=ANSWER_MAX, help_text="Plain text; blank lines make paragraphs.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_fingerprint = models.CharField(max_length=64, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["question", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "number"], name="participation_answer_number_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Answer v{self.number} to “{self.question.text}”"
+
+    def compute_fingerprint(self) -> str:
+        """SHA-256 of everything the reader will see of this answer: the question, the body, the answerer."""
+        content = {
+            "question": self.question.text,
+            "body": self.body,
+            "answerer": [self.answerer_id, self.answerer.name, self.answerer.credentials],
+        }
+        return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+    def _signed_in_database(self) -> bool:
+        return self.pk is not None and AnswerVersion.objects.filter(pk=self.pk, status=self.Status.APPROVED).exists()
+
+    def save(self, *args, **kwargs):
+        if self._signed_in_database():
+            raise ImmutableVersionError("A signed-off answer cannot be changed; start a new version.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._signed_in_database():
+            raise ImmutableVersionError("A signed-off answer cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+
+class AnswerReview(models.Model):
+    """A medical reviewer's decision on an answer version (append-only), with the fingerprint shown."""
+
+    version = models.ForeignKey(AnswerVersion, on_delete=models.PROTECT, related_name="reviews")
+    reviewer = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="answer_reviews")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    outcome = models.CharField(max_length=10, choices=[("approved", "Signed off"), ("sent_back", "Sent back")])
+    fingerprint = models.CharField(max_length=64)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} by {self.reviewer}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Answer reviews are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Answer reviews are append-only.")
+
+
+class QuestionVote(models.Model):
+    """ "Was this helpful?" on an answered question: one per browser (the helpful-vote cookie's HMAC)."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="votes")
+    voter = models.CharField(max_length=64, editable=False)
+    helpful = models.BooleanField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "voter"], name="participation_one_vote_per_browser_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{'Helpful' if self.helpful else 'Not helpful'}: question {self.question_id}"

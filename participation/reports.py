@@ -46,3 +46,8 @@ def close_story_reports(stories, user: Actor) -> None:
     Report.objects.open().filter(story__in=[s.pk for s in stories]).update(
         status=Report.Status.DONE, handled_by=_account(user)
     )
+
+
+def report_question(*, question, reason: str, text: str = "") -> Report:
+    """A report on an answered question or its answer: editors and reviewers see it (medical content)."""
+    return Report.objects.create(question=question, reason=reason, text=text)

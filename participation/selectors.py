@@ -48,3 +48,76 @@ def stories_page(article, prompt, page):
         .order_by("-created_at", "-pk")
     )
     return Paginator(stories, STORIES_PER_PAGE).get_page(page)
+
+
+# --- questions --------------------------------------------------------------------------------
+
+QUESTIONS_PER_PAGE = 20
+
+
+def answered_questions():
+    """Public questions (accepted, answer signed off), newest answer first, with what a list shows."""
+    from participation.models import Question
+
+    return Question.objects.public().select_related("live_answer__answerer").order_by("-answered_at", "-pk")
+
+
+def question_page(slug: str):
+    """A public question with its answer, answerer, topic and article (if live), votes counted; one query."""
+    from django.db.models import Count, Exists, OuterRef, Q
+
+    from articles.models import Article
+
+    return (
+        answered_questions()
+        .select_related("topic", "article__live_version")
+        .annotate(
+            article_is_live=Exists(Article.objects.live().filter(pk=OuterRef("article_id"))),
+            helpful_yes=Count("votes", filter=Q(votes__helpful=True), distinct=True),
+            helpful_total=Count("votes", distinct=True),
+        )
+        .get(slug=slug)
+    )
+
+
+def answerer_totals(person) -> dict:
+    """Answers given (signed off, public) and helpful votes they received, in one query."""
+    from django.db.models import Count, Q
+
+    from participation.models import Question
+
+    totals = (
+        Question.objects.public()
+        .filter(live_answer__answerer=person)
+        .aggregate(answers=Count("pk", distinct=True), helpful=Count("votes", filter=Q(votes__helpful=True)))
+    )
+    return totals
+
+
+def next_question(question):
+    """The next answered question (the one answered just before), wrapping to the newest; one query."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    older = Case(
+        When(answered_at__lt=question.answered_at, then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
+    return (
+        answered_questions()
+        .exclude(pk=question.pk)
+        .annotate(older=older)
+        .order_by("-older", "-answered_at", "-pk")
+        .first()
+    )
+
+
+def questions_matching(query: str, limit: int = 5):
+    """Answered questions whose words include every word of `query` (for search and suggestions)."""
+    from django.db.models import Q
+
+    words = [w for w in query.split() if len(w) > 2][:8]
+    if not words:
+        return []
+    condition = Q()
+    for word in words:
+        condition &= Q(text__icontains=word) | Q(live_answer__body__icontains=word)
+    return list(answered_questions().filter(condition)[:limit])

@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.urls import path
 
 from articles.caching import cached_page
-from participation import views
+from participation import question_views, views
 from participation.caching import tagged
 
 app_name = "participation"
@@ -17,5 +18,16 @@ urlpatterns = [
     path("articles/<slug:slug>/report/", views.report_article, name="report_article"),
     path("stories/<int:story>/report/", views.report_story, name="report_story"),
     path("report/thanks/", views.report_thanks, name="report_thanks"),
+    path("questions/", cached_page(question_views.question_list), name="question_list"),
+    path("questions/ask/", question_views.ask, name="ask"),
+    path("questions/ask/thanks/", question_views.ask_thanks, name="ask_thanks"),
+    path("questions/suggest/", question_views.suggest, name="question_suggest"),
+    path(
+        "questions/<slug:slug>/",
+        cached_page(question_views.question_detail, bypass_cookies=[settings.SPASMINFO_VOTER_COOKIE]),
+        name="question_detail",
+    ),
+    path("questions/<slug:slug>/helpful/", question_views.question_vote, name="question_vote"),
+    path("questions/<slug:slug>/report/", question_views.report_question, name="report_question"),
     path("privacy/", cached_page(views.privacy), name="privacy"),
 ]

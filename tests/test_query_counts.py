@@ -32,10 +32,10 @@ EXPECTED = {
     "cause_detail": 2,  # cause, one page of articles (and one more row: is there a next page?); never a count
     "topic_detail": 2,  # topic, one page of articles (likewise)
     "person_detail": 3,  # person, written, reviewed
-    "search": 2,  # ranked ids, that page's articles
-    "search_nothing_found": 3,  # ranked ids, suggested causes, topics
+    "search": 3,  # ranked ids, that page's articles, answered questions that match (participation)
+    "search_nothing_found": 4,  # ranked ids, suggested causes, topics, answered questions
     "feed": 2,  # entries (+ live version, topic), their writers
-    "sitemap": 9,
+    "sitemap": 10,  # ... and answered questions (participation)
     "robots": 0,
 }
 

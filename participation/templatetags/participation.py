@@ -28,3 +28,11 @@ def moderation_dashboard(context):
         "waiting": Story.objects.awaiting_moderation().count(),
         "story_reports": Report.objects.open().filter(story__isnull=False).count(),
     }
+
+
+@register.inclusion_tag("participation/_question_results.html")
+def answered_questions_matching(query):
+    """Search results: answered questions that contain every word of the query (one query)."""
+    from participation.selectors import questions_matching
+
+    return {"questions": questions_matching(query or "")}

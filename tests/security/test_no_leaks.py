@@ -22,7 +22,7 @@ from django.utils import timezone
 from api.models import ApiKey
 from articles import services, supporting_text
 from articles.models import Article, Person
-from participation.models import Prompt, Report, Story
+from participation.models import AnswerVersion, Prompt, Question, Report, Story
 from taxonomy.models import Cause, CauseGroup, Topic
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +74,10 @@ OWN_404 = {
     ("participation:story_thanks", "get"),
     ("participation:report_article", "get"),
     ("participation:report_article", "post"),
+    ("participation:question_detail", "get"),
+    ("participation:question_vote", "post"),
+    ("participation:report_question", "get"),
+    ("participation:report_question", "post"),
 }
 PROMPT = "leak-prompt"  # every state's article asks it (participation routes take <slug>/<prompt>)
 
@@ -221,7 +225,32 @@ def build_states(draft_factory, submit, publish, editor, reviewer):
         Report.objects.create(story=story, reason="offensive", text="Lynxmark story report")
         return "leak-reported", ["Lynxmark"], SUPPORTING_TEXT
 
+    def question(stage, marker):
+        """A reader's question that readers must not see yet (issue 13, point 4)."""
+
+        def build():
+            asked = Question.objects.create(text=f"{marker} question about cramps?", email=f"{marker}@example.org")
+            if stage == "new":
+                return f"leak-question-{stage}", [marker], "hidden"
+            if stage == "declined":
+                Question.objects.filter(pk=asked.pk).update(status="declined", slug=f"leak-question-{stage}")
+                return f"leak-question-{stage}", [marker], "hidden"
+            Question.objects.filter(pk=asked.pk).update(status="accepted", slug=f"leak-question-{stage}")
+            if stage != "accepted":
+                expert, _ = Person.objects.get_or_create(name="Walk Expert", slug="walk-expert")
+                AnswerVersion.objects.create(
+                    question=asked, answerer=expert, body=f"{marker} answer text.", status=stage
+                )
+            return f"leak-question-{stage}", [marker], "hidden"
+
+        return build
+
     return {
+        "question asked (new)": question("new", "Marmotmark"),
+        "question declined": question("declined", "Nilgaimark"),
+        "question accepted, no answer": question("accepted", "Ocelotmark"),
+        "question with an answer awaiting sign-off": question("submitted", "Pumamark"),
+        "question with an answer sent back": question("sent_back", "Quaggamark"),
         "readers' reports": readers_reports,
         "story awaiting moderation": story(Story.Status.PENDING, "Gnumark"),
         "story rejected": story(Story.Status.REJECTED, "Ibexmark"),
@@ -249,7 +278,10 @@ def bad_tokens(slug):
     from previews import services as previews
     from previews.models import SALT
 
-    version = Article.objects.get(slug=slug).versions.order_by("-number").first()
+    article = Article.objects.filter(slug=slug).first()
+    if article is None:  # the state hides something other than an article (a reader's question)
+        return ["not-a-token", signing.dumps({"id": 1, "n": "guess"}, salt=SALT)]
+    version = article.versions.order_by("-number").first()
     tokens = [
         "not-a-token",
         signing.dumps({"id": 1, "n": "guess"}, salt=SALT),
@@ -348,4 +380,6 @@ def test_the_walk_covers_every_named_public_route():
         "api:topic_detail", "api:person_list", "api:person_detail", "api:openapi-json",
         "participation:stories", "participation:share_story", "participation:story_thanks", "participation:privacy",
         "participation:report_article", "participation:report_story", "participation:report_thanks",
+        "participation:question_list", "participation:question_detail", "participation:ask",
+        "participation:question_suggest", "participation:question_vote", "participation:report_question",
     }  # fmt: skip
