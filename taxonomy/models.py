@@ -2,7 +2,7 @@
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
 from django.urls import reverse
 from taggit.models import TagBase
@@ -30,8 +30,18 @@ class TopicQuerySet(models.QuerySet):
 
 class CauseQuerySet(models.QuerySet):
     def public(self):
-        """Causes a live article discusses: the only ones any public page shows."""
-        return self.filter(Exists(_live_articles().filter(live_version__cause_links__tag=OuterRef("pk"))))
+        """Causes a live article discusses: the only ones any public page shows.
+
+        Asked as "the cause's newest link whose version is some live article's": a subquery per
+        cause that walks the (cause, -id) index and looks each link up by the unique live_version
+        index, stopping at the first. (As a plain EXISTS join, PostgreSQL hashed every article,
+        60 ms for one cause at 100k articles, or read every link of each cause: 105 ms for the
+        cause index.)"""
+        live_links = self.model.version_links.rel.related_model.objects.filter(
+            Exists(_live_articles().filter(live_version_id=OuterRef("content_object_id")))
+        )
+        newest = live_links.filter(tag=OuterRef("pk")).order_by("-pk").values("pk")[:1]
+        return self.alias(newest_live_link=Subquery(newest)).filter(newest_live_link__isnull=False)
 
 
 class CauseGroupQuerySet(models.QuerySet):
