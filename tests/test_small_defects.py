@@ -68,6 +68,11 @@ def test_the_slug_help_text_shows_an_address_not_an_empty_one(editor):
     assert "/articles/night-leg-cramps/" in page
 
 
+def test_the_redirect_help_text_shows_an_address_too(editor):
+    page = client_for(editor).get(reverse("admin:articles_articleredirect_add")).content.decode()
+    assert "/articles//" not in page and "/articles/old-name/" in page
+
+
 # --- the series count does not pretend hidden parts do not exist --------------------------------
 
 

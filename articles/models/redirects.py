@@ -16,7 +16,8 @@ class ArticleRedirect(models.Model):
     old_slug = models.SlugField(
         max_length=200,
         unique=True,
-        help_text="The earlier address: /articles/<old slug>/ sends readers to the article's address now.",
+        help_text="The earlier address's slug: old-name means /articles/old-name/ sends readers to the "
+        "article's address now.",
     )
     article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="redirects")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -162,3 +162,159 @@ def test_no_hostile_input_runs_script_on_any_page(live_server, open_page, capsys
         )
     assert not executed, f"payloads that ran: {sorted(executed)}"
     assert not risky, risky[:5]
+
+
+# --- the workbench's own fields, where editors and reviewers see them -------------------------------
+
+ADMIN_BATCH = 16
+WORKBENCH_FIELDS = (
+    "take-down reason",
+    "redirect path (stored, and typed into the admin form)",
+    "image alt text",
+    "image caption",
+    "image credit",
+    "source authors",
+    "source title",
+    "source journal or publisher",
+)  # fmt: skip
+
+
+def plant_for_editors(batch: list[tuple[int, str]], reviewer: Person, topic: Topic) -> list[str]:
+    """A live article taken down with the batch as its reason, redirects, a picture and a source carrying
+    the batch; returns the admin pages (and the 410 page) that show them."""
+    from articles.models import ArticleRedirect
+
+    first = batch[0][0]
+    texts = [payload for _, payload in batch]
+    pick = lambda i: texts[i % len(texts)]  # noqa: E731
+    version = services.create_article(
+        article=Article(slug=f"gone-{first}", topic=topic), title=f"Gone {first}", user=services.SYSTEM
+    )
+    version.summary, version.body = "A summary.", f"Text [@editors{first}].\n\n![[image:editors{first}]]"
+    version.save()
+    writer, _ = Person.objects.get_or_create(slug="wri-ter", defaults={"name": "Wri Ter"})
+    VersionAuthor.objects.create(version=version, person=writer)
+    Source.objects.create(
+        key=f"editors{first}", authors=clip(pick(0), 500), title=clip(pick(1), 500), source=clip(pick(2), 300)
+    )
+    picture = io.BytesIO()
+    PILImage.new("RGB", (40, 30), (first % 256, 9, 7)).save(picture, format="PNG")
+    image = add_image(
+        image=Image(
+            key=f"editors{first}", alt_text=clip(pick(3), 300), caption=clip(pick(4), 300), credit=clip(pick(5), 200)
+        ),
+        upload=SimpleUploadedFile("editors.png", picture.getvalue()),
+        user=None,
+    )
+    version = services.submit_version(version=version, user=services.SYSTEM)
+    services.approve_version(
+        version=version, reviewer=reviewer, seen_fingerprint=version.submitted_fingerprint, user=services.SYSTEM
+    )
+    article = Article.objects.get(pk=version.article_id)
+    services.take_down_article(article=article, user=services.SYSTEM, reason="\n".join(texts))
+    redirect = None
+    for number, payload in batch:  # stored as they are (the admin form refuses them: see below)
+        redirect = ArticleRedirect.objects.create(old_slug=clip(f"{number}{payload}", 200), article=article)
+    source = Source.objects.get(key=f"editors{first}")
+    return [
+        f"/articles/gone-{first}/",
+        reverse("admin:articles_article_change", args=[article.pk]),
+        reverse("admin:articles_article_compare", args=[article.pk]),
+        reverse("admin:articles_articleversion_change", args=[version.pk]),
+        reverse("admin:articles_articleredirect_changelist"),
+        reverse("admin:articles_articleredirect_change", args=[redirect.pk]),
+        reverse("admin:images_image_change", args=[image.pk]),
+        reverse("admin:articles_source_change", args=[source.pk]),
+    ]
+
+
+def test_no_hostile_input_in_the_workbench_fields_runs_in_the_admin(
+    live_server, open_page, sign_in, capsys, settings, tmp_path, django_user_model
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    payloads = corpus()
+    django_user_model.objects.create_superuser("root", password="pw")
+    reviewer = Person.objects.create(name="Rae Viewer", slug="rae-viewer", credentials="MD", is_medical_reviewer=True)
+    topic = Topic.objects.create(name="Hostile topic", slug="hostile-topic")
+    urls = [
+        reverse("admin:images_image_changelist"),
+        reverse("admin:articles_source_changelist"),
+        reverse("admin:articles_article_changelist") + "?status=taken_down",
+    ]
+    for start in range(0, len(payloads), ADMIN_BATCH):
+        urls += plant_for_editors(payloads[start : start + ADMIN_BATCH], reviewer, topic)
+
+    page = open_page()
+    page.add_init_script(DETECTOR)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    sign_in(page, "root")
+    executed, risky = set(), []
+
+    def probe(url):
+        page.wait_for_timeout(20)
+        found = page.evaluate(PROBE)
+        executed.update(found["hits"])
+        risky.extend((url, markup) for markup in found["bad"])
+
+    for url in urls:
+        response = page.goto(live_server.url + url)
+        assert response.status == (410 if url.startswith("/articles/") else 200), url
+        probe(url)
+
+    # Typed into the admin's redirect form: refused with a form error, which must not run either.
+    add_redirect = live_server.url + reverse("admin:articles_articleredirect_add")
+    typed = payloads[::8]
+    for _, payload in typed:
+        page.goto(add_redirect)
+        page.fill("#id_old_slug", payload[:200])
+        page.click("input[name=_save]")
+        page.wait_for_load_state()
+        assert page.locator(".field-old_slug .errorlist").count() == 1, payload  # not a slug: refused
+        probe(add_redirect)
+    executed.update(dialogs)
+
+    with capsys.disabled():
+        print(
+            f"\n\nhostile inputs (workbench fields, admin): {len(payloads)} tried through {len(WORKBENCH_FIELDS)} "
+            f"fields on {len(urls)} pages, {len(typed)} typed into the redirect form; "
+            f"{len(executed)} executed, {len(risky)} dangerous attributes or links\n"
+        )
+    assert not executed, f"payloads that ran: {sorted(executed)}"
+    assert not risky, risky[:5]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("calf.png", b"\x89PNG\r\n\x1a\n" + b"\x00garbage" * 50, "is not a JPEG, PNG or WebP picture"),
+        ("x.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="__xss(1)"><script>__xss(2)</script></svg>',
+         "is not a JPEG, PNG or WebP picture"),
+        ("big.png", None, "pictures may be at most"),
+    ],
+)  # fmt: skip
+def test_malformed_and_oversized_uploads_get_a_clear_error_and_leave_no_file(
+    name, content, message, live_server, open_page, sign_in, settings, tmp_path, editor
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    if content is None:  # a sound picture, over a limit lowered for the test
+        settings.SPASMINFO_IMAGE_MAX_BYTES = 2_000
+        out = io.BytesIO()
+        PILImage.effect_noise((200, 200), 80).convert("RGB").save(out, format="PNG")
+        content = out.getvalue()
+        assert len(content) > 2_000
+    page = open_page()
+    page.add_init_script(DETECTOR)
+    sign_in(page, "editor")
+    page.goto(f"{live_server.url}{reverse('admin:images_image_add')}")
+    page.set_input_files(
+        "#id_upload", files=[{"name": name, "mimeType": "application/octet-stream", "buffer": content}]
+    )
+    page.fill("#id_key", "upload-test")
+    page.fill("#id_alt_text", "A picture")
+    page.click("input[name=_save]")
+    assert message in page.inner_text(".errorlist")
+    assert page.evaluate(PROBE)["hits"] == []
+    assert not Image.objects.exists()
+    stored = [p for p in (tmp_path / "media").rglob("*") if p.is_file()] if (tmp_path / "media").exists() else []
+    assert stored == []
