@@ -134,10 +134,12 @@ def test_article_page_query_count_does_not_grow_with_content(
         FaqEntry.objects.create(version=version, question=f"Question {n}?", answer=f"Answer {n} [@1].")
     submit(version)
     approve(version)
-    # session-less anonymous request: article (+ live version, topic, reviewer, helpful counts), authors, causes,
-    # references, FAQ, images, related articles
+    # session-less anonymous request: the article page's count in tests/test_query_counts.py (article with live
+    # version, topic, reviewer, helpful counts; authors, causes, references, FAQ, images, related, readers' prompts)
+    from tests.test_query_counts import EXPECTED
+
     url = version.article.get_absolute_url()
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(EXPECTED["article_detail"]):
         response = reader.get(url)
     page = response.content.decode()
     assert page.count('<li id="ref-') == size
