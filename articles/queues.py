@@ -4,11 +4,11 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from articles.linkcheck import with_link_problem_counts
-from articles.models import Article, ArticleVersion, Person, VersionAuthor
+from articles.models import Article, ArticleEvent, ArticleVersion, Person, VersionAuthor
 
 Status = ArticleVersion.Status
 # Large version fields that lists of articles never show.
@@ -141,3 +141,14 @@ def reported_by_readers() -> QuerySet[Article]:
         .defer(*(f"live_version__{name}" for name in HEAVY_VERSION_FIELDS))
         .order_by("first_reported_at", "pk")
     )
+
+
+def taken_down() -> QuerySet[Article]:
+    """Articles withdrawn for medical review (emergency take-down), the longest-waiting first, each
+    with `take_down_reason` (the timeline's why): they come back only with a new sign-off."""
+    reason = (
+        ArticleEvent.objects.filter(article=OuterRef("pk"), kind=ArticleEvent.Kind.TAKEN_DOWN)
+        .order_by("-created_at", "-pk")
+        .values("comment")[:1]
+    )
+    return Article.objects.taken_down().annotate(take_down_reason=Subquery(reason)).order_by("taken_down_at", "pk")

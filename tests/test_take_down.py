@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import services
+from articles import queues, services
 from articles.models import Article, ArticleEvent
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +191,15 @@ def test_the_article_list_filters_taken_down_articles(live, reviewer, publish):
     client.force_login(reviewer)
     page = client.get(reverse("admin:articles_article_changelist") + "?status=taken_down").content.decode()
     assert "Dangerous advice" in page and "Taken down" in page and ">Fine<" not in page
+
+
+def test_editors_and_reviewers_see_it_waiting_on_the_admin_index(live, reviewer, editor):
+    take_down(live, reviewer, reason="Dosage advice is wrong.")
+    for user in (editor, reviewer):
+        client = Client()
+        client.force_login(user)
+        page = client.get(reverse("admin:index")).content.decode()
+        queue = page[page.index('id="taken-down"') :]
+        assert "dangerous" in queue[:600] and "Dosage advice is wrong." in queue[:600]
+    services.start_draft(article=live, user=editor)
+    assert list(queues.taken_down()) == [live]  # a draft is not a sign-off: still waiting

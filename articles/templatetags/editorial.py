@@ -21,5 +21,7 @@ def editorial_dashboard(context):
         work["overdue"] = list(queues.overdue_for(person)[:50])
         work["due_soon"] = list(queues.due_soon_for(person)[:50])
         work["reported"] = list(queues.reported_by_readers()[:50])
+    if work["is_editor"] or work["is_reviewer"]:
+        work["taken_down"] = list(queues.taken_down()[:50])
     work["reviewer_without_person"] = work["is_reviewer"] and person is None
     return work
