@@ -58,7 +58,8 @@ loadtest: install
 	$(PY) scripts/loadtest.py $(LOADTEST_ARGS)
 
 ## Benchmark on 127.0.0.1 with a throwaway PostgreSQL, results written to docs/PERFORMANCE.md (about 17
-## minutes). Needs wrk (apt-get install wrk; falls back to scripts/loadgen.py), Redis DB 12.
+## minutes). Needs wrk (apt-get install wrk; falls back to scripts/loadgen.py), Redis DB 12; the proxy row
+## needs varnish, varnish-modules and nginx-light (without them it says "not measured").
 ## A quick look: BENCH_ARGS="--quick --no-write".
 bench: install
 	$(PY) scripts/bench.py $(BENCH_ARGS)
