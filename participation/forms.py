@@ -6,6 +6,7 @@ from django import forms
 from participation import text
 from participation.guard import GuardedForm
 from participation.models import NAME_MAX, QUESTION_MAX, REPORT_TEXT_MAX, STORY_MAX, STORY_MIN, BlockedWord, Report
+from taxonomy.models import Topic
 
 
 class NormalisedCharField(forms.CharField):
@@ -85,3 +86,15 @@ class QuestionForm(GuardedForm):
         cleaned = super().clean()
         refuse_blocked_words(self, "text")
         return cleaned
+
+
+class SubscribeForm(GuardedForm):
+    form_name = "updates"
+    email = forms.EmailField(label="Your email address", help_text="Used only to send these updates.")
+    topic = forms.ModelChoiceField(
+        queryset=Topic.objects.none(), required=False, empty_label="The whole site", label="Updates about"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = Topic.objects.public().order_by("name")

@@ -355,3 +355,34 @@ class QuestionVote(models.Model):
 
     def __str__(self) -> str:
         return f"{'Helpful' if self.helpful else 'Not helpful'}: question {self.question_id}"
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(confirmed_at__isnull=False)
+
+
+class Subscription(models.Model):
+    """ "Email updates": new and newly reviewed articles, for a topic or the whole site (topic
+    empty). Double opt-in: nothing is sent but the confirmation until the reader confirms.
+    The address is kept only for this."""
+
+    email = models.EmailField()
+    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="subscriptions")
+    nonce = models.CharField(max_length=32, help_text="Part of the signed confirm/unsubscribe links.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["email", "topic"], name="participation_one_subscription_per_topic"),
+            models.UniqueConstraint(
+                fields=["email"], condition=Q(topic__isnull=True), name="participation_one_site_subscription"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email}: {self.topic.name if self.topic_id else 'whole site'}"

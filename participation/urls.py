@@ -2,7 +2,7 @@ from django.conf import settings
 from django.urls import path
 
 from articles.caching import cached_page
-from participation import question_views, views
+from participation import question_views, update_views, views
 from participation.caching import tagged
 
 app_name = "participation"
@@ -29,5 +29,9 @@ urlpatterns = [
     ),
     path("questions/<slug:slug>/helpful/", question_views.question_vote, name="question_vote"),
     path("questions/<slug:slug>/report/", question_views.report_question, name="report_question"),
+    path("updates/", update_views.subscribe, name="updates"),
+    path("updates/thanks/", update_views.updates_thanks, name="updates_thanks"),
+    path("updates/confirm/<str:token>/", update_views.confirm, name="confirm_updates"),
+    path("updates/unsubscribe/<str:token>/", update_views.unsubscribe, name="unsubscribe"),
     path("privacy/", cached_page(views.privacy), name="privacy"),
 ]

@@ -382,4 +382,6 @@ def test_the_walk_covers_every_named_public_route():
         "participation:report_article", "participation:report_story", "participation:report_thanks",
         "participation:question_list", "participation:question_detail", "participation:ask",
         "participation:question_suggest", "participation:question_vote", "participation:report_question",
+        "participation:updates", "participation:updates_thanks", "participation:confirm_updates",
+        "participation:unsubscribe",
     }  # fmt: skip

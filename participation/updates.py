@@ -1,0 +1,121 @@
+"""Email updates (issue 13, point 5): double opt-in, a digest for cron, one-click unsubscribe.
+
+Links carry a token signed with SECRET_KEY (django.core.signing: the subscription's id and a
+random nonce kept on it), so nothing secret is stored and a new nonce revokes old links.
+Every mail has an unsubscribe link in its text and the `List-Unsubscribe` and
+`List-Unsubscribe-Post: List-Unsubscribe=One-Click` headers (RFC 8058): a mail client's
+one-click POST to that address unsubscribes at once.
+"""
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from participation.models import Subscription
+
+SALT = "participation.updates"
+
+
+def token_for(subscription: Subscription) -> str:
+    return signing.dumps({"id": subscription.pk, "n": subscription.nonce}, salt=SALT)
+
+
+def subscription_for(token: str) -> Subscription | None:
+    try:
+        data = signing.loads(token, salt=SALT)
+        return Subscription.objects.select_related("topic").get(pk=int(data["id"]), nonce=str(data["n"]))
+    except (signing.BadSignature, Subscription.DoesNotExist, KeyError, TypeError, ValueError):
+        return None
+
+
+def _absolute(name: str, token: str) -> str:
+    return settings.SPASMINFO_SITE_URL + reverse(name, args=[token])
+
+
+def _send(subscription: Subscription, subject: str, template: str, context: dict) -> None:
+    token = token_for(subscription)
+    unsubscribe = _absolute("participation:unsubscribe", token)
+    body = render_to_string(
+        template,
+        {
+            **context,
+            "subscription": subscription,
+            "confirm_url": _absolute("participation:confirm_updates", token),
+            "unsubscribe_url": unsubscribe,
+            "site_name": settings.SPASMINFO_SITE_NAME,
+        },
+    )
+    message = EmailMessage(
+        f"[{settings.SPASMINFO_SITE_NAME}] {subject}",
+        body,
+        None,
+        [subscription.email],
+        headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    )
+    message.send()
+
+
+@transaction.atomic
+def subscribe(*, email: str, topic=None) -> Subscription:
+    """Record the wish and send the confirmation (again, with fresh links, if it was not confirmed).
+    An address already confirmed gets nothing new: the form says the same either way."""
+    subscription, created = Subscription.objects.select_for_update().get_or_create(
+        email=email.lower(), topic=topic, defaults={"nonce": secrets.token_hex(16)}
+    )
+    if subscription.confirmed_at is None:
+        if not created:
+            subscription.nonce = secrets.token_hex(16)
+            subscription.save(update_fields=["nonce"])
+        transaction.on_commit(
+            lambda: _send(subscription, "Please confirm your email updates", "emails/updates_confirm.txt", {})
+        )
+    return subscription
+
+
+def confirm(subscription: Subscription) -> None:
+    if subscription.confirmed_at is None:
+        subscription.confirmed_at = subscription.last_sent_at = timezone.now()
+        subscription.save(update_fields=["confirmed_at", "last_sent_at"])
+
+
+def unsubscribe(subscription: Subscription) -> None:
+    subscription.delete()
+
+
+def articles_since(subscription: Subscription, since: datetime.datetime, until: datetime.datetime):
+    """Listed articles published or re-reviewed in (since, until], for the subscription's topic."""
+    articles = (
+        Article.objects.listed()
+        .filter(last_reviewed_at__gt=since, last_reviewed_at__lte=until)
+        .select_related("live_version")
+        .order_by("-last_reviewed_at")
+    )
+    if subscription.topic_id:
+        articles = articles.filter(topic_id=subscription.topic_id)
+    return [(article, "new" if article.first_published_at > since else "newly reviewed") for article in articles]
+
+
+def send_digests(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """One mail per confirmed subscription with something new since its last mail; idempotent."""
+    now = now or timezone.now()
+    sent = skipped = 0
+    for subscription in Subscription.objects.confirmed().filter(Q(last_sent_at__lt=now) | Q(last_sent_at=None)):
+        since = subscription.last_sent_at or subscription.confirmed_at
+        items = articles_since(subscription, since, now)
+        if items:
+            context = {"items": items, "site_url": settings.SPASMINFO_SITE_URL}
+            _send(subscription, "New and newly reviewed articles", "emails/updates_digest.txt", context)
+            sent += 1
+        else:
+            skipped += 1
+        Subscription.objects.filter(pk=subscription.pk).update(last_sent_at=now)
+    return {"sent": sent, "nothing new": skipped}

@@ -1,0 +1,136 @@
+"""Email updates (issue 13, point 5) through Django's outbox: subscribe, confirm (double opt-in),
+digest, one-click unsubscribe with List-Unsubscribe; purge_reader_data --email."""
+
+import datetime
+import io
+import re
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from participation.guard import issue
+from participation.models import Question, Story, Subscription
+from participation.updates import send_digests
+
+pytestmark = pytest.mark.django_db
+
+
+CAPTURE = []
+
+
+@pytest.fixture(autouse=True)
+def run_on_commit(django_capture_on_commit_callbacks):
+    """The confirmation is sent once the subscription is committed: run those callbacks per request."""
+    CAPTURE[:] = [django_capture_on_commit_callbacks]
+    yield
+
+
+def subscribe(client, email="reader@example.org", topic=""):
+    with CAPTURE[0](execute=True):
+        data = {"email": email, "topic": topic, "issued": issue("updates")}
+        return client.post(reverse("participation:updates"), data)
+
+
+def link(message, name):
+    path = reverse(f"participation:{name}", args=["TOKEN"]).replace("TOKEN/", "")
+    return re.search(rf"https?://[^\s]*{re.escape(path)}[^\s]+/", message.body).group(0)
+
+
+def local(url):
+    return url.split("://", 1)[1].split("/", 1)[1].join(["/", ""])
+
+
+def test_subscribe_confirm_digest_unsubscribe(publish, mailoutbox):
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=10)):
+        publish(slug="old-news", title="Old news")
+    reader = Client()
+    response = subscribe(reader)
+    assert response.status_code == 303
+    assert "Check your inbox" in reader.get(response["Location"]).content.decode()
+    (confirmation,) = mailoutbox
+    assert confirmation.to == ["reader@example.org"]
+    assert confirmation.extra_headers["List-Unsubscribe"].startswith("<http")
+    assert confirmation.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+    assert send_digests() == {"sent": 0, "nothing new": 0}  # nothing is sent before confirmation
+    confirm_url = link(confirmation, "confirm_updates")
+    assert "Confirm my email updates" in reader.get(local(confirm_url)).content.decode()  # a GET confirms nothing
+    assert Subscription.objects.confirmed().count() == 0
+    reader.post(local(confirm_url))
+    assert Subscription.objects.confirmed().count() == 1
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=1)):
+        publish(slug="fresh-news", title="Fresh news")
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=2)):
+        assert send_digests() == {"sent": 1, "nothing new": 0}
+        assert send_digests() == {"sent": 0, "nothing new": 1}  # idempotent: nothing twice
+    digest = mailoutbox[-1]
+    assert "Fresh news (new" in digest.body and "Old news" not in digest.body
+    assert "/articles/fresh-news/" in digest.body
+    unsubscribe_url = digest.extra_headers["List-Unsubscribe"].strip("<>")
+    assert unsubscribe_url in digest.body
+    # the mail client's one-click POST (RFC 8058): no CSRF token, no cookie
+    one_click = Client(enforce_csrf_checks=True).post(local(unsubscribe_url), {"List-Unsubscribe": "One-Click"})
+    assert one_click.status_code == 200
+    assert not Subscription.objects.exists()
+    assert Client().get(local(unsubscribe_url)).status_code == 404  # the link is spent
+
+
+def test_a_topic_subscription_only_hears_of_its_topic(publish, topic, mailoutbox):
+    Subscription.objects.create(
+        email="t@example.org", topic=topic, nonce="n", confirmed_at=timezone.now(), last_sent_at=timezone.now()
+    )
+    other = Subscription.objects.create(
+        email="s@example.org", nonce="m", confirmed_at=timezone.now(), last_sent_at=timezone.now()
+    )
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=1)):
+        publish()
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=2)):
+        assert send_digests()["sent"] == 2
+    assert {m.to[0] for m in mailoutbox} == {"t@example.org", other.email}
+
+
+def test_subscribing_twice_says_the_same_and_refreshes_the_links(mailoutbox):
+    first, second = subscribe(Client()), subscribe(Client(), email="READER@example.org")
+    assert first.status_code == second.status_code == 303
+    assert Subscription.objects.count() == 1 and len(mailoutbox) == 2
+    assert Client().get(local(link(mailoutbox[0], "confirm_updates"))).status_code == 404  # the old link is revoked
+    assert Client().get(local(link(mailoutbox[1], "confirm_updates"))).status_code == 200
+
+
+def test_the_subscribe_form_is_guarded(mailoutbox):
+    reader = Client()
+    url = reverse("participation:updates")
+    assert reader.post(url, {"email": "b@example.org", "website": "x", "issued": issue("updates")}).status_code == 303
+    assert reader.post(url, {"email": "b@example.org", "issued": "forged"}).status_code == 400
+    assert reader.post(url, {"email": "not-an-address", "issued": issue("updates")}).status_code == 400
+    assert not Subscription.objects.exists() and not mailoutbox
+
+
+def test_purge_reader_data_deletes_everything_given_with_the_address(publish, prompts):
+    article = publish()
+    Story.objects.create(
+        article=article, prompt=prompts[0], display_name="A", text="Mine.", email="Gone@Example.org", consent=True
+    )
+    Story.objects.create(
+        article=article, prompt=prompts[0], display_name="B", text="Not mine.", email="x@example.org", consent=True
+    )
+    Question.objects.create(text="My question about cramps?", email="gone@example.org")
+    Subscription.objects.create(email="gone@example.org", nonce="n")
+    out = io.StringIO()
+    call_command("purge_reader_data", "--email", "gone@example.org", stdout=out)
+    printed = out.getvalue()
+    assert (
+        "stories: 1 deleted" in printed and "questions: 1 deleted" in printed and "subscriptions: 1 deleted" in printed
+    )
+    assert Story.objects.count() == 1 and not Question.objects.exists() and not Subscription.objects.exists()
+
+
+def test_the_digest_command_prints_what_it_did(db):
+    out = io.StringIO()
+    call_command("send_updates", stdout=out)
+    assert "email updates: 0 sent" in out.getvalue()
