@@ -44,6 +44,7 @@ demo: install
 	$(DEV) $(PY) manage.py migrate --noinput
 	$(DEV) $(PY) manage.py load_content fixtures
 	$(DEV) $(PY) manage.py setup_demo
+	$(DEV) $(PY) manage.py load_readers_content
 
 ## Everything, then serve http://127.0.0.1:8000
 run: demo

@@ -13,6 +13,7 @@ DEMO_ACCOUNTS = [
     ("second_editor", "second-editor-demo-2026", "Editors", None, False),
     ("reviewer", "reviewer-demo-2026", "Medical reviewers", "helena-marsh", False),
     ("second_reviewer", "second-reviewer-demo-2026", "Medical reviewers", "tomas-reyes", False),
+    ("moderator", "moderator-demo-2026", "Moderators", None, False),  # readers' stories (participation)
     ("admin", "admin-demo-2026", None, None, True),
 ]
 
