@@ -274,7 +274,6 @@ class AnswerVersionAdmin(admin.ModelAdmin):
     list_display = ["question", "number", "status", "answerer", "submitted_at", "approved_at"]
     list_filter = ["status"]
     list_select_related = ["question", "answerer"]
-    autocomplete_fields = ["answerer"]
     change_form_template = "admin/participation/answerversion/change_form.html"
 
     def get_readonly_fields(self, request, obj=None):
