@@ -171,15 +171,19 @@ class ReportAdmin(admin.ModelAdmin):
 
     list_display = ["created_at", "status", "reason", "target", "text"]
     list_filter = ["status", "reason", ("story", admin.EmptyFieldListFilter), ("article", admin.EmptyFieldListFilter)]
-    list_select_related = ["story", "article"]
+    list_select_related = ["story", "article", "question"]
     ordering = ["-status", "created_at", "pk"]  # "open" sorts after "done": open first
-    readonly_fields = ["story", "article", "reason", "text", "created_at", "status", "handled_by"]
+    readonly_fields = ["story", "article", "question", "reason", "text", "created_at", "status", "handled_by"]
     fields = readonly_fields
     actions = ["close"]
 
     @admin.display(description="about")
     def target(self, obj):
-        return f"story by {obj.story.display_name}" if obj.story_id else f"article {obj.article.slug}"
+        if obj.story_id:
+            return f"story by {obj.story.display_name}"
+        if obj.question_id:
+            return f"question “{obj.question.text}”"
+        return f"article {obj.article.slug}"
 
     def has_add_permission(self, request):
         return False  # reports come from readers

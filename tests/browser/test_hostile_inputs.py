@@ -318,3 +318,136 @@ def test_malformed_and_oversized_uploads_get_a_clear_error_and_leave_no_file(
     assert not Image.objects.exists()
     stored = [p for p in (tmp_path / "media").rglob("*") if p.is_file()] if (tmp_path / "media").exists() else []
     assert stored == []
+
+
+# --- what readers write, and what moderators and editors write about it (issue 13) -------------------
+
+READER_FIELDS = (
+    "prompt text",
+    "story display name",
+    "story text",
+    "question",
+    "answer",
+    "report text",
+    "story rejection reason",
+    "story edit reason",
+    "question decline reason",
+)  # fmt: skip
+
+
+def plant_readers(payloads: list[tuple[int, str]], reviewer: Person) -> tuple[list[str], list[str]]:
+    """Stored as is (the forms' normalisation would only soften them): prompts, approved stories and
+    reports on them, answered questions, a rejected story, an edit and a declined question.
+    Returns (public pages, admin pages)."""
+    from participation import answers, moderation
+    from participation.models import Prompt, Question, Report, Story, StoryEdit
+
+    topic = Topic.objects.create(name="Readers", slug="readers")
+    author = Person.objects.create(name="Ann Author", slug="ann-author")
+    version = services.create_article(
+        article=Article(slug="readers-article", topic=topic), title="Readers", summary="S.", user=services.SYSTEM
+    )
+    version.body = "A body."
+    version.save()
+    VersionAuthor.objects.create(version=version, person=author)
+    version = services.submit_version(version=version, user=services.SYSTEM)
+    services.approve_version(
+        version=version, reviewer=reviewer, seen_fingerprint=version.submitted_fingerprint, user=services.SYSTEM
+    )
+    article = Article.objects.get(pk=version.article_id)
+    texts = [payload for _, payload in payloads]
+    prompts = [Prompt.objects.create(text=clip(f"{n} {texts[n]}", 200), slug=f"prompt-{n}") for n in range(4)]
+    for prompt in prompts:
+        prompt.topics.add(topic)
+    stories = [
+        Story.objects.create(
+            article=article, prompt=prompts[0], display_name=clip(text, 60), text=text, consent=True, email="a@b.org"
+        )
+        for text in texts
+    ]
+    moderation.approve_stories(stories=stories[1:], user=services.SYSTEM)
+    moderation.reject_stories(stories=stories[:1], user=services.SYSTEM, reason=clip(texts[1], 300))
+    for story, text in zip(stories[1:40], texts, strict=False):
+        Report.objects.create(story=story, reason="offensive", text=clip(text, 1000))
+    Report.objects.create(article=article, reason="other", text=clip(texts[2], 1000))
+    editor = Person.objects.create(name="Ed Expert", slug="ed-expert", credentials="PT")
+    questions = []
+    for start in range(0, len(texts), 8):
+        batch = texts[start : start + 8]
+        question = answers.accept_question(
+            question=Question.objects.create(text=clip(f"{start} {batch[0]}", 120)), user=services.SYSTEM, topic=topic
+        )
+        answer = answers.start_answer(question=question, answerer=editor, body="\n\n".join(batch), user=services.SYSTEM)
+        answer = answers.submit_answer(version=answer, user=services.SYSTEM)
+        answers.approve_answer(
+            version=answer, reviewer=reviewer, seen_fingerprint=answer.submitted_fingerprint, user=services.SYSTEM
+        )
+        questions.append(Question.objects.get(pk=question.pk))
+    Report.objects.create(question=questions[0], reason="inaccurate", text=clip(texts[3], 1000))
+    declined = Question.objects.create(text=clip(texts[4], 120))
+    answers.decline_question(question=declined, user=services.SYSTEM, reason=clip(texts[5], 300))
+    StoryEdit.objects.create(
+        story=stories[1], user=_superuser(), reason=clip(texts[6], 300), before={"text": texts[7]}, after={"text": "x"}
+    )
+    story_pages = [
+        f"/articles/{article.slug}/stories/{prompts[0].slug}/?page={n}" for n in range(1, len(texts) // 10 + 2)
+    ]
+    public = [article.get_absolute_url(), *story_pages, reverse("participation:question_list")]
+    public += [q.get_absolute_url() for q in questions]
+    public += [f"/stories/{stories[1].pk}/report/", f"/questions/{questions[0].slug}/report/"]
+    public += [reverse("articles:search") + "?q=" + quote(texts[0][:40])]
+    admin = [
+        "/admin/",
+        "/admin/participation/story/?status__in=pending,hidden,approved,rejected",
+        "/admin/participation/report/",
+        "/admin/participation/question/",
+        "/admin/participation/answerversion/",
+        "/admin/participation/prompt/",
+        f"/admin/participation/story/{stories[0].pk}/change/",
+        f"/admin/participation/story/{stories[1].pk}/change/",
+        f"/admin/participation/question/{questions[0].pk}/change/",
+        f"/admin/participation/question/{declined.pk}/change/",
+        f"/admin/participation/answerversion/{questions[0].live_answer_id}/change/",
+        f"/admin/participation/answerversion/{questions[0].live_answer_id}/review/",
+    ]
+    return public, admin
+
+
+def _superuser():
+    from django.contrib.auth.models import User
+
+    user, _ = User.objects.get_or_create(username="root", defaults={"is_staff": True, "is_superuser": True})
+    user.set_password("pw")
+    user.save()
+    return user
+
+
+def test_no_hostile_input_runs_script_through_what_readers_write(live_server, open_page, sign_in, capsys):
+    payloads = corpus()
+    reviewer = Person.objects.create(name="Rae Viewer", slug="rae-viewer", credentials="MD", is_medical_reviewer=True)
+    public, admin = plant_readers(payloads, reviewer)
+    _superuser()
+    page = open_page()
+    page.add_init_script(DETECTOR)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    executed, risky, loaded = set(), [], 0
+    for group, urls in (("public", public), ("admin", admin)):
+        if group == "admin":
+            sign_in(page, "root")
+        for url in urls:
+            response = page.goto(live_server.url + url)
+            assert response.status == 200, url
+            page.wait_for_timeout(20)
+            found = page.evaluate(PROBE)
+            executed.update(found["hits"])
+            risky += [(url, markup) for markup in found["bad"]]
+            loaded += 1
+    executed.update(dialogs)
+    with capsys.disabled():
+        print(
+            f"\n\nhostile inputs (readers): {len(payloads)} tried through {len(READER_FIELDS)} fields on {loaded} "
+            f"pages; {len(executed)} executed, {len(risky)} dangerous attributes or links\n"
+        )
+    assert not executed, f"payloads that ran: {sorted(executed)}"
+    assert not risky, risky[:5]

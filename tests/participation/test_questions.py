@@ -212,12 +212,16 @@ def test_was_this_helpful_counts_one_vote_per_browser(answered, reader):
     assert "1 of 2 found this helpful" in Client().get(question.get_absolute_url()).content.decode()
 
 
-def test_report_this_on_a_question_reaches_the_queue(answered, reader):
+def test_report_this_on_a_question_reaches_the_queue(answered, reader, reviewer):
     question = answered()
     url = reverse("participation:report_question", args=[question.slug])
     response = reader.post(url, {"reason": "inaccurate", "text": "Outdated advice.", "issued": issue("report")})
     assert response.status_code == 303
     assert Report.objects.get().question == question
+    client = Client()
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:participation_report_changelist")).content.decode()  # was a 500
+    assert "Outdated advice." in page and question.text in page
 
 
 @pytest.mark.parametrize("size", [1, 50])
