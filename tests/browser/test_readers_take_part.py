@@ -126,3 +126,37 @@ def test_a_question_is_accepted_answered_signed_off_and_public(
     assert question.text in reader.locator("main").inner_text()
     reader.goto(f"{live_server.url}/sitemap.xml")
     assert question.get_absolute_url() in reader.content()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_readers_pages_pass_axe_and_fit_the_screen(live_server, open_page, run_axe, demo_content, width):
+    from pathlib import Path
+
+    from participation.demo import load_readers_content
+    from tests.production import ROOT
+
+    load_readers_content(Path(ROOT / "fixtures" / "readers.yaml"))
+    question = Question.objects.public().first()
+    story = Story.objects.public().first()
+    pages = {
+        "article with prompts": "/articles/diagnosing-and-treating-muscle-spasms/",
+        "stories": story.get_absolute_url(),
+        "share a story": f"/articles/{story.article.slug}/stories/{story.prompt.slug}/share/",
+        "report a story": f"/stories/{story.pk}/report/",
+        "report an article": f"/articles/{story.article.slug}/report/",
+        "questions": "/questions/",
+        "question": question.get_absolute_url(),
+        "ask": "/questions/ask/",
+        "email updates": "/updates/",
+        "privacy": "/privacy/",
+    }
+    page = open_page(width=width)
+    problems = {}
+    for name, path in pages.items():
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+        if violations := run_axe(page):
+            problems[name] = violations
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{name} is {overflow}px wider than a {width}px screen"
+    assert problems == {}
