@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article, ArticleVersion, Person, Review, VersionAuthor
-from participation.models import Prompt, Story, StoryEdit
+from participation import answers
+from participation.models import AnswerVersion, Prompt, Question, Story, StoryEdit
 from taxonomy.models import Cause
 from tests.conftest import make_user
 
@@ -40,6 +41,8 @@ class State:
     group_id: int
     pending_story: Story
     approved_story: Story
+    new_question: Question
+    submitted_answer: AnswerVersion
 
 
 def build_state(publish, draft_factory, submit, author: Person, reviewer: Person) -> State:
@@ -75,7 +78,17 @@ def build_state(publish, draft_factory, submit, author: Person, reviewer: Person
         group_id=Cause.objects.get().group_id,
         pending_story=story(Story.Status.PENDING),
         approved_story=story(Story.Status.APPROVED),
+        new_question=Question.objects.create(text="Do cramps mean low salt?"),
+        submitted_answer=_submitted_answer(author),
     )
+
+
+def _submitted_answer(answerer: Person) -> AnswerVersion:
+    """An answer by `answerer` (the author_reviewer), written and submitted by second_editor."""
+    second = User.objects.get(username="second_editor")
+    question = answers.accept_question(question=Question.objects.create(text="Is stretching safe?"), user=second)
+    version = answers.start_answer(question=question, answerer=answerer, body="Usually.", user=second)
+    return answers.submit_answer(version=version, user=second)
 
 
 def version_form(version: ArticleVersion, **changes) -> dict:
@@ -408,6 +421,28 @@ ACTIONS: list[tuple[str, Callable[[Client, State], bool]]] = [
             and Review.objects.filter(comment="x").exists()
         ),
     ),
+    (
+        "accept a reader's question",
+        lambda c, s: (
+            c.post(
+                admin("participation_question_changelist"),
+                {"action": "accept", "_selected_action": [s.new_question.pk], "reason": ""},
+            )
+            is not None
+            and Question.objects.get(pk=s.new_question.pk).status == "accepted"
+        ),
+    ),
+    (
+        "sign off an expert's answer",
+        lambda c, s: (
+            c.post(
+                admin("participation_answer_review", s.submitted_answer.pk),
+                {"decision": "approve", "fingerprint": s.submitted_answer.submitted_fingerprint},
+            )
+            is not None
+            and AnswerVersion.objects.get(pk=s.submitted_answer.pk).status == "approved"
+        ),
+    ),
     ("approve a reader's story", lambda c, s: story_action(c, s.pending_story, "approve") == "approved"),
     ("reject a reader's story", lambda c, s: story_action(c, s.pending_story, "reject", "Spam.") == "rejected"),
     ("edit an approved story, with a reason", lambda c, s: edit_story(c, s.approved_story, "Typo.")),
@@ -473,6 +508,9 @@ EXPECTED = {
     "change a review record": {},
     "delete a published article": {},
     # Readers' stories (issue 13): moderators decide; an approved story changes only with a recorded reason.
+    # Questions: editors accept; an answer is signed off like an article (never by its answerer, here author_reviewer).
+    "accept a reader's question": EDITORS,
+    "sign off an expert's answer": SIGNERS,
     "approve a reader's story": MODERATORS,
     "reject a reader's story": MODERATORS,
     "edit an approved story, with a reason": MODERATORS,
