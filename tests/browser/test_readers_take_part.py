@@ -86,6 +86,10 @@ def test_a_question_is_accepted_answered_signed_off_and_public(
     publish(slug="night-cramps", title="Night cramps")
     reader, ed, rev = open_page(), open_page(), open_page()
     reader.goto(f"{live_server.url}/questions/ask/")
+    assert "Before you ask, please search" in reader.locator("main").inner_text()
+    reader.locator("#id_text").press_sequentially("night cramps", delay=20)  # live suggestions as they type
+    reader.locator("#suggestions a", has_text="Night cramps").wait_for()
+    assert reader.locator("#suggestions a").first.get_attribute("href") == "/articles/night-cramps/"
     reader.fill("#id_text", "Why do my calves cramp at night?")
     reader.get_by_role("button", name="Send your question").click()
     assert "an editor will read your question" in reader.locator("main").inner_text()
