@@ -1,56 +1,75 @@
-"""The public page cache: work once, serve many times, and drop the pages whose tags a change replaces.
+"""The public page cache: work once, serve many times, and never serve a stale page.
 
-Which tags a change replaces is written by hand (see "Who invalidates" below): a page
-stays fresh as long as every change that affects it names one of its tags.
+The promise: a change that reaches readers shows on every public page at the next request.
+It does not depend on anyone remembering which page shows what:
 
-Anonymous GET responses of the public pages are stored in Django's cache (Redis
-in production, so every server process shares them). Each page records the
-*tags* it depends on while it renders (``depends_on(request, "article:7", ...)``);
-each tag has a random token in the cache. A stored page is served only while
-every tag still holds the token it was rendered under, so changing something
-means replacing its tags' tokens (``invalidate``), and the pages showing it
-miss on their very next request, on every server. An evicted token never brings
-a stale page back: a missing token is a miss.
+- Every cached page depends on the site-wide *content generation* (the tag ``content``).
+  Every editorial change replaces it, on commit: any save or delete of a model of the
+  editorial apps (one generic signal receiver, ``connect_signals``), and every workflow
+  service and the ``publish_scheduled`` command through ``content_changed()``, which is
+  also what to call after a write that sends no signal (``QuerySet.update``, raw SQL).
+  Editorial changes are rare; each one makes every page miss once.
+- Writes by readers keep narrow tags, so a vote does not empty the cache: a view declares
+  them in its URLconf (``cached_page(view, tags=["votes:{slug}"])``, formatted with the
+  URL's arguments) and the write calls ``invalidate("votes:<slug>")``.
 
-Who invalidates: the workflow services when a version goes live, is re-reviewed,
-archived or restored (``article_changed``); helpful votes (``votes:<id>``); and
-edits of people and taxonomy (signal receivers at the bottom of this module).
+How a page is kept: each tag has a random token in the cache. Before rendering, the
+page's tokens are read (and created if missing); the page is stored with them, and
+served only while every token is still there and unchanged. A change during the render
+replaces a token, so the page stored from it is dead on arrival; an evicted token or
+page is a miss, never a stale page.
 
-A race is closed by time: a tag token also carries when it was replaced, and a
-page rendered while one of its tags was being replaced is not stored.
+Bounded: a page is keyed by host, path and only the query parameters its view declares
+(``cached_page(view, params=["page"])``), normalised; any other parameter (``utm_*``,
+junk) is dropped before the view runs, so it shares the canonical page's entry. Pages
+over ``SPASMINFO_PAGE_CACHE_MAX_BYTES`` are served but not kept. The date is part of the
+key, so notices that depend on the day (overdue for review) never outlive it.
 
-Conditional requests: a stored page has an ETag and a Last-Modified date, so a
-matching If-None-Match / If-Modified-Since is answered 304 without rendering.
-Pages cached for readers embed the reader's own CSRF token at serving time.
+Served early: ``PageCacheMiddleware`` answers a hit before sessions, auth, messages and
+CSRF run, with one cache round trip and the headers the page was stored with; a matching
+If-None-Match / If-Modified-Since is answered 304 without rendering. A public page is the
+same bytes for every reader (a form fetches its CSRF token when the reader uses it,
+static/js/csrf.js), so a shared proxy may serve it too: pages send ``Cache-Control`` with
+``s-maxage`` and a ``Surrogate-Key`` header of their tags, and every replacement of a tag
+is also sent as an xkey purge to each proxy in ``CACHE_PURGE_URL`` (``purge``).
 """
 
 import hashlib
+import logging
 import re
 import secrets
 import time
 from collections.abc import Callable, Iterable
-from functools import wraps
+from functools import partial, wraps
+from http.client import HTTPConnection, HTTPException, HTTPSConnection
+from urllib.parse import urlsplit
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from django.middleware.csrf import get_token
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, QueryDict
 from django.middleware.http import ConditionalGetMiddleware
+from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
+from articles import ratelimits
 from operations.replica import wait_for_replicas
 
-SITE = "site"  # every cached page depends on it: invalidate("site") empties the page cache
-LISTING = "listing"  # the set of listed articles, or their order (home, A to Z, search, feed, sitemap)
-TAXONOMY = "taxonomy"  # cause groups, causes and topics as lists (home, cause index, sitemap)
-PEOPLE = "people"  # the set of people (sitemap)
+logger = logging.getLogger(__name__)
+
+CONTENT = "content"  # the site-wide content generation: every cached page depends on it
+
+# The apps whose models are editorial content: any save or delete of one of their models
+# is an editorial change. Models written by readers are the exception, with narrow tags.
+EDITORIAL_APPS = ("articles", "taxonomy")
+READER_MODELS = {"articles.HelpfulVote"}  # invalidate("votes:<slug>") in articles.helpful
 
 CSRF_PLACEHOLDER = "__spasminfo_csrf_token__"
 CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")([^"]+)(")')
-CACHE_CONTROL = "public, no-cache"  # may be stored, but revalidated (ETag) before each use
 
 
 def _tag_key(tag: str) -> str:
@@ -58,175 +77,286 @@ def _tag_key(tag: str) -> str:
 
 
 def _page_key(request: HttpRequest) -> str:
-    # The date is part of the key: notices that depend on the day (overdue) never outlive it.
-    raw = f"{request.get_host()}|{request.get_full_path()}|{timezone.localdate().isoformat()}"
+    # request.GET is already canonical (see _canonical_query): junk parameters are not in it.
+    raw = f"{request.get_host()}|{request.path}|{request.GET.urlencode()}|{timezone.localdate().isoformat()}"
     return "pagecache:page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _new_token(replaced_at: float | None = None) -> str:
-    """A tag's token: random, and when it was last replaced (0 for a tag never invalidated)."""
-    return f"{secrets.token_hex(8)}@{time.time() if replaced_at is None else replaced_at:.6f}"
+def _new_token() -> str:
+    return secrets.token_hex(8)
 
 
-def _replaced_at(token: str) -> float:
-    return float(token.rsplit("@", 1)[1])
+# --- which query parameters make a different page ------------------------------------------
 
 
-# --- recording and invalidating ------------------------------------------------------------
+def _page_number(value: str) -> str | None:
+    """A page number as the paginator reads it; page 1 and anything not a number are the first page."""
+    return value if re.fullmatch(r"[1-9][0-9]{0,5}", value) and value != "1" else None
 
 
-def depends_on(request: HttpRequest, *tags: str) -> None:
-    """Declare that the page being rendered shows something these tags stand for."""
-    recorded = getattr(request, "_page_cache_tags", None)
-    if recorded is not None:
-        recorded.update(tags)
+def _search_query(value: str) -> str | None:
+    from articles.search import MAX_QUERY_LENGTH
+
+    return " ".join(value.split())[:MAX_QUERY_LENGTH] or None
 
 
-def declaring(view: Callable, *tags: str) -> Callable:
-    """`view`, declaring `tags` for every page it renders (for views we do not write, e.g. feeds)."""
+# Every parameter a cached view may declare, with the function that gives its canonical value
+# (None: as if absent). Views see only canonical values, so equal keys mean equal pages.
+PARAMETERS: dict[str, Callable[[str], str | None]] = {"page": _page_number, "q": _search_query}
 
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        depends_on(request, *tags)
-        return view(request, *args, **kwargs)
 
-    return wrapped
+def _canonical_query(query: QueryDict, params: Iterable[str]) -> QueryDict:
+    canonical = QueryDict(mutable=True)
+    for name in sorted(params):
+        value = PARAMETERS[name](query[name]) if name in query else None
+        if value is not None:
+            canonical[name] = value
+    canonical._mutable = False
+    return canonical
+
+
+def serve_uncached(request: HttpRequest) -> None:
+    """The page being rendered is not the one its URL names (e.g. page 900 of a 3-page list,
+    shown as page 3): serve it, but do not keep it, so such URLs cannot fill the cache."""
+    request._page_cache_keep = False
+
+
+# --- invalidating ----------------------------------------------------------------------------
+
+
+class _Batch:
+    """The tag replacements of one transaction. Every change registers its own on-commit
+    callback (so each runs, or is discarded with its savepoint, exactly as Django decides),
+    but once one of them has replaced a tag the others skip it: a bulk import that saves
+    thousands of rows costs one cache write at commit, not thousands."""
+
+    def __init__(self):
+        self.done: set[str] = set()
+
+    def replace(self, tags: frozenset[str]) -> None:
+        todo = tags - self.done
+        if todo:
+            self.done |= todo
+            # Only once every read replica has replayed the change: a page rendered from a replica
+            # before then read the old data, and would be kept under the new tokens
+            # (operations/replica.py, docs/DEPLOYMENT.md "Read replicas").
+            wait_for_replicas()
+            try:
+                cache.set_many({_tag_key(tag): _new_token() for tag in todo}, timeout=None)
+            finally:
+                purge(todo)
 
 
 def invalidate(*tags: str) -> None:
-    """Make every page that depends on any of the tags miss, after the current transaction commits."""
-    tags = tuple(dict.fromkeys(tags))
-    if tags:
-        transaction.on_commit(lambda: _replace(tags))
+    """Make every page that depends on any of the tags miss, once the current transaction commits."""
+    if not tags:
+        return
+    connection = transaction.get_connection()
+    batch = getattr(connection, "_page_cache_batch", None)
+    if batch is None or batch.done:  # nothing registered yet, or that transaction is over
+        batch = connection._page_cache_batch = _Batch()
+    transaction.on_commit(partial(batch.replace, frozenset(tags)), robust=True)
 
 
-def _replace(tags: tuple[str, ...]) -> None:
-    # Only once a read replica has replayed the change: a page rendered from it before then
-    # read the old tokens, so it is not kept (operations/replica.py).
-    wait_for_replicas()
-    cache.set_many({_tag_key(tag): _new_token() for tag in tags}, timeout=None)
+def content_changed() -> None:
+    """An editorial change: every cached page misses at its next request (after commit).
+
+    Saves and deletes of editorial models call it by themselves (signals); call it from
+    writes that send no signal (QuerySet.update, bulk_update, raw SQL) and from workflow
+    steps, so the promise does not rest on a signal being sent."""
+    invalidate(CONTENT)
 
 
-def article_tags(article, *versions) -> list[str]:
-    """The tags of everything an article's pages and lists show: the article itself, the
-    listing, and the causes, topic, series and people of the given versions (old and new)."""
-    tags = [f"article:{article.pk}", LISTING, f"topic:{article.topic_id}"]
-    if article.series_id:
-        tags.append(f"series:{article.series_id}")
-    # "person-articles:<id>": the lists on a person's page (a byline shows "person:<id>", their own fields)
-    if article.last_reviewed_by_id:
-        tags.append(f"person-articles:{article.last_reviewed_by_id}")
-    for version in versions:
-        if version is None:
+# --- telling a proxy (Varnish) what changed --------------------------------------------------
+
+
+def purge(tags: Iterable[str]) -> None:
+    """Ask every proxy in CACHE_PURGE_URL to drop the pages carrying any of `tags` (an xkey
+    purge: `PURGE` with the keys in `xkey-purge`). Never raises: a proxy that is down must
+    not fail the editorial step that changed the content; it is logged, and the page cache
+    of the site itself is already fresh."""
+    keys = " ".join(sorted(tags))
+    for url in settings.SPASMINFO_CACHE_PURGE_URLS:
+        parts = urlsplit(url)
+        connection_class = HTTPSConnection if parts.scheme == "https" else HTTPConnection
+        try:
+            connection = connection_class(parts.hostname, parts.port, timeout=settings.SPASMINFO_CACHE_PURGE_TIMEOUT)
+            try:
+                connection.request("PURGE", parts.path or "/", headers={"xkey-purge": keys})
+                status = connection.getresponse().status
+            finally:
+                connection.close()
+        except (OSError, HTTPException) as error:
+            logger.error("Purging %s at %s failed: %s", keys, url, error)
             continue
-        tags += [f"cause:{tag_id}" for tag_id in version.cause_links.values_list("tag_id", flat=True)]
-        people = [*version.author_links.values_list("person_id", flat=True)]
-        people += version.reviews.values_list("reviewer_id", flat=True)
-        tags += [f"person-articles:{person_id}" for person_id in people]
-    return tags
-
-
-def article_changed(article, *versions, previous_topic_id: int | None = None) -> None:
-    """What readers see of `article` changed (a version went live, a re-review, archive, restore,
-    a change of topic or series): invalidate its pages and every list it was or is in."""
-    tags = article_tags(article, *versions)
-    if previous_topic_id and previous_topic_id != article.topic_id:
-        tags.append(f"topic:{previous_topic_id}")
-    invalidate(*tags)
+        if status != 200:
+            logger.error("Purging %s at %s answered %s", keys, url, status)
 
 
 # --- serving -----------------------------------------------------------------------------
 
 
-def _cacheable_request(request: HttpRequest, bypass_cookies: Iterable[str]) -> bool:
-    if not settings.SPASMINFO_PAGE_CACHE or request.method not in ("GET", "HEAD"):
-        return False
-    cookies = request.COOKIES
+def _personal(request: HttpRequest, bypass_cookies: Iterable[str]) -> bool:
+    """A request whose page may differ for this reader: never from or into a shared cache."""
     personal = (settings.SESSION_COOKIE_NAME, "messages", *bypass_cookies)
-    return not any(name in cookies for name in personal)
+    return any(name in request.COOKIES for name in personal)
 
 
-def _fresh(entry: dict) -> bool:
-    tokens = cache.get_many([_tag_key(tag) for tag in entry["tags"]])
-    return all(tokens.get(_tag_key(tag)) == token for tag, token in entry["tags"].items())
-
-
-def _not_modified(request: HttpRequest, etag: str, last_modified: float) -> bool:
+def _not_modified(request: HttpRequest, etag: str, last_modified: str) -> bool:
     if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
     if if_none_match is not None:
         return etag in {value.strip() for value in if_none_match.split(",")} or if_none_match.strip() == "*"
     since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
-    return since is not None and int(last_modified) <= since
+    modified = parse_http_date_safe(last_modified)
+    return since is not None and modified is not None and modified <= since
 
 
-def _validators(response: HttpResponse, etag: str, last_modified: float) -> HttpResponse:
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(last_modified)
-    response["Cache-Control"] = CACHE_CONTROL
-    return response
+VALIDATOR_HEADERS = ("ETag", "Last-Modified", "Cache-Control", "Surrogate-Key", "Vary")
 
 
 def _serve(request: HttpRequest, entry: dict) -> HttpResponse:
-    if _not_modified(request, entry["etag"], entry["last_modified"]):
-        return _validators(HttpResponseNotModified(), entry["etag"], entry["last_modified"])
-    content = entry["content"]
-    if CSRF_PLACEHOLDER.encode() in content:
-        content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
-    response = HttpResponse(content, content_type=entry["content_type"])
+    headers = entry["headers"]
+    if _not_modified(request, headers["ETag"], headers["Last-Modified"]):
+        response = HttpResponseNotModified()
+        for name in VALIDATOR_HEADERS:
+            if name in headers:
+                response[name] = headers[name]
+    else:
+        response = HttpResponse(entry["content"])
+        for name, value in headers.items():
+            response[name] = value
     response["X-Page-Cache"] = "hit"
-    return _validators(response, entry["etag"], entry["last_modified"])
+    return response
 
 
-def _store(request: HttpRequest, response: HttpResponse, tags: set[str], started: float) -> HttpResponse:
-    keys = [_tag_key(tag) for tag in tags]
-    tokens = cache.get_many(keys)
-    missing = [key for key in keys if key not in tokens]
-    for key in missing:
-        cache.add(key, _new_token(replaced_at=0), timeout=None)  # keeps a token another process set meanwhile
+def _tokens_before_rendering(tag_keys: list[str], found: dict) -> dict | None:
+    """The tags' tokens to store the page under, creating missing ones (never seen, or evicted)."""
+    tokens = {key: found[key] for key in tag_keys if key in found}
+    missing = [key for key in tag_keys if key not in tokens]
     if missing:
-        tokens = cache.get_many(keys)
-    margin = settings.SPASMINFO_PAGE_CACHE_CLOCK_SKEW  # servers' clocks differ a little
-    changed_meanwhile = any(_replaced_at(token) > started - margin for token in tokens.values())
-    if len(tokens) != len(keys) or changed_meanwhile:
-        return response  # something it shows changed while it rendered: serve it, but do not keep it
-    content = CSRF_INPUT.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<3>", response.content.decode()).encode()
-    etag = quote_etag(hashlib.sha256(content).hexdigest()[:32])
-    entry = {
-        "content": content,
-        "content_type": response["Content-Type"],
-        "tags": {tag: tokens[_tag_key(tag)] for tag in tags},
-        "etag": etag,
-        "last_modified": time.time(),
-    }
-    cache.set(_page_key(request), entry, timeout=settings.SPASMINFO_PAGE_CACHE_SECONDS)
+        for key in missing:
+            cache.add(key, _new_token(), timeout=None)  # keeps a token another process set meanwhile
+        tokens.update(cache.get_many(missing))
+    return tokens if len(tokens) == len(tag_keys) else None  # None: the cache is not keeping them
+
+
+def _shareable(response: HttpResponse) -> bool:
+    return response.status_code == 200 and not response.streaming and not response.cookies
+
+
+def _public_headers(response: HttpResponse, tags: list[str]) -> None:
+    """What a shared cache needs: keep it until purged (s-maxage), by these keys. Browsers
+    revalidate every time (max-age=0), with the ETag."""
+    response["Cache-Control"] = f"public, max-age=0, s-maxage={settings.SPASMINFO_PAGE_CACHE_SECONDS}"
+    response["Surrogate-Key"] = " ".join(tags)
+    if not response.has_header("ETag"):
+        response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
+    if not response.has_header("Last-Modified"):
+        response["Last-Modified"] = http_date(time.time())
+
+
+def _store(page_key: str, response: HttpResponse, tokens: dict) -> None:
+    if CSRF_INPUT.search(response.content.decode(response.charset, errors="replace")):
+        # One reader's token in a page every reader gets: their forms would all fail. A public
+        # form gets its token on demand (data-csrf-url, static/js/csrf.js).
+        logger.error("Not caching %s: the page carries a CSRF token", page_key)
+        return
+    headers = {name: value for name, value in response.items() if name != "X-Page-Cache"}
+    entry = {"content": response.content, "headers": headers, "tokens": tokens}
+    cache.set(page_key, entry, timeout=settings.SPASMINFO_PAGE_CACHE_SECONDS)
     response["X-Page-Cache"] = "miss"
-    return _validators(response, etag, entry["last_modified"])
 
 
-def cached_page(view: Callable | None = None, *, bypass_cookies: Iterable[str] = ()) -> Callable:
-    """Serve an anonymous reader's page from the cache, or render it and keep it.
+class PageCacheMiddleware:
+    """Serves cached pages before the middlewares a cached anonymous page does not need
+    (sessions, auth, messages, CSRF): put it right after SecurityMiddleware and CSPMiddleware,
+    which add their headers to every response, cached or not. A hit is one cache round trip
+    (the page and its tokens in one get_many) and carries the headers the page was stored with.
 
-    Readers with a session, a pending message or one of `bypass_cookies` (the
-    helpful-vote cookie on article pages) always get a fresh render.
+    It serves every route whose view is wrapped in `cached_page`; an anonymous reader's page
+    gets Cache-Control with s-maxage and a Surrogate-Key header (for Varnish, see
+    deploy/varnish/default.vcl) whether or not the page cache (PAGE_CACHE) is on.
     """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return self.get_response(request)
+        page = getattr(match.func, "page_cache", None)
+        if page is None:
+            return self.get_response(request)
+        if request.method not in ("GET", "HEAD") or _personal(request, page["bypass_cookies"]):
+            response = self.get_response(request)
+            if request.method in ("GET", "HEAD"):
+                patch_cache_control(response, private=True, no_cache=True)
+            return response
+
+        # A rate-limited route counts every request, cached or not (issue 10 point 3).
+        limit = getattr(match.func, "rate_limit", None) or getattr(
+            getattr(match.func, "view_class", None), "rate_limit", None
+        )
+        if limit is not None and ratelimits.over_limit(request, *limit):
+            return ratelimits.refused(request)
+
+        request.GET = _canonical_query(request.GET, page["params"])
+        tags = [pattern.format(**match.kwargs) for pattern in page["tags"]]
+        tokens = None
+        if settings.SPASMINFO_PAGE_CACHE:
+            page_key = _page_key(request)
+            tag_keys = [_tag_key(tag) for tag in tags]
+            found = cache.get_many([page_key, *tag_keys])  # one round trip for a hit
+            entry = found.get(page_key)
+            if entry is not None and all(found.get(key) == token for key, token in entry["tokens"].items()):
+                return _serve(request, entry)
+            tokens = _tokens_before_rendering(tag_keys, found)
+
+        response = self.get_response(request)
+        if not _shareable(response):
+            return response
+        _public_headers(response, tags)
+        keep = tokens is not None and getattr(request, "_page_cache_keep", True)
+        if keep and len(response.content) <= settings.SPASMINFO_PAGE_CACHE_MAX_BYTES:
+            _store(page_key, response, tokens)
+        return response
+
+
+def cached_page(
+    view: Callable | None = None,
+    *,
+    params: Iterable[str] = (),
+    tags: Iterable[str] = (),
+    bypass_cookies: Iterable[str] = (),
+) -> Callable:
+    """Mark a view as a public page that every anonymous reader gets byte for byte, served
+    and kept by PageCacheMiddleware (and by a proxy in front, through its headers).
+
+    `params` names the query parameters that make a different page (keys of PARAMETERS,
+    e.g. "page", "q"); the view sees only those, normalised, and every other parameter
+    shares the canonical page's entry. `tags` are narrow tags for what readers change,
+    formatted with the URL's arguments ("votes:{slug}"); every page also depends on the
+    content generation. Readers with a session, a pending message or one of
+    `bypass_cookies` (the helpful-vote cookie on article pages) always get a fresh render.
+    The page must carry nothing per reader: a form gets its CSRF token on demand
+    (`data-csrf-url`, static/js/csrf.js).
+    """
+    params = tuple(params)
+    unknown = set(params) - set(PARAMETERS)
+    if unknown:
+        raise ValueError(f"cached_page: no canonical form for parameters {sorted(unknown)}; add them to PARAMETERS.")
 
     def decorator(view_func):
         @wraps(view_func)
         def wrapped(request, *args, **kwargs):
-            if not _cacheable_request(request, bypass_cookies):
-                return view_func(request, *args, **kwargs)
-            entry = cache.get(_page_key(request))
-            if entry is not None and _fresh(entry):
-                return _serve(request, entry)
-            started = time.time()
-            request._page_cache_tags = {SITE}
             response = view_func(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
-            if response.status_code != 200 or response.streaming or response.cookies:
-                return response
-            return _store(request, response, request._page_cache_tags, started)
+            return response
 
+        wrapped.page_cache = {"params": params, "tags": (CONTENT, *tags), "bypass_cookies": tuple(bypass_cookies)}
         return wrapped
 
     return decorator(view) if view is not None else decorator
@@ -249,40 +379,31 @@ class StableETagMiddleware(ConditionalGetMiddleware):
         return super().process_response(request, response)
 
 
-# --- edits made outside the workflow services: people and taxonomy ------------------------
+# --- every editorial save and delete is an editorial change ----------------------------------
 
 
-def _person_saved(sender, instance, **kwargs):
-    invalidate(f"person:{instance.pk}", PEOPLE)
+def _editorial_change(sender, **kwargs):
+    content_changed()
 
 
-def _cause_saved(sender, instance, **kwargs):
-    invalidate(f"cause:{instance.pk}", TAXONOMY)
-
-
-def _cause_group_saved(sender, instance, **kwargs):
-    invalidate(TAXONOMY, *(f"cause:{pk}" for pk in instance.causes.values_list("pk", flat=True)))
-
-
-def _topic_saved(sender, instance, **kwargs):
-    invalidate(f"topic:{instance.pk}", TAXONOMY)
-
-
-def _series_saved(sender, instance, **kwargs):
-    invalidate(f"series:{instance.pk}")
+def editorial_models() -> list:
+    """Every model of the editorial apps except those readers write, with the through
+    models of their many-to-many fields (add/remove/clear send only m2m_changed)."""
+    models = [
+        model
+        for label in EDITORIAL_APPS
+        for model in apps.get_app_config(label).get_models()
+        if model._meta.label not in READER_MODELS
+    ]
+    return models
 
 
 def connect_signals() -> None:
-    """Called from ArticlesConfig.ready()."""
-    from articles.models import Person, Series
-    from taxonomy.models import Cause, CauseGroup, Topic
-
-    for model, receiver in [
-        (Person, _person_saved),
-        (Cause, _cause_saved),
-        (CauseGroup, _cause_group_saved),
-        (Topic, _topic_saved),
-        (Series, _series_saved),
-    ]:
-        post_save.connect(receiver, sender=model, dispatch_uid=f"pagecache-{model._meta.label}")
-        post_delete.connect(receiver, sender=model, dispatch_uid=f"pagecache-delete-{model._meta.label}")
+    """Called from ArticlesConfig.ready(): one receiver for every editorial model."""
+    for model in editorial_models():
+        uid = f"pagecache-{model._meta.label}"
+        post_save.connect(_editorial_change, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_editorial_change, sender=model, dispatch_uid=f"{uid}-delete")
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(_editorial_change, sender=through, dispatch_uid=f"{uid}-{field.name}-m2m")

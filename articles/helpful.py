@@ -57,5 +57,5 @@ def record_vote(request, response, article, helpful: bool) -> bool:
             HelpfulVote.objects.create(article=article, voter=voter_hash(token), helpful=helpful)
     except IntegrityError:
         return False
-    invalidate(f"votes:{article.pk}")  # the page shows "N of M found this helpful"
+    invalidate(f"votes:{article.slug}")  # the page shows "N of M found this helpful"
     return True

@@ -16,6 +16,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.db.models.lookups import Lookup
 
+from articles.caching import serve_uncached
 from articles.models import Article, ArticleRedirect, VersionCause, with_helpful_counts
 from taxonomy.models import Cause, CauseGroup, Topic
 
@@ -75,7 +76,10 @@ class NearestPageMixin:
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        requested = self.request.GET.get(self.page_kwarg)
+        page = paginator.get_page(requested)
+        if requested is not None and requested != str(page.number):
+            serve_uncached(self.request)  # not the page the URL names: do not let such URLs fill the cache
         return paginator, page, list(page.object_list), page.has_other_pages()
 
 

@@ -472,7 +472,7 @@ def _make_live(
     article: Article, version: ArticleVersion, review: Review, *, user: Actor, at: datetime.datetime
 ) -> None:
     """Point readers at `version`; its sign-off becomes the article's last review."""
-    caching.article_changed(article, article.live_version, version)
+    caching.content_changed()
     article.live_version = version
     article.taken_down_at = None  # a new sign-off is what brings a taken-down article back
     article.first_published_at = article.first_published_at or at
@@ -516,7 +516,7 @@ def re_review_live_version(
     article.last_reviewed_at = at
     article.last_reviewed_by = reviewer
     article.save()
-    caching.article_changed(article, version)
+    caching.content_changed()
     _record(article, Event.RE_REVIEWED, user=user, version=version, comment=comment, at=at)
     return review
 
@@ -622,7 +622,7 @@ def archive_article(*, article: Article, user: Actor, comment: str = "", at=None
     article.archived_at = at or timezone.now()
     article.archive_at = None
     article.save(update_fields=["archived_at", "archive_at"])
-    caching.article_changed(article, article.live_version)
+    caching.content_changed()
     _record(article, Event.ARCHIVED, user=user, comment=comment, at=article.archived_at)
     return article
 
@@ -648,7 +648,7 @@ def restore_article(*, article: Article, user: Actor, comment: str = "") -> Arti
         raise WorkflowError("This article is not archived.")
     article.archived_at = None
     article.save(update_fields=["archived_at"])
-    caching.article_changed(article, article.live_version)
+    caching.content_changed()
     _record(article, Event.RESTORED, user=user, comment=comment)
     return article
 
@@ -707,7 +707,7 @@ def set_review_interval(*, target: Article | Topic, months: int | None, user: Ab
             f"next review due {old_due or '—'} → {article.next_review_due or '—'}.",
         )
         if article.live_version_id:
-            caching.article_changed(article, article.live_version)
+            caching.content_changed()
     return articles
 
 
@@ -750,7 +750,7 @@ def publish_due(*, now: datetime.datetime | None = None) -> dict[str, list[str]]
                 article.archived_at = now
                 article.archive_at = None
                 article.save(update_fields=["archived_at", "archive_at"])
-                caching.article_changed(article, article.live_version)
+                caching.content_changed()
                 _record(article, Event.ARCHIVED, user=SYSTEM, comment="Archived as scheduled.", at=now)
                 done["archived"].append(article.slug)
     return done

@@ -63,5 +63,5 @@ def approve_text(*, obj: ReviewedText, user: AbstractBaseUser, seen_fingerprint:
         comment=comment or f"Proposed by {proposer}.",
     )
     # Readers see it from now on: every page that might show it (bylines, lists, feed) is rebuilt.
-    caching.invalidate(caching.SITE)
+    caching.content_changed()
     return obj

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.urls import path
 
 from articles import views
-from articles.caching import LISTING, cached_page, declaring
+from articles.caching import cached_page
 from articles.feeds import LatestArticlesFeed
 
 app_name = "articles"
@@ -12,11 +12,16 @@ urlpatterns = [
     path("articles/", cached_page(views.ArticleIndexView.as_view()), name="article_index"),
     path(
         "articles/<slug:slug>/",
-        cached_page(views.ArticleDetailView.as_view(), bypass_cookies=[settings.SPASMINFO_VOTER_COOKIE]),
+        cached_page(
+            views.ArticleDetailView.as_view(),
+            tags=["votes:{slug}"],  # the helpful-vote count (articles.helpful)
+            bypass_cookies=[settings.SPASMINFO_VOTER_COOKIE],
+        ),
         name="article_detail",
     ),
     path("articles/<slug:slug>/helpful/", views.helpful_vote, name="helpful_vote"),
+    path("csrf/", views.csrf_token, name="csrf_token"),
     path("people/<slug:slug>/", cached_page(views.PersonDetailView.as_view()), name="person_detail"),
-    path("search/", cached_page(views.SearchView.as_view()), name="search"),
-    path("feed/", cached_page(declaring(LatestArticlesFeed(), LISTING)), name="feed"),
+    path("search/", cached_page(views.SearchView.as_view(), params=["q", "page"]), name="search"),
+    path("feed/", cached_page(LatestArticlesFeed()), name="feed"),
 ]

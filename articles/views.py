@@ -3,17 +3,18 @@
 from itertools import groupby
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.template import loader
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
 from articles import helpful, selectors
-from articles.caching import LISTING, TAXONOMY, depends_on
+from articles.caching import serve_uncached
 from articles.models import Article, Person
 from articles.ratelimits import limit_per_address
 from articles.reader_page import article_page_context
@@ -26,7 +27,6 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        depends_on(self.request, LISTING, TAXONOMY)
         context["latest"] = selectors.latest_articles()
         context["most_reviewed"] = selectors.most_reviewed_articles()
         context["topics"] = selectors.topics_with_listed_counts()
@@ -45,7 +45,6 @@ class ArticleIndexView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        depends_on(self.request, LISTING)
 
         def letter(article):
             initial = article.live_version.title[:1].upper()
@@ -110,19 +109,15 @@ class ArticleDetailView(DetailView):
         context["vote"] = helpful.existing_vote(self.request, article)
         context["vote_recorded"] = self.request.GET.get("voted") == "1"
         context["edit_url"] = staff_edit_url(self.request, article)
-        shown = [*context["related"], *context.get("series_parts", [])]
-        depends_on(
-            self.request,
-            f"article:{article.pk}",
-            f"votes:{article.pk}",
-            f"topic:{article.topic_id}",
-            *([f"series:{article.series_id}"] if article.series_id else []),
-            *(f"cause:{link.tag_id}" for link in version.cause_links.all()),  # who else discusses them (related)
-            *(f"person:{link.person_id}" for link in version.author_links.all()),
-            f"person:{article.last_reviewed_by_id}",
-            *(f"article:{other.pk}" for other in shown),
-        )
         return context
+
+
+@require_GET
+@never_cache
+def csrf_token(request):
+    """A CSRF token for a public form, fetched by static/js/csrf.js when the reader starts to
+    use it: public pages are the same bytes for everyone, so they cannot carry one."""
+    return JsonResponse({"token": get_token(request)})
 
 
 @limit_per_address(group="helpful-vote", rate_setting="SPASMINFO_VOTE_RATE")
@@ -147,7 +142,6 @@ class PersonDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        depends_on(self.request, f"person:{self.object.pk}", f"person-articles:{self.object.pk}")
         context["written"] = selectors.written_by(self.object)
         context["reviewed"] = selectors.reviewed_by(self.object)
         return context
@@ -159,9 +153,11 @@ class SearchView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        depends_on(self.request, LISTING, TAXONOMY)
         query = self.request.GET.get("q", "")
-        results = search_articles(query, self.request.GET.get("page", 1))
+        requested = self.request.GET.get("page")
+        results = search_articles(query, requested or 1)
+        if requested is not None and results.page is not None and requested != str(results.page.number):
+            serve_uncached(self.request)
         context["results"] = results
         context["query"] = results.query
         if results.query and not results.hits:

@@ -584,7 +584,7 @@ def generate(
             log(f"{made:,}/{count:,} articles ({made / elapsed:,.0f}/s, {elapsed:.0f} s)")
     elapsed = time.monotonic() - started
     # Bulk rows bypass the services, so empty the page cache outright (lists, search and sitemap changed).
-    caching.invalidate(caching.SITE)
+    caching.content_changed()
     return {
         "first": f"{SLUG_PREFIX}{first:06d}",
         "last": f"{SLUG_PREFIX}{first + count - 1:06d}",

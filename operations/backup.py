@@ -414,7 +414,7 @@ def restore_site(path: str | Path, *, using: str = DEFAULT_DB_ALIAS, force: bool
             shutil.rmtree(staged_media, ignore_errors=True)  # nothing was changed: drop the staged copy
             raise
         ContentType.objects.clear_cache()  # ids are the restored database's
-        caching.invalidate(caching.SITE)  # every cached page showed the site as it was
+        caching.content_changed()  # every cached page showed the site as it was
         _swap_media(staged_media, media_root)
     return Report(
         database=vendor,

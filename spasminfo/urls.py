@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from articles.caching import LISTING, PEOPLE, TAXONOMY, cached_page, declaring
+from articles.caching import cached_page
 from articles.sitemaps import SITEMAPS
 from articles.views import robots_txt
 
@@ -16,7 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
-        cached_page(declaring(sitemap, LISTING, TAXONOMY, PEOPLE)),
+        cached_page(sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),

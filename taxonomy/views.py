@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
 from articles import selectors
-from articles.caching import LISTING, TAXONOMY, depends_on
 from taxonomy.models import Cause, Topic
 
 
@@ -16,7 +15,6 @@ class CauseIndexView(ListView):
     context_object_name = "groups"
 
     def get_queryset(self):
-        depends_on(self.request, TAXONOMY, LISTING)  # a cause is listed once a live article discusses it
         return selectors.public_cause_groups()
 
 
@@ -42,7 +40,6 @@ class CauseDetailView(ArticlesOfView):
         return get_object_or_404(Cause.objects.public().select_related("group"), slug=self.kwargs["slug"])
 
     def get_queryset(self):
-        depends_on(self.request, f"cause:{self.object.pk}")
         return selectors.discussing(self.object)
 
 
@@ -54,5 +51,4 @@ class TopicDetailView(ArticlesOfView):
         return get_object_or_404(Topic.objects.public(), slug=self.kwargs["slug"])
 
     def get_queryset(self):
-        depends_on(self.request, f"topic:{self.object.pk}")
         return selectors.filed_under(self.object)

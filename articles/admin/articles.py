@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from articles import caching, services
+from articles import services
 from articles.admin.review_interval import ReviewIntervalAdmin
 from articles.admin.workflow import PostStepMixin, ReReviewForm, TakeDownForm
 from articles.diffing import version_changes
@@ -306,8 +306,6 @@ class ArticleAdmin(PostStepMixin, ReviewIntervalAdmin):
             saved = Article.objects.get(pk=obj.pk)
             obj.assigned_reviewer, obj.archive_at = saved.assigned_reviewer, saved.archive_at
             super().save_model(request, obj, form, change)
-            if obj.live_version_id:  # slug, topic or series may show on public pages
-                caching.article_changed(obj, obj.live_version, previous_topic_id=saved.topic_id)
             if "assigned_reviewer" in form.changed_data:
                 services.assign_reviewer(
                     article=obj, reviewer=form.cleaned_data["assigned_reviewer"], user=request.user

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Cached public pages are served here, before sessions, auth, messages and CSRF.
+    "articles.caching.PageCacheMiddleware",
     "operations.middleware.DatabaseUnavailableMiddleware",
     "operations.replica.ReplicaMiddleware",  # before anything reads: replica or primary for this request
     "operations.input.RejectNulBytesMiddleware",
@@ -217,7 +219,10 @@ SPASMINFO_CONDITION = "Muscle spasm"
 # Anonymous public pages are cached and invalidated by tag (articles/caching.py).
 SPASMINFO_PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 SPASMINFO_PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 60 * 60)
-SPASMINFO_PAGE_CACHE_CLOCK_SKEW = env.float("PAGE_CACHE_CLOCK_SKEW", default=0.05)  # seconds between servers' clocks
+SPASMINFO_PAGE_CACHE_MAX_BYTES = env.int("PAGE_CACHE_MAX_BYTES", default=512 * 1024)  # larger pages are not kept
+# Proxies (Varnish with xkey, deploy/varnish/default.vcl) to send purges to, comma-separated.
+SPASMINFO_CACHE_PURGE_URLS = env.list("CACHE_PURGE_URL", default=[])
+SPASMINFO_CACHE_PURGE_TIMEOUT = env.float("CACHE_PURGE_TIMEOUT", default=2.0)  # seconds per proxy
 # Public forms are rate limited per client address (django-ratelimit, counting in the cache).
 # Behind a proxy, set RATELIMIT_IP_META_KEY (see docs/DEPLOYMENT.md) so each reader counts alone.
 SPASMINFO_VOTE_RATE = env.str("VOTE_RATE", default="30/h")

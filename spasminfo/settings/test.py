@@ -19,5 +19,4 @@ MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]  # noqa: F405
 SPASMINFO_BENCH_FLOOR_VIEW = False  # /__floor__/ only with the bench settings (tests/test_bench_floor.py)
 SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.E003"]  # noqa: F405
-SPASMINFO_PAGE_CACHE_CLOCK_SKEW = 0  # one process, one clock
 SPASMINFO_FORM_MIN_SECONDS = 0  # tests post at once; the guard's own tests set it

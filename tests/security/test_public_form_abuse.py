@@ -93,6 +93,17 @@ def test_an_address_refused_on_get_is_refused_on_head_with_new_queries(publish):
     assert heads == [429] * 200
 
 
+@override_settings(SPASMINFO_SEARCH_RATE="5/m", SPASMINFO_PAGE_CACHE=True)
+def test_a_search_served_from_the_page_cache_still_counts_towards_the_limit(publish):
+    """Issue 10, point 3: the page cache served repeated searches before the view's rate limit."""
+    publish()
+    search = reverse("articles:search")
+    statuses = [Client().get(search, {"q": "cramps"}).status_code for _ in range(8)]
+    heads = [Client().head(search, {"q": "cramps"}).status_code for _ in range(3)]
+    assert statuses == [200] * 5 + [429] * 3
+    assert heads == [429] * 3
+
+
 @override_settings(SPASMINFO_SEARCH_RATE="5/m", SPASMINFO_VOTE_RATE="5/h")
 @pytest.mark.parametrize("method", ["get", "head", "post"])
 def test_every_method_counts_towards_the_limits(publish, method):

@@ -1,0 +1,406 @@
+"""Freshness you can prove: with the page cache on, every change to anything a public page
+shows is on every route that shows it at the very next request.
+
+The matrix is built, not listed: the routes are every cached page of the URLconf (filled
+with the scene's objects), the fields are every field the admin lets an editor change on
+every editorial model, every field of a version and of its parts (changed in a draft and
+signed off), and every workflow step of the services and of `publish_scheduled`. For each
+change, every route is fetched through the cache and rendered without it; they must be
+byte-identical (CSRF tokens aside). A field counts as shown when some route's page changed.
+"""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+from django import forms
+from django.contrib import admin
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.core.management import call_command
+from django.forms import modelform_factory
+from django.http import QueryDict
+from django.test import Client, RequestFactory
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from articles import caching, services
+from articles.models import Article, ArticleVersion, FaqEntry, Person, Reference, Series, VersionAuthor, VersionCause
+from taxonomy.models import Cause, CauseGroup, Topic
+
+pytestmark = pytest.mark.django_db
+
+# Values that pass the field's validators, where appending text would not.
+VALID = {"pmid": "31415926", "doi": "10.5555/zq.1", "url": "https://example.org/zq"}
+NOT_EDITED_HERE = {
+    "photo": "an upload; the page shows its URL, changed like any other field",
+    "archive_at": "schedules an archive: the timed-archive step below",
+    "assigned_reviewer": "who may sign off next; not shown to readers",
+    "user": "the account a person signs in with; not shown to readers",
+}
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.SPASMINFO_PAGE_CACHE = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+# --- the routes: every cached page in the URLconf ----------------------------------------
+
+
+def cached_patterns(resolver=None, namespace=""):
+    """(name, pattern) of every URL pattern served through caching.cached_page."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from cached_patterns(entry, inner)
+        elif isinstance(entry, URLPattern) and hasattr(entry.callback, "page_cache"):
+            yield f"{namespace}{entry.name}", entry
+
+
+def shown_model(pattern: URLPattern):
+    """The model a slug route shows: its URL name is "<model>_detail"."""
+    name = pattern.name.removesuffix("_detail")
+    return next((m for m in (Article, Person, Cause, Topic) if m._meta.model_name == name), None)
+
+
+class Scene:
+    """Everything a public page can show, live, with a second of each for "change the link"."""
+
+    def __init__(self, publish, editor, writer, reviewer, topic, cause):
+        self.editor, self.reviewer = editor, reviewer
+        self.series = Series.objects.create(name="Cramps explained", slug="cramps-explained", description="Two parts.")
+        Series.objects.create(name="Other series", slug="other-series")
+        self.other_topic = Topic.objects.create(name="Digestive Health", slug="digestive-health", description="Gut.")
+        other_group = CauseGroup.objects.create(name="Other causes", slug="other-causes", description="More.")
+        self.other_cause = Cause.objects.create(name="Colic", slug="colic", group=other_group, description="Waves.")
+        self.co_author = Person.objects.create(name="Omar Other", slug="omar-other", credentials="RN", bio="Nurse.")
+        self.first = publish(slug="night-cramps", title="Night cramps")
+        self.second = publish(slug="leg-cramps", title="Leg cramps")
+        for part, article in enumerate([self.first, self.second], start=1):
+            article.series, article.part_number = self.series, part
+            article.save()
+        self.sign_off(self.first, faq=True)
+        self.people = [writer, reviewer.person, self.co_author]
+        self.objects = {
+            Article: [self.first, self.second],
+            Person: self.people,
+            Cause: [cause, self.other_cause],
+            Topic: [topic, self.other_topic],
+        }
+
+    def sign_off(self, article, change=lambda draft: None, faq=False, go_live_at=None):
+        draft = services.start_draft(article=article, user=self.editor)
+        if faq:
+            FaqEntry.objects.create(version=draft, question="Are cramps dangerous?", answer="Rarely.", position=1)
+        change(draft)
+        draft.save()
+        services.submit_version(version=draft, user=self.editor)
+        draft.refresh_from_db()
+        services.approve_version(
+            version=draft,
+            reviewer=self.reviewer.person,
+            seen_fingerprint=draft.compute_fingerprint(),
+            user=self.reviewer,
+            go_live_at=go_live_at,
+        )
+
+    def routes(self) -> dict[tuple, str]:
+        """{(route name, object pk): URL}, recomputed after every change (slugs change too)."""
+        urls = {}
+        for name, pattern in cached_patterns():
+            params = pattern.callback.page_cache["params"]
+            if "slug" in pattern.pattern.converters:
+                model = shown_model(pattern)
+                assert model in self.objects, f"{name}: add its objects to the scene"
+                for obj in self.objects[model]:
+                    obj.refresh_from_db()
+                    urls[(name, obj.pk)] = reverse(name, kwargs={"slug": obj.slug})
+            elif "q" in params:
+                urls[(name, "q")] = reverse(name) + "?q=cramps"
+            else:
+                assert not pattern.pattern.converters, f"{name}: teach the matrix its arguments"
+                urls[(name, None)] = reverse(name)
+        return urls
+
+
+def _without_csrf(content: bytes) -> bytes:
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", content)
+
+
+class Matrix:
+    """Fetch every route through the cache after each change. A page the cache renders (miss)
+    is what the database says at that moment; only a page it serves from storage (hit) can
+    be stale, so each hit is compared with a render that bypasses the cache."""
+
+    def __init__(self, scene, settings, capture):
+        self.scene, self.settings, self.capture = scene, settings, capture
+        self.client = Client()
+        self.shown: dict[str, set] = {}
+        self.stale: list[tuple] = []
+        self.hits = 0
+        self.pages = self.through_the_cache("start")
+
+    def uncached(self, url: str) -> bytes:
+        self.settings.SPASMINFO_PAGE_CACHE = False
+        try:
+            return _without_csrf(self.client.get(url).content)
+        finally:
+            self.settings.SPASMINFO_PAGE_CACHE = True
+
+    def through_the_cache(self, label: str) -> dict:
+        pages = {}
+        for route, url in self.scene.routes().items():
+            response = self.client.get(url)
+            pages[route] = _without_csrf(response.content)
+            if response.get("X-Page-Cache") == "hit":
+                self.hits += 1
+                fresh = self.uncached(url)
+                if fresh != pages[route]:
+                    self.stale.append((label, route))
+                    pages[route] = fresh
+        return pages
+
+    def check(self, label: str, change) -> None:
+        with self.capture(execute=True):
+            change()
+        pages = self.through_the_cache(label)
+        self.shown[label] = {route for route in pages if pages[route] != self.pages.get(route)}
+        self.pages = pages
+
+
+# --- the changes: the admin's fields, a version's fields and parts, the workflow ----------
+
+
+def new_value(field: forms.Field, name: str, value):
+    """A different valid value for a form field, or None if there is none to try."""
+    if isinstance(field, forms.BooleanField):
+        return not value
+    if isinstance(field, forms.ModelChoiceField):
+        other = field.queryset.exclude(pk=value).first() if value else field.queryset.first()
+        return other.pk if other else None
+    if name in VALID:
+        return VALID[name] if value != VALID[name] else None
+    if isinstance(field, forms.URLField):
+        return "https://example.org/zq"
+    if isinstance(field, forms.SlugField):
+        return f"{value}-zq"
+    if isinstance(field, forms.TypedChoiceField) and field.choices:
+        choices = [choice for choice, _ in field.choices if choice not in ("", value)]
+        return choices[0] if choices else None
+    if isinstance(field, forms.IntegerField):
+        return int(value or 0) % 30 + 3  # in any bound of months or positions, and different
+    if isinstance(field, forms.CharField):
+        text = f"{value or ''} Zq"
+        return text[-field.max_length :] if field.max_length else text
+    return None
+
+
+def form_data(form: forms.ModelForm) -> QueryDict:
+    """What the form's page would post back unchanged."""
+    data = QueryDict(mutable=True)
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if isinstance(field, forms.FileField):
+            continue
+        if isinstance(field.widget, forms.MultiWidget):
+            for n, part in enumerate(field.widget.decompress(value)):
+                data[f"{name}_{n}"] = "" if part is None else str(part)
+        elif isinstance(field, forms.ModelMultipleChoiceField):
+            data.setlist(name, [str(getattr(v, "pk", v)) for v in value or []])
+        elif isinstance(field, forms.BooleanField):
+            if value:
+                data[name] = "on"
+        else:
+            data[name] = "" if value is None else str(value)
+    return data
+
+
+def admin_request(user):
+    request = RequestFactory().post("/admin/")
+    request.user = user
+    request._messages = CookieStorage(request)
+    return request
+
+
+def admin_edit(user, obj, name) -> tuple | None:
+    """Change one field of `obj` the way its admin page does (form, save_model); or None."""
+    model_admin = admin.site._registry[type(obj)]
+    request = admin_request(user)
+    form_class = model_admin.get_form(request, obj, change=True)
+    unbound = form_class(instance=obj)
+    if name not in unbound.fields:
+        return None
+    value = new_value(unbound.fields[name], name, unbound[name].value())
+    if value is None:
+        return None
+    data = form_data(unbound)
+    if isinstance(unbound.fields[name], forms.BooleanField):
+        data.pop(name, None)
+        if value:
+            data[name] = "on"
+    else:
+        data[name] = str(value)
+
+    def change():
+        form = form_class(data, instance=type(obj).objects.get(pk=obj.pk))
+        assert form.is_valid(), (type(obj).__name__, name, form.errors)
+        saved = form.save(commit=False)
+        model_admin.save_model(request, saved, form, change=True)
+        form.save_m2m()
+
+    return change
+
+
+def part_edit(model, name):
+    """Change one field of a version part (reference, FAQ entry) in a new draft, then sign off."""
+    field = modelform_factory(model, fields=[name]).base_fields[name]
+
+    def change_draft(draft):
+        part = model.objects.filter(version=draft).first()
+        value = new_value(field, name, getattr(part, name))
+        form = modelform_factory(model, fields=[name])({name: value}, instance=part)
+        assert form.is_valid(), (model.__name__, name, form.errors)
+        form.save()
+
+    return change_draft
+
+
+def version_edit(name):
+    def change_draft(draft):
+        setattr(draft, name, f"{getattr(draft, name)} Zq")
+
+    return change_draft
+
+
+def test_every_field_a_public_page_shows_is_fresh_on_every_route_at_the_next_request(
+    publish, editor, writer, reviewer, topic, cause, settings, django_capture_on_commit_callbacks, django_user_model
+):
+    superuser = django_user_model.objects.create_superuser("chief", "chief@example.org", "x")
+    with time_machine.travel("2026-06-10 10:00Z", tick=True) as traveller:
+        scene = Scene(publish, editor, writer, reviewer, topic, cause)
+        matrix = Matrix(scene, settings, django_capture_on_commit_callbacks)
+        first = scene.first
+        skipped = {}
+
+        # A version's own fields and its parts: changed in a draft, then signed off.
+        for field in ArticleVersion._meta.get_fields():
+            if getattr(field, "editable", False) and field.concrete and isinstance(field, _text_fields()):
+                matrix.check(
+                    f"ArticleVersion.{field.name}", lambda n=field.name: scene.sign_off(first, version_edit(n))
+                )
+        for model in (Reference, FaqEntry):
+            for field in model._meta.concrete_fields:
+                if field.editable and not field.is_relation and field.name not in {"id", "number"}:
+                    matrix.check(
+                        f"{model.__name__}.{field.name}",
+                        lambda m=model, n=field.name: scene.sign_off(first, part_edit(m, n)),
+                    )
+        matrix.check(
+            "VersionAuthor.person",
+            lambda: scene.sign_off(first, lambda d: VersionAuthor.objects.create(version=d, person=scene.co_author)),
+        )
+        matrix.check(
+            "VersionCause.tag",
+            lambda: scene.sign_off(
+                first, lambda d: VersionCause.objects.filter(content_object=d).update(tag=scene.other_cause)
+            ),
+        )
+
+        # The workflow: re-review, archive, restore, and the two steps publish_scheduled takes from cron.
+        def re_review():
+            traveller.shift(datetime.timedelta(minutes=1))
+            services.re_review_live_version(
+                article=first,
+                reviewer=reviewer.person,
+                seen_fingerprint=first.live_version.compute_fingerprint(),
+                user=reviewer,
+            )
+
+        def scheduled_go_live():
+            scene.sign_off(first, version_edit("title"), go_live_at=_soon())
+            traveller.shift(datetime.timedelta(minutes=5))
+            call_command("publish_scheduled", verbosity=0)
+
+        def timed_archive():
+            services.schedule_archive(article=first, archive_at=_soon(), user=editor)
+            traveller.shift(datetime.timedelta(minutes=5))
+            call_command("publish_scheduled", verbosity=0)
+
+        for label, step in [
+            ("services.re_review_live_version", re_review),
+            ("services.archive_article", lambda: services.archive_article(article=first, user=editor)),
+            ("services.restore_article", lambda: services.restore_article(article=first, user=editor)),
+            ("publish_scheduled: go live", scheduled_go_live),
+            ("publish_scheduled: archive", timed_archive),
+            ("services.restore_article (again)", lambda: services.restore_article(article=first, user=editor)),
+        ]:
+            matrix.check(label, step)
+
+        # Every field the admin lets an editor change, on every editorial model it shows.
+        for model, objects in [
+            (Series, [scene.series]),
+            (CauseGroup, [cause.group]),
+            (Cause, [cause]),
+            (Topic, [topic]),
+            (Person, scene.people),
+            (Article, [first]),
+        ]:
+            for obj in objects:
+                for field in model._meta.concrete_fields:
+                    if not field.editable or field.primary_key:
+                        continue  # set only by the workflow, checked through it above
+                    if field.name in NOT_EDITED_HERE:
+                        skipped[f"{model.__name__}.{field.name}"] = NOT_EDITED_HERE[field.name]
+                        continue
+                    obj.refresh_from_db()
+                    change = admin_edit(superuser, obj, field.name)
+                    if change is None:
+                        skipped[f"{model.__name__}.{field.name}"] = "not in its admin form"
+                        continue
+                    matrix.check(f"{model.__name__}.{field.name} (#{obj.pk})", change)
+
+        # A reader's vote (narrow tag): the other pages stay cached, and are compared above.
+        matrix.check(
+            "HelpfulVote (a reader's vote)",
+            lambda: Client().post(reverse("articles:helpful_vote", args=[first.slug]), {"helpful": "yes"}),
+        )
+        hits_before = matrix.hits
+        matrix.check("nothing", lambda: None)
+        assert matrix.hits - hits_before == len(scene.routes())  # the cache was on: unchanged pages are hits
+
+    shown = {label for label, routes in matrix.shown.items() if routes}
+    pairs = sum(len(routes) for routes in matrix.shown.values())
+    print(
+        f"\nfreshness matrix: {len(shown)} fields x {len(scene.routes())} routes, {len(matrix.stale)} stale "
+        f"({len(matrix.shown)} changes tried, {pairs} field-route pairs shown, {matrix.hits} warm hits; "
+        f"not shown anywhere: {sorted(set(matrix.shown) - shown - {'nothing'})}; not edited here: {skipped})"
+    )
+    assert matrix.stale == []
+    for must in ["ArticleVersion.title", "Series.name", "Topic.name", "Person.name", "Cause.name"]:
+        assert any(label.startswith(must) for label in shown), must
+
+
+def _text_fields():
+    from django.db import models
+
+    return (models.CharField, models.TextField)
+
+
+def _soon():
+    from django.utils import timezone
+
+    return timezone.now() + datetime.timedelta(minutes=1)
+
+
+def test_the_matrix_covers_every_cached_route_of_the_urlconf():
+    names = {name for name, _ in cached_patterns()}
+    assert {"articles:home", "articles:article_detail", "articles:feed", "sitemap", "articles:search"} <= names
+    for name, pattern in cached_patterns():
+        if "slug" in pattern.pattern.converters:
+            assert shown_model(pattern) in {Article, Person, Cause, Topic}, name
+    assert caching.CONTENT in next(iter(cached_patterns()))[1].callback.page_cache["tags"]
