@@ -24,7 +24,7 @@ from django.http import QueryDict
 from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from articles import caching, services
+from articles import caching, services, supporting_text
 from articles.models import Article, ArticleVersion, FaqEntry, Person, Reference, Series, VersionAuthor, VersionCause
 from taxonomy.models import Cause, CauseGroup, Topic
 
@@ -227,8 +227,12 @@ def admin_request(user):
     return request
 
 
-def admin_edit(user, obj, name) -> tuple | None:
-    """Change one field of `obj` the way its admin page does (form, save_model); or None."""
+def admin_edit(user, obj, name, reviewers=()) -> tuple | None:
+    """Change one field of `obj` the way its admin page does (form, save_model); or None.
+
+    Supporting text (issue 11) reaches readers only once a medical reviewer approves it:
+    the first of `reviewers` who may (not the proposer, not the person described) signs it off.
+    """
     model_admin = admin.site._registry[type(obj)]
     request = admin_request(user)
     form_class = model_admin.get_form(request, obj, change=True)
@@ -252,6 +256,19 @@ def admin_edit(user, obj, name) -> tuple | None:
         saved = form.save(commit=False)
         model_admin.save_model(request, saved, form, change=True)
         form.save_m2m()
+        pending = type(obj).objects.get(pk=obj.pk)
+        if getattr(pending, "has_pending_text", False):
+            refusals = []
+            for approver in reviewers:  # e.g. not the person described, nor one whose reviewer flag was just edited
+                try:
+                    supporting_text.approve_text(
+                        obj=pending, user=approver, seen_fingerprint=pending.text_fingerprint()
+                    )
+                    break
+                except supporting_text.TextReviewError as refusal:
+                    refusals.append(str(refusal))
+            else:
+                raise AssertionError(f"no reviewer could approve {type(obj).__name__}.{name}: {refusals}")
 
     return change
 
@@ -278,7 +295,16 @@ def version_edit(name):
 
 
 def test_every_field_a_public_page_shows_is_fresh_on_every_route_at_the_next_request(
-    publish, editor, writer, reviewer, topic, cause, settings, django_capture_on_commit_callbacks, django_user_model
+    publish,
+    editor,
+    writer,
+    reviewer,
+    author_reviewer,
+    topic,
+    cause,
+    settings,
+    django_capture_on_commit_callbacks,
+    django_user_model,
 ):
     superuser = django_user_model.objects.create_superuser("chief", "chief@example.org", "x")
     with time_machine.travel("2026-06-10 10:00Z", tick=True) as traveller:
@@ -358,7 +384,7 @@ def test_every_field_a_public_page_shows_is_fresh_on_every_route_at_the_next_req
                         skipped[f"{model.__name__}.{field.name}"] = NOT_EDITED_HERE[field.name]
                         continue
                     obj.refresh_from_db()
-                    change = admin_edit(superuser, obj, field.name)
+                    change = admin_edit(superuser, obj, field.name, reviewers=(reviewer, author_reviewer))
                     if change is None:
                         skipped[f"{model.__name__}.{field.name}"] = "not in its admin form"
                         continue
