@@ -44,21 +44,26 @@
       });
     });
     form.addEventListener("submit", function (event) {
-      if (form.dataset.csrfReady === "1") {
-        return;
-      }
       event.preventDefault();
       var submitter = event.submitter;
-      tokenFor(form).then(
-        function () {
-          form.dataset.csrfReady = "1";
-          form.requestSubmit(submitter);
-        },
-        function () {
-          form.dataset.csrfReady = "1"; // the server will answer 403 with its own page
-          form.requestSubmit(submitter);
-        },
-      );
+      var send = function () {
+        // form.submit() sends no submitter and fires no second submit event: carry the
+        // pressed button's name and value in a hidden field instead.
+        if (submitter && submitter.name) {
+          var chosen = form.querySelector('input[type="hidden"][data-submitter]');
+          if (!chosen) {
+            chosen = document.createElement("input");
+            chosen.type = "hidden";
+            chosen.dataset.submitter = "1";
+            form.appendChild(chosen);
+          }
+          chosen.name = submitter.name;
+          chosen.value = submitter.value;
+        }
+        form.submit();
+      };
+      // on failure the server answers 403 with its own page
+      tokenFor(form).then(send, send);
     });
   });
 })();
