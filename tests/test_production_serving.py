@@ -30,15 +30,17 @@ def server(tmp_path_factory):
     manage(env, "load_content", "fixtures")
     log = open(tmp / "gunicorn.log", "w+")  # noqa: SIM115 (closed below)
     process = subprocess.Popen([str(ROOT / "scripts" / "serve")], cwd=ROOT, env=env, stdout=log, stderr=log)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # collectstatic and two workers; slow on a loaded CI machine
     while True:
         try:
             get(port, "/", proto="https")
             break
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()  # never leave a server behind
+                process.wait(timeout=30)
                 log.seek(0)
-                pytest.fail(f"scripts/serve did not start:\n{log.read()}")
+                pytest.fail(f"scripts/serve did not start in {time.monotonic() - deadline + 180:.0f} s:\n{log.read()}")
             time.sleep(0.2)
     yield port
     process.send_signal(signal.SIGTERM)
