@@ -51,6 +51,8 @@ class UncountedPaginator(Paginator):
     A bad page number gives page 1; one past the end gives the last page (found by the one
     count, bounded by the rows before the page asked for)."""
 
+    counted = False  # the pager shows "Page N", not "of M" (templates/includes/pager.html)
+
     MAX_PAGE = 100_000
 
     def get_page(self, number) -> UncountedPage:

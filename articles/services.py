@@ -588,7 +588,7 @@ def take_down_article(*, article: Article, user: Actor, reason: str) -> Article:
         raise WorkflowError(refusal)
     version = article.live_version
     at = timezone.now()
-    caching.article_changed(article, version, article.scheduled_version)
+    caching.content_changed()
     cancelled = article.scheduled_version
     article.live_version = None
     article.taken_down_at = at

@@ -14,7 +14,9 @@ urlpatterns = [
         "articles/<slug:slug>/",
         cached_page(
             views.ArticleDetailView.as_view(),
-            tags=["votes:{slug}"],  # the helpful-vote count (articles.helpful)
+            # what readers change on it: the helpful-vote count (articles.helpful) and the
+            # approved stories' counts (participation.caching)
+            tags=["votes:{slug}", "stories:{slug}"],
             bypass_cookies=[settings.SPASMINFO_VOTER_COOKIE],
         ),
         name="article_detail",

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.caching import SITE, invalidate
+from articles.caching import content_changed
 from articles.models import Person
 from articles.services import (
     EDIT_PERMISSION,
@@ -147,7 +147,7 @@ def approve_answer(*, version: AnswerVersion, reviewer: Person, seen_fingerprint
     question = Question.objects.select_for_update().get(pk=version.question_id)
     question.live_answer, question.answered_at = version, now
     question.save(update_fields=["live_answer", "answered_at"])
-    invalidate(SITE)  # an answered question joins lists, search, the sitemap and "next question" links
+    content_changed()  # an answered question joins lists, search, the sitemap and "next question" links
     return version
 
 

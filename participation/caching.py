@@ -10,13 +10,16 @@ pages: approving, rejecting after approval, hiding by reports and editing an app
 story replace exactly the two tags of that story (`story_changed`). Posting a story
 changes nothing public and invalidates nothing.
 
-Prompts are editorial: any change of a prompt or of an article's choice of prompts empties
-the page cache (rare, like every editorial change).
+The pages declare these tags in their URLconf (`cached_page(..., tags=[...])`): the article
+page in articles/urls.py, the story pages in participation/urls.py.
+
+Prompts are editorial: any change of a prompt or of an article's choice of prompts is an
+editorial change (`content_changed`: every page misses once, rare like every editorial change).
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from articles.caching import SITE, depends_on, invalidate
+from articles.caching import content_changed, invalidate
 
 
 def article_tag(article_slug: str) -> str:
@@ -36,13 +39,8 @@ def story_changed(*stories) -> None:
     invalidate(*(tag for story in stories for tag in story_tags(story)))
 
 
-def shows_stories(request, article_slug: str, prompt_slug: str | None = None) -> None:
-    """The page being rendered shows the article's story counts, or one prompt's stories."""
-    depends_on(request, prompt_tag(article_slug, prompt_slug) if prompt_slug else article_tag(article_slug))
-
-
 def _prompts_changed(sender, **kwargs):
-    invalidate(SITE)
+    content_changed()
 
 
 def connect_signals() -> None:
@@ -52,16 +50,3 @@ def connect_signals() -> None:
         post_save.connect(_prompts_changed, sender=model, dispatch_uid=f"participation-{model.__name__}-saved")
         post_delete.connect(_prompts_changed, sender=model, dispatch_uid=f"participation-{model.__name__}-deleted")
     m2m_changed.connect(_prompts_changed, sender=Prompt.topics.through, dispatch_uid="participation-prompt-topics")
-
-
-def tagged(view, *patterns: str):
-    """`view`, declaring the tags `patterns` name, formatted with the URL's arguments
-    (e.g. "stories:{slug}:{prompt}"), for every page it renders."""
-    from functools import wraps
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        depends_on(request, *(pattern.format(**kwargs) for pattern in patterns))
-        return view(request, *args, **kwargs)
-
-    return wrapped

@@ -3,14 +3,13 @@ from django.urls import path
 
 from articles.caching import cached_page
 from participation import question_views, update_views, views
-from participation.caching import tagged
 
 app_name = "participation"
 
 urlpatterns = [
     path(
         "articles/<slug:slug>/stories/<slug:prompt>/",
-        cached_page(tagged(views.stories, "stories:{slug}:{prompt}")),
+        cached_page(views.stories, params=["page"], tags=["stories:{slug}:{prompt}"]),
         name="stories",
     ),
     path("articles/<slug:slug>/stories/<slug:prompt>/share/", views.share_story, name="share_story"),
@@ -24,7 +23,11 @@ urlpatterns = [
     path("questions/suggest/", question_views.suggest, name="question_suggest"),
     path(
         "questions/<slug:slug>/",
-        cached_page(question_views.question_detail, bypass_cookies=[settings.SPASMINFO_VOTER_COOKIE]),
+        cached_page(
+            question_views.question_detail,
+            tags=["question:{slug}"],  # its helpful-vote count (question_views.question_vote)
+            bypass_cookies=[settings.SPASMINFO_VOTER_COOKIE],
+        ),
         name="question_detail",
     ),
     path("questions/<slug:slug>/helpful/", question_views.question_vote, name="question_vote"),

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from articles.caching import serve_uncached
 from articles.models import Article
 from articles.ratelimits import limit_per_address
 from participation import reports, selectors
@@ -32,7 +33,10 @@ def _article_and_prompt(slug: str, prompt_slug: str):
 def stories(request, slug, prompt):
     """Approved stories under one prompt of one article, newest first, 10 a page."""
     article, prompt = _article_and_prompt(slug, prompt)
-    page = selectors.stories_page(article, prompt, request.GET.get("page"))
+    requested = request.GET.get("page")
+    page = selectors.stories_page(article, prompt, requested)
+    if requested is not None and requested != str(page.number):
+        serve_uncached(request)  # the nearest page, not the one asked for: served, never kept
     context = {"article": article, "prompt": prompt, "page": page, "stories": page.object_list}
     return render(request, "participation/story_list.html", context)
 

@@ -26,6 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from articles import caching, services, supporting_text
 from articles.models import Article, ArticleVersion, FaqEntry, Person, Reference, Series, VersionAuthor, VersionCause
+from participation.models import Prompt
 from taxonomy.models import Cause, CauseGroup, Topic
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +87,9 @@ class Scene:
             article.save()
         self.sign_off(self.first, faq=True)
         self.people = [writer, reviewer.person, self.co_author]
+        # a readers' prompt for the topic (participation): every article of it has a stories page
+        self.prompt = Prompt.objects.create(text="What was the cause of your muscle spasms?", slug="cause")
+        self.prompt.topics.add(topic, self.other_topic)  # an article moved to the other topic keeps it
         self.objects = {
             Article: [self.first, self.second],
             Person: self.people,
@@ -114,7 +118,11 @@ class Scene:
         urls = {}
         for name, pattern in cached_patterns():
             params = pattern.callback.page_cache["params"]
-            if "slug" in pattern.pattern.converters:
+            if set(pattern.pattern.converters) == {"slug", "prompt"}:  # an article's stories under a prompt
+                for article in self.objects[Article]:
+                    article.refresh_from_db()
+                    urls[(name, article.pk)] = reverse(name, kwargs={"slug": article.slug, "prompt": self.prompt.slug})
+            elif "slug" in pattern.pattern.converters:
                 model = shown_model(pattern)
                 assert model in self.objects, f"{name}: add its objects to the scene"
                 for obj in self.objects[model]:
@@ -427,6 +435,8 @@ def test_the_matrix_covers_every_cached_route_of_the_urlconf():
     names = {name for name, _ in cached_patterns()}
     assert {"articles:home", "articles:article_detail", "articles:feed", "sitemap", "articles:search"} <= names
     for name, pattern in cached_patterns():
+        if set(pattern.pattern.converters) == {"slug", "prompt"}:
+            continue  # an article's stories under a prompt: the scene's prompt (Scene.routes)
         if "slug" in pattern.pattern.converters:
             assert shown_model(pattern) in {Article, Person, Cause, Topic}, name
     assert caching.CONTENT in next(iter(cached_patterns()))[1].callback.page_cache["tags"]

@@ -1,6 +1,6 @@
 from django import template
 
-from participation import caching, selectors
+from participation import selectors
 
 register = template.Library()
 
@@ -8,10 +8,8 @@ register = template.Library()
 @register.inclusion_tag("participation/_prompts.html", takes_context=True)
 def reader_prompts(context, article):
     """The article's prompts, each with "Share your story" and "Read N stories" (approved only).
-    One query; the page is refreshed when a story under it is approved (participation.caching)."""
-    request = context.get("request")
-    if request is not None:
-        caching.shows_stories(request, article.slug)
+    One query; the article page declares the tag "stories:<slug>" (articles/urls.py), so it is
+    refreshed when a story under it is approved (participation.caching)."""
     return {"article": article, "prompts": selectors.prompts_for(article)}
 
 
