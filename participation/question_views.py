@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from articles import helpful
-from articles.caching import invalidate
+from articles.caching import invalidate, serve_uncached
 from articles.ratelimits import limit_per_address
 from articles.search import search_articles
 from articles.structured_data import json_ld_script, person_data
@@ -35,7 +35,10 @@ def _public_question(slug: str) -> Question:
 
 
 def question_list(request):
-    page = Paginator(selectors.answered_questions(), selectors.QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    requested = request.GET.get("page")
+    page = Paginator(selectors.answered_questions(), selectors.QUESTIONS_PER_PAGE).get_page(requested)
+    if requested is not None and requested != str(page.number):
+        serve_uncached(request)  # the nearest page, not the one asked for: served, never kept
     return render(request, "participation/question_list.html", {"page": page, "questions": page.object_list})
 
 

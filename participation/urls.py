@@ -17,7 +17,7 @@ urlpatterns = [
     path("articles/<slug:slug>/report/", views.report_article, name="report_article"),
     path("stories/<int:story>/report/", views.report_story, name="report_story"),
     path("report/thanks/", views.report_thanks, name="report_thanks"),
-    path("questions/", cached_page(question_views.question_list), name="question_list"),
+    path("questions/", cached_page(question_views.question_list, params=["page"]), name="question_list"),
     path("questions/ask/", question_views.ask, name="ask"),
     path("questions/ask/thanks/", question_views.ask_thanks, name="ask_thanks"),
     path("questions/suggest/", question_views.suggest, name="question_suggest"),
