@@ -13,8 +13,9 @@ changes nothing public and invalidates nothing.
 The pages declare these tags in their URLconf (`cached_page(..., tags=[...])`): the article
 page in articles/urls.py, the story pages in participation/urls.py.
 
-Prompts are editorial: any change of a prompt or of an article's choice of prompts is an
-editorial change (`content_changed`: every page misses once, rare like every editorial change).
+Prompts, and editors' changes of an answered question (its topic, causes, article), are
+editorial: any such change is an editorial change (`content_changed`: every page misses once,
+rare like every editorial change).
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -43,10 +44,21 @@ def _prompts_changed(sender, **kwargs):
     content_changed()
 
 
+def _question_changed(sender, instance, **kwargs):
+    """An editor's change of a public (answered) question: its topic, causes or article show on
+    its page, lists and search. A reader's new question is private and changes nothing public."""
+    question = instance if hasattr(instance, "live_answer_id") else None
+    if question is None or question.live_answer_id:
+        content_changed()
+
+
 def connect_signals() -> None:
-    from participation.models import ArticlePrompt, Prompt
+    from participation.models import ArticlePrompt, Prompt, Question
 
     for model in (Prompt, ArticlePrompt):
         post_save.connect(_prompts_changed, sender=model, dispatch_uid=f"participation-{model.__name__}-saved")
         post_delete.connect(_prompts_changed, sender=model, dispatch_uid=f"participation-{model.__name__}-deleted")
     m2m_changed.connect(_prompts_changed, sender=Prompt.topics.through, dispatch_uid="participation-prompt-topics")
+    post_save.connect(_question_changed, sender=Question, dispatch_uid="participation-question-saved")
+    post_delete.connect(_question_changed, sender=Question, dispatch_uid="participation-question-deleted")
+    m2m_changed.connect(_question_changed, sender=Question.causes.through, dispatch_uid="participation-question-causes")

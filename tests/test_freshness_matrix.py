@@ -26,7 +26,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from articles import caching, services, supporting_text
 from articles.models import Article, ArticleVersion, FaqEntry, Person, Reference, Series, VersionAuthor, VersionCause
-from participation.models import Prompt
+from participation import answers
+from participation.models import Prompt, Question
 from taxonomy.models import Cause, CauseGroup, Topic
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +67,7 @@ def cached_patterns(resolver=None, namespace=""):
 def shown_model(pattern: URLPattern):
     """The model a slug route shows: its URL name is "<model>_detail"."""
     name = pattern.name.removesuffix("_detail")
-    return next((m for m in (Article, Person, Cause, Topic) if m._meta.model_name == name), None)
+    return next((m for m in (Article, Person, Cause, Topic, Question) if m._meta.model_name == name), None)
 
 
 class Scene:
@@ -90,12 +91,34 @@ class Scene:
         # a readers' prompt for the topic (participation): every article of it has a stories page
         self.prompt = Prompt.objects.create(text="What was the cause of your muscle spasms?", slug="cause")
         self.prompt.topics.add(topic, self.other_topic)  # an article moved to the other topic keeps it
+        self.question = self.answered_question(topic, cause)
         self.objects = {
             Article: [self.first, self.second],
             Person: self.people,
             Cause: [cause, self.other_cause],
             Topic: [topic, self.other_topic],
+            Question: [self.question],
         }
+
+    def answered_question(self, topic, cause):
+        """A reader's question, answered by the co-author and signed off (participation.answers)."""
+        question = answers.accept_question(
+            question=Question.objects.create(text="Why do my calves cramp at night?"),
+            user=self.editor,
+            topic=topic,
+            article=self.first,
+        )
+        question.causes.add(cause)
+        version = answers.start_answer(question=question, answerer=self.co_author, body="Often.", user=self.editor)
+        answers.submit_answer(version=version, user=self.editor)
+        version.refresh_from_db()
+        answers.approve_answer(
+            version=version,
+            reviewer=self.reviewer.person,
+            seen_fingerprint=version.submitted_fingerprint,
+            user=self.reviewer,
+        )
+        return Question.objects.get(pk=question.pk)
 
     def sign_off(self, article, change=lambda draft: None, faq=False, go_live_at=None):
         draft = services.start_draft(article=article, user=self.editor)
@@ -383,6 +406,7 @@ def test_every_field_a_public_page_shows_is_fresh_on_every_route_at_the_next_req
             (Topic, [topic]),
             (Person, scene.people),
             (Article, [first]),
+            (Question, [scene.question]),  # an answered question's topic, causes and article
         ]:
             for obj in objects:
                 for field in model._meta.concrete_fields:
@@ -438,5 +462,5 @@ def test_the_matrix_covers_every_cached_route_of_the_urlconf():
         if set(pattern.pattern.converters) == {"slug", "prompt"}:
             continue  # an article's stories under a prompt: the scene's prompt (Scene.routes)
         if "slug" in pattern.pattern.converters:
-            assert shown_model(pattern) in {Article, Person, Cause, Topic}, name
+            assert shown_model(pattern) in {Article, Person, Cause, Topic, Question}, name
     assert caching.CONTENT in next(iter(cached_patterns()))[1].callback.page_cache["tags"]
