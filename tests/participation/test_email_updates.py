@@ -134,3 +134,21 @@ def test_the_digest_command_prints_what_it_did(db):
     out = io.StringIO()
     call_command("send_updates", stdout=out)
     assert "email updates: 0 sent" in out.getvalue()
+
+
+def test_purge_keeps_a_signed_off_answer_but_removes_the_askers_address(editor, reviewer, writer):
+    from participation import answers
+
+    question = answers.accept_question(
+        question=Question.objects.create(text="Is it cramp or a clot?", email="asker@example.org"), user=editor
+    )
+    version = answers.start_answer(question=question, answerer=writer, body="See a doctor if...", user=editor)
+    version = answers.submit_answer(version=version, user=editor)
+    answers.approve_answer(
+        version=version, reviewer=reviewer.person, seen_fingerprint=version.submitted_fingerprint, user=reviewer
+    )
+    out = io.StringIO()
+    call_command("purge_reader_data", "--email", "asker@example.org", stdout=out)
+    assert "address removed" in out.getvalue()
+    question.refresh_from_db()
+    assert question.email == "" and Question.objects.public().filter(pk=question.pk).exists()
