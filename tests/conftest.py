@@ -70,6 +70,19 @@ def editorial_groups(transactional_db):
         extra = [*library.get(name, []), *previews.get(name, []), *pictures.get(name, [])]
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set(Permission.objects.filter(codename__in=[*codenames, *extra]))
+    # ... and the readers' grants (participation): the Moderators group, prompts, reports, questions, answers
+    moderators = importlib.import_module("participation.migrations.0002_moderators_group")
+    participation = [
+        {"Moderators": moderators.MODERATORS, "Editors": moderators.EDITORS_EXTRA},
+        importlib.import_module("participation.migrations.0003_reports").REPORT_PERMISSIONS,
+        importlib.import_module("participation.migrations.0004_questions").QUESTION_PERMISSIONS,
+    ]
+    for grants in participation:
+        for name, codenames in grants.items():
+            group, _ = Group.objects.get_or_create(name=name)
+            group.permissions.add(
+                *Permission.objects.filter(content_type__app_label="participation", codename__in=codenames)
+            )
 
 
 @pytest.fixture

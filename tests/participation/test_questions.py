@@ -235,3 +235,25 @@ def test_question_pages_run_a_fixed_number_of_queries(size, answered, reader, dj
     with django_assert_num_queries(2):  # count, one page
         page = reader.get(reverse("participation:question_list")).content.decode()
     assert page.count("about cramps?") == min(size, 20)
+
+
+def test_the_database_refuses_to_change_a_signed_off_answer_or_a_review_by_any_route(answered):
+    from django.db import connection, transaction
+
+    question = answered()
+    version = question.live_answer
+    attempts = {
+        "QuerySet.update": lambda: AnswerVersion.objects.filter(pk=version.pk).update(body="Tampered."),
+        "bulk_update": lambda: AnswerVersion.objects.bulk_update(
+            [AnswerVersion(pk=version.pk, body="Tampered.", question=question, answerer=version.answerer)], ["body"]
+        ),
+        "raw SQL": lambda: connection.cursor().execute(
+            "UPDATE participation_answerversion SET body = 'Tampered.' WHERE id = %s", [version.pk]
+        ),
+        "review update": lambda: AnswerReview.objects.update(comment="Rewritten."),
+    }
+    for name, attempt in attempts.items():
+        with pytest.raises((ImmutableVersionError, AppendOnlyError)), transaction.atomic():
+            attempt()
+        assert AnswerVersion.objects.get(pk=version.pk).body.startswith("Night cramps"), name
+    assert not AnswerReview.objects.filter(comment="Rewritten.").exists()
