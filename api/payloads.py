@@ -33,6 +33,10 @@ def article(article, request) -> dict:
     data["author"] = [_complete(person, PERSON_KEYS) for person in data["author"]]
     data["citation"] = [_complete(citation, CITATION_KEYS) for citation in data["citation"]]
     data["about"] = [_complete(about, ABOUT_KEYS) for about in data["about"]]
+    data["review"] = [
+        {**review, "author": _complete(review["author"], ("honorificSuffix",)), "reviewBody": review.get("reviewBody")}
+        for review in data["review"]
+    ]
     data["reviewedBy"] = _complete(data["reviewedBy"], PERSON_KEYS) if "reviewedBy" in data else None
     data.update(
         {

@@ -24,6 +24,19 @@ class Person(PersonRef):
     isFictional: bool
 
 
+class ReviewAuthor(Typed):
+    name: str
+    honorificSuffix: str | None = None
+
+
+class Review(Typed):
+    datePublished: str
+    author: ReviewAuthor
+    reviewAspect: str
+    name: str = Field(description='"First published", "Text updated" or "Re-reviewed, no changes".')
+    reviewBody: str | None = Field(None, description="What changed: the editor's note, signed off with the version.")
+
+
 class Citation(Typed):
     name: str
     author: str | None = None
@@ -119,6 +132,9 @@ class Article(Typed):
     dateModified: str
     lastReviewed: str
     reviewedBy: PersonRef | None = None
+    review: list[Review] = Field(
+        description="The review history, newest first (lastReviewed and reviewedBy: the latest)."
+    )
     nextReviewDue: str | None
     dateArchived: str | None
     changedAt: str

@@ -49,6 +49,7 @@ def articles():
     return (
         Article.objects.live()
         .with_live_content()
+        .with_review_history()
         .annotate(changed_at=Greatest(article_changed, supporting_text_changed()))
         .order_by("changed_at", "pk")
     )

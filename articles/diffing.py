@@ -90,7 +90,13 @@ def _reference_lines(version: ArticleVersion) -> dict:
     }
 
 
-TEXT_FIELDS = [("Title", "title"), ("Summary", "summary"), ("Body", "body"), ("Image credits", "image_credits")]
+TEXT_FIELDS = [
+    ("Title", "title"),
+    ("Summary", "summary"),
+    ("Body", "body"),
+    ("Image credits", "image_credits"),
+    ("What changed (for readers)", "change_note"),
+]
 
 
 def comparable(version: ArticleVersion) -> dict:

@@ -34,8 +34,11 @@ from taxonomy.models import Cause, CauseGroup, Topic
 
 ARTICLE_KEYS = {
     "slug", "title", "summary", "topic", "series", "part", "authors", "reviewer", "published_on",
-    "reviewed_on", "causes", "image_credits", "references", "faq", "review_interval_months",
+    "reviewed_on", "causes", "image_credits", "references", "faq", "review_interval_months", "revision",
 }  # fmt: skip
+# `revision`: the article was changed once after its first sign-off. The file holds the text as it is
+# now; `earlier_summary` and `earlier_without_faq` say how the first version differed.
+REVISION_KEYS = {"signed_off_on", "change_note", "earlier_summary", "earlier_without_faq"}
 REQUIRED_ARTICLE_KEYS = {"slug", "title", "summary", "topic", "authors", "reviewer", "reviewed_on"}
 REFERENCE_KEYS = {*Reference.SNAPSHOT_FIELDS, "accessed"} - {"number"}  # numbered by their order in the file
 RELATIVE_DATE = re.compile(r"^\s*(\d{1,5})\s+days?\s+ago\s*$")
@@ -223,6 +226,7 @@ class _Loader:
                 f"{where}: published_on: {published_on} is after reviewed_on {reviewed_on}; "
                 "an article is first published at its first sign-off, so it cannot be reviewed before"
             )
+        revision = self._revision(meta.get("revision"), where, published_on, reviewed_on)
         if len(self.problems) > problems_before:
             return
 
@@ -246,6 +250,8 @@ class _Loader:
             )
             draft.body = meta["body"]
             draft.image_credits = meta.get("image_credits") or ""
+            if revision and revision.get("earlier_summary"):
+                draft.summary = revision["earlier_summary"]
             if not self._validate(draft, where):
                 raise _Abandon
             draft.save()
@@ -255,7 +261,9 @@ class _Loader:
             VersionCause.objects.bulk_create(VersionCause(content_object=draft, tag=cause) for cause in causes)
             if not self._load_references(draft, meta.get("references") or [], where):
                 raise _Abandon
-            if not self._load_faq(draft, meta.get("faq") or [], where):
+            dropped = set(revision.get("earlier_without_faq") or []) if revision else set()
+            earlier_faq = [record for record in meta.get("faq") or [] if record.get("question") not in dropped]
+            if not self._load_faq(draft, earlier_faq, where):
                 raise _Abandon
             try:
                 services.submit_version(
@@ -269,11 +277,14 @@ class _Loader:
                     user=services.SYSTEM,
                     at=signed_off_at,
                 )
-                if reviewed_on > published_on:
+                if revision:
+                    self._revise(Article.objects.get(pk=article.pk), meta, revision, reviewer, where)
+                if reviewed_on > (revision["signed_off_on"] if revision else published_on):
+                    live = Article.objects.select_related("live_version").get(pk=article.pk)
                     services.re_review_live_version(
-                        article=Article.objects.get(pk=article.pk),
+                        article=live,
                         reviewer=reviewer,
-                        seen_fingerprint=draft.submitted_fingerprint,
+                        seen_fingerprint=live.live_version.submitted_fingerprint,
                         user=services.SYSTEM,
                         at=self._at_noon(reviewed_on),
                     )
@@ -281,6 +292,43 @@ class _Loader:
                 self.problems.append(f"{where}: {error}")
                 raise _Abandon from error
         self.report.count("articles", created=True)
+
+    def _revision(self, record, where: str, published_on, reviewed_on) -> dict | None:
+        if not record:
+            return None
+        here = f"{where}: revision"
+        unknown = set(record) - REVISION_KEYS
+        if unknown or not record.get("signed_off_on") or not str(record.get("change_note") or "").strip():
+            self.problems.append(
+                f"{here}: needs `signed_off_on` and `change_note`"
+                + (f"; unknown field(s) {', '.join(sorted(unknown))}" if unknown else "")
+            )
+            return None
+        on = self._date(record["signed_off_on"], here, "signed_off_on")
+        if on is None:
+            return None
+        if published_on and reviewed_on and not published_on < on <= reviewed_on:
+            self.problems.append(f"{here}: signed_off_on: {on} must be after published_on and not after reviewed_on")
+            return None
+        return {**record, "signed_off_on": on}
+
+    def _revise(self, article, meta: dict, revision: dict, reviewer, where: str) -> None:
+        """The second version: the file's text, with the editor's note, signed off on `revision.on`."""
+        at = self._at_noon(revision["signed_off_on"])
+        draft = services.start_draft(article=article, user=services.SYSTEM, at=at - datetime.timedelta(hours=3))
+        draft.summary = meta["summary"]
+        draft.change_note = str(revision["change_note"]).strip()
+        if not self._validate(draft, f"{where}: revision"):
+            raise _Abandon
+        draft.save()
+        draft.faq_entries.all().delete()
+        if not self._load_faq(draft, meta.get("faq") or [], where):
+            raise _Abandon
+        services.submit_version(version=draft, user=services.SYSTEM, at=at - datetime.timedelta(hours=2))
+        draft.refresh_from_db()
+        services.approve_version(
+            version=draft, reviewer=reviewer, seen_fingerprint=draft.submitted_fingerprint, user=services.SYSTEM, at=at
+        )
 
     def _load_references(self, draft, records: list, where: str) -> bool:
         ok = True

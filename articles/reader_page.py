@@ -15,6 +15,7 @@ from django.utils import timezone
 from articles import selectors, sources
 from articles.derived import preview_derived_content
 from articles.models import Article, ArticleVersion, Person
+from articles.review_history import review_history
 from images.markup import credits
 from images.usage import images_to_show
 
@@ -49,6 +50,7 @@ def article_page_context(
         "references": [(ref, version.citation_backlinks.get(str(ref.number), [])) for ref in references],
         "image_credits": credits(images),
         "first_image": images[0].image if images else None,
+        "review_history": review_history(article),
         **_series_context(article),
     }
     cause_ids = [link.tag_id for link in version.cause_links.all()]

@@ -130,7 +130,7 @@ def a_to_z():
 
 def article_page():
     """Live articles with everything their page shows (the article page's queryset)."""
-    return with_helpful_counts(Article.objects.live().with_live_content())
+    return with_helpful_counts(Article.objects.live().with_live_content().with_review_history())
 
 
 def is_taken_down(slug: str) -> bool:

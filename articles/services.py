@@ -220,13 +220,16 @@ def _copy_content(source: ArticleVersion, target: ArticleVersion) -> None:
 
 
 @transaction.atomic
-def start_draft(*, article: Article, user: Actor, from_version: ArticleVersion | None = None) -> ArticleVersion:
+def start_draft(
+    *, article: Article, user: Actor, from_version: ArticleVersion | None = None, at: datetime.datetime | None = None
+) -> ArticleVersion:
     """The article's open version; if it has none, a new draft copied from the live
     (or latest) version with its authors, causes, references, FAQ and pictures.
 
     `from_version`: roll back, copying an earlier signed-off version of the article instead
     (refused while another version is open). The draft goes through review like any other.
     Readers keep seeing the live version until the new draft is signed off.
+    `at` dates a new draft for imported history (load_content); otherwise now.
     """
     _require(user, EDIT_PERMISSION, "edit articles")
     article = _lock_article(article.pk)
@@ -273,7 +276,10 @@ def start_draft(*, article: Article, user: Actor, from_version: ArticleVersion |
             if source
             else ""
         ),
+        at=at,
     )
+    if at is not None:
+        ArticleVersion.objects.filter(pk=draft.pk).update(created_at=at)
     return draft
 
 
@@ -288,6 +294,8 @@ def readiness_problems(version: ArticleVersion) -> list[str]:
         problems.append("it needs a body")
     if not version.author_links.exists():
         problems.append("it needs at least one author")
+    if not version.change_note.strip() and version.has_signed_off_predecessor():
+        problems.append("say what changed (one line for readers' Review history): an earlier version was signed off")
     numbers = list(version.references.order_by("number").values_list("number", flat=True))
     if numbers != list(range(1, len(numbers) + 1)):
         problems.append(f"references must be numbered 1 to {len(numbers)} without gaps (found {numbers})")

@@ -4,7 +4,10 @@ import json
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+
+from articles.review_history import review_history
 
 # The same escapes as Django's json_script: nothing in the data can close the <script> element.
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -34,6 +37,22 @@ def _citation(ref) -> dict:
         data["url"] = ref.url
     elif ref.pmid:
         data["url"] = f"https://pubmed.ncbi.nlm.nih.gov/{ref.pmid}/"
+    return data
+
+
+def _review(entry) -> dict:
+    """One entry of the review history as a schema.org Review of the page's medical accuracy."""
+    data = {
+        "@type": "Review",
+        "datePublished": timezone.localdate(entry.reviewed_at).isoformat(),
+        "author": {"@type": "Person", "name": entry.reviewer.name},
+        "reviewAspect": "medical accuracy",
+        "name": entry.summary,
+    }
+    if entry.reviewer.credentials:
+        data["author"]["honorificSuffix"] = entry.reviewer.credentials
+    if entry.change_note:
+        data["reviewBody"] = entry.change_note
     return data
 
 
@@ -80,6 +99,7 @@ def article_structured_data(article, request) -> dict:
     }
     if article.last_reviewed_by_id:
         data["reviewedBy"] = person_data(article.last_reviewed_by, request)
+    data["review"] = [_review(entry) for entry in review_history(article)]
     first = next(iter(version.image_links.all()), None)
     if first is not None:
         data["image"] = request.build_absolute_uri(image_url(first.image))

@@ -41,6 +41,7 @@ def approve_once(article: Article, editor: User, reviewers: list[User], n: int) 
     draft = services.start_draft(article=article, user=editor)
     if draft.status in ArticleVersion.EDITABLE_STATUSES:
         draft.image_credits = f"Illustration: spasminfo studio (load-test edit {n})"
+        draft.change_note = f"Load-test edit {n} of the image credits."
         draft.save()
         draft = services.submit_version(version=draft, user=editor)
     draft.refresh_from_db()

@@ -185,7 +185,13 @@ def library_source(db):
 
 @pytest.fixture
 def submit(editor):
+    """Submit for review; a revision without its "what changed" note gets a stock one (the rule that
+    asks for it has its own tests, tests/test_review_history.py)."""
+
     def do(version: ArticleVersion) -> ArticleVersion:
+        if not version.change_note and version.has_signed_off_predecessor():
+            version.change_note = f"Revised (version {version.number})."
+            version.save(update_fields=["change_note"])
         return services.submit_version(version=version, user=editor)
 
     return do

@@ -139,6 +139,9 @@ def cited(publish, server, refused_url):
 
 
 def _sign_off(draft, editor, reviewer):
+    if draft.has_signed_off_predecessor():
+        draft.change_note = "References updated."
+        draft.save()
     services.submit_version(version=draft, user=editor)
     draft.refresh_from_db()
     services.approve_version(

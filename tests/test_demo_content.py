@@ -191,7 +191,13 @@ def test_the_loaded_history_is_dated_as_the_fixture_says(loaded):
         timeline = list(article.events.all())  # the admin's order: newest first
         kinds = [event.kind for event in reversed(timeline)]
         expected = [Event.CREATED, Event.SUBMITTED, Event.APPROVED, Event.WENT_LIVE]
-        assert kinds == expected + ([Event.RE_REVIEWED] if reviewed > published else []), article.slug
+        last_change = published
+        if "revision" in meta:  # a second version, signed off on its own date
+            last_change = today - datetime.timedelta(days=int(meta["revision"]["signed_off_on"].split()[0]))
+            expected = expected * 2
+            revised = [timezone.localdate(e.created_at) for e in reversed(timeline)][4:8]
+            assert revised == [last_change] * 4, article.slug
+        assert kinds == expected + ([Event.RE_REVIEWED] if reviewed > last_change else []), article.slug
         assert timeline[-1].kind == Event.CREATED  # "Created" never sorts above a sign-off
         local = [timezone.localdate(event.created_at) for event in reversed(timeline)]
         assert local[:4] == [published] * 4, article.slug
@@ -234,3 +240,17 @@ def test_demo_people_are_marked_fictional_by_the_loader_and_their_pages_say_so(l
 
 def test_every_seed_cause_is_loaded_and_public(loaded):
     assert set(Cause.objects.filter(slug__in=SEED_CAUSES).values_list("slug", flat=True)) == set(SEED_CAUSES)
+
+
+def test_the_demo_shows_a_re_reviewed_article_and_changed_articles_with_their_notes(loaded, client):
+    night = client.get("/articles/night-leg-cramps/").content.decode().split('class="review-history"')[1]
+    night = night.split("</section>")[0]
+    assert night.count("<li>") == 3  # re-reviewed, text updated, first published
+    assert "re-reviewed, no changes" in night and "first published" in night
+    assert "What changed: Added how to tell a night cramp from a blood clot in the leg." in night
+    dystonia = client.get("/articles/dystonia/").content.decode().split('class="review-history"')[1].split("</ol>")[0]
+    assert "What changed: The summary now names writer" in dystonia
+    cramps_faq = (
+        loaded.get(slug="night-leg-cramps").versions.get(number=1).faq_entries.values_list("question", flat=True)
+    )
+    assert "Are night cramps a sign of a blood clot?" not in cramps_faq  # the first version lacked it

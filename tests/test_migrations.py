@@ -81,4 +81,6 @@ def test_numbered_references_move_into_the_library_and_drafts_cite_by_key(editor
     )
     assert [(r.number, r.title) for r in draft.references.order_by("number")] == [(1, second.title), (2, first.title)]
     assert {v.pk: v.compute_fingerprint() for v in ArticleVersion.objects.filter(status="approved")} == fingerprints
+    draft.change_note = "Cites its sources from the library."
+    draft.save()
     assert services.submit_version(version=draft, user=editor).status == "submitted"

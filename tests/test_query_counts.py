@@ -26,8 +26,8 @@ EXPECTED = {
     "article_index": 1,
     # article (+ live version, topic, reviewer, helpful counts), authors, causes, references, FAQ, images, related,
     # readers' prompts with their approved-story counts (participation)
-    "article_detail": 8,
-    "series_article_detail": 9,  # ... and the series' parts
+    "article_detail": 10,  # ... and the review history: signed-off versions, their sign-offs
+    "series_article_detail": 11,  # ... and the series' parts
     "cause_index": 2,
     "cause_detail": 2,  # cause, one page of articles (and one more row: is there a next page?); never a count
     "topic_detail": 2,  # topic, one page of articles (likewise)

@@ -121,6 +121,8 @@ def test_a_new_draft_of_a_numbered_version_cites_the_same_sources_by_key(publish
     source = Source.objects.get(doi="10.1002/mus.20341")
     assert draft.body == f"Old style [@{source.key}]."
     assert [(r.number, r.key, r.title) for r in draft.references.all()] == [(1, source.key, "Muscle cramps")]
+    draft.change_note = "Cites its sources from the library."
+    draft.save()
     services.submit_version(version=draft, user=editor)
 
 

@@ -50,7 +50,7 @@ class VersionForm(forms.ModelForm):
 
     class Meta:
         model = ArticleVersion
-        fields = ["title", "summary", "body", "image_credits"]
+        fields = ["title", "summary", "body", "image_credits", "change_note"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -145,7 +145,21 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
     list_select_related = ["article"]
     search_fields = ["title", "article__slug"]
     fieldsets = [
-        (None, {"fields": ["article_link", "state", "title", "summary", "body", "image_credits", "revision_seen"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "article_link",
+                    "state",
+                    "title",
+                    "summary",
+                    "body",
+                    "image_credits",
+                    "change_note",
+                    "revision_seen",
+                ]
+            },
+        ),
         ("Review history", {"fields": ["review_history"]}),
     ]
     readonly_fields = ["article_link", "state", "review_history"]
@@ -244,6 +258,7 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
                     ("summary", "Summary"),
                     ("body", "Body"),
                     ("image_credits", "Image credits"),
+                    ("change_note", "What changed"),
                 ]
             ],
         }

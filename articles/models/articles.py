@@ -80,6 +80,12 @@ class ArticleQuerySet(models.QuerySet):
             ),
         )
 
+    def with_review_history(self):
+        """Prefetch what `articles.review_history.review_history(article)` reads (two queries for any number)."""
+        from articles.review_history import prefetch
+
+        return self.prefetch_related(prefetch())
+
     def overdue(self, today: datetime.date | None = None):
         """Published articles past their next review date."""
         return self.published().filter(next_review_due__lt=today or timezone.localdate())

@@ -65,6 +65,13 @@ class ArticleVersion(models.Model):
         "image library on a line of its own as ![[image:KEY]].",
     )
     image_credits = models.TextField(blank=True)
+    change_note = models.CharField(
+        "what changed",
+        max_length=200,
+        blank=True,
+        help_text="One line for readers' Review history: what this version changes. Required from the second "
+        "signed-off version on; reviewed and signed off with the text.",
+    )
     authors = models.ManyToManyField(
         "articles.Person", through="articles.VersionAuthor", related_name="authored_versions"
     )
@@ -152,6 +159,10 @@ class ArticleVersion(models.Model):
             raise ImmutableVersionError(f"Version {self.pk} is signed off and cannot be deleted.")
         return super().delete(*args, **kwargs)
 
+    def has_signed_off_predecessor(self) -> bool:
+        """An earlier version of the article was signed off: this one changes published text."""
+        return self.article.versions.filter(status=self.Status.APPROVED, number__lt=self.number).exists()
+
     # --- who worked on it ---------------------------------------------------
 
     def worked_on_by(self, user) -> bool:
@@ -195,8 +206,11 @@ class ArticleVersion(models.Model):
         return tree
 
     def content_snapshot(self) -> dict:
-        """Everything a reviewer signs off, as plain data in a fixed order."""
-        return {
+        """Everything a reviewer signs off, as plain data in a fixed order.
+
+        The change note is part of it when there is one (versions signed off before it existed
+        have none, so their fingerprints are unchanged)."""
+        snapshot = {
             "title": self.title,
             "summary": self.summary,
             "body": self.body,
@@ -210,6 +224,9 @@ class ArticleVersion(models.Model):
             ],
             **self._images_snapshot(),
         }
+        if self.change_note:
+            snapshot["change_note"] = self.change_note
+        return snapshot
 
     def _images_snapshot(self) -> dict:
         """Pictures placed (images.VersionImage: file hash, alt text, caption, credit); absent when there are

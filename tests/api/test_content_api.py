@@ -191,15 +191,16 @@ def _grow(publish, size):
 def test_the_article_list_runs_a_fixed_number_of_queries(consumer, publish, size, django_assert_num_queries):
     _grow(publish, size)
     consumer.get(ARTICLES)  # today's usage row exists from now on
-    # key, usage count, articles (+ live version, topic, series, reviewer), authors, causes, references, FAQ, pictures
-    with django_assert_num_queries(8):
+    # key, usage count, articles (+ live version, topic, series, reviewer), authors, causes, references, FAQ, pictures,
+    # review history (signed-off versions, their sign-offs)
+    with django_assert_num_queries(10):
         assert len(consumer.get(ARTICLES).json()["results"]) == size
 
 
 def test_an_article_runs_the_same_queries_as_the_list(consumer, publish, django_assert_num_queries):
     publish(slug="cramps")
     consumer.get(ARTICLES)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         assert consumer.get(detail("cramps")).status_code == 200
 
 

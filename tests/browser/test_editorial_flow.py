@@ -20,6 +20,7 @@ def test_readers_see_a_revision_only_after_the_reviewer_signs_it_off(
     editor_page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
     editor_page.click("text=Edit content (start a new draft)")
     editor_page.fill("#id_body", "The revised text, first attempt [@1].")
+    editor_page.fill("#id_change_note", "Rewrote the opening.")  # a revision says what changed, for readers
     editor_page.click("input[name=_continue]")
     editor_page.click("button[name=_submit_for_review]")
     assert editor_page.locator(".messagelist").inner_text().strip() == "Submitted for medical review."

@@ -135,6 +135,8 @@ def start_then_sign_off(c: Client, s: State) -> bool:
     draft = s.live.versions.filter(status="draft").first()
     if draft is None:
         return False
+    draft.change_note = "A copy, submitted by someone else."
+    draft.save()
     services.submit_version(version=draft, user=User.objects.get(username="second_editor"))
     return sign_off(c, draft)
 

@@ -1,0 +1,44 @@
+"""The editor's one-line "what changed" note, part of the signed version (issue 15, point 4).
+
+SQLite adds a NOT NULL column by rebuilding the table, and the immutability guards on other
+tables name articles_articleversion, so on SQLite they are dropped around the rebuild and put
+back in the same transaction (as `guards_suspended` does); PostgreSQL adds the column in place.
+"""
+
+from django.db import migrations, models
+
+
+def _drop_on_sqlite(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        from articles.immutability import drop_guards
+
+        drop_guards(schema_editor.connection)
+
+
+def _install_on_sqlite(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        from articles.immutability import install_guards
+
+        install_guards(schema_editor.connection)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("articles", "0018_review_content_shown"),
+    ]
+
+    operations = [
+        migrations.RunPython(_drop_on_sqlite, _install_on_sqlite),
+        migrations.AddField(
+            model_name="articleversion",
+            name="change_note",
+            field=models.CharField(
+                blank=True,
+                help_text="One line for readers' Review history: what this version changes. Required from the "
+                "second signed-off version on; reviewed and signed off with the text.",
+                max_length=200,
+                verbose_name="what changed",
+            ),
+        ),
+        migrations.RunPython(_install_on_sqlite, _drop_on_sqlite),
+    ]
