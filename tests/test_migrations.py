@@ -23,9 +23,21 @@ def content_counts() -> dict:
     }
 
 
+def without_revisions(fixtures, tmp_path):
+    """The demo content with every article at its first version (no `revision:` block)."""
+    import re
+    import shutil
+
+    copy = tmp_path / "fixtures"
+    shutil.copytree(fixtures, copy)
+    for path in (copy / "articles").glob("*.md"):
+        path.write_text(re.sub(r"^revision:\n(?:  .*\n)+", "", path.read_text(), flags=re.M))
+    return copy
+
+
 @pytest.mark.django_db(transaction=True)
-def test_every_migration_since_the_first_release_applies_to_a_full_database(editorial_groups):
-    load_content(FIXTURES)
+def test_every_migration_since_the_first_release_applies_to_a_full_database(editorial_groups, tmp_path):
+    load_content(without_revisions(FIXTURES, tmp_path))  # migrating back past 0019 is refused with signed notes
     before = content_counts()
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
 
@@ -42,11 +54,18 @@ def test_every_migration_since_the_first_release_applies_to_a_full_database(edit
 
 
 @pytest.mark.django_db(transaction=True)
-def test_numbered_references_move_into_the_library_and_drafts_cite_by_key(editorial_groups, editor):
+def test_migrating_back_past_the_change_note_is_refused_while_a_signed_off_version_has_one(editorial_groups):
+    load_content(FIXTURES)
+    with pytest.raises(RuntimeError, match="erase signed-off text"):
+        call_command("migrate", "articles", "0018_review_content_shown", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_numbered_references_move_into_the_library_and_drafts_cite_by_key(editorial_groups, editor, tmp_path):
     from articles import services
     from articles.models import Source
 
-    load_content(FIXTURES)
+    load_content(without_revisions(FIXTURES, tmp_path))  # migrating back past 0019 is refused with signed notes
     # A draft written before the library: hand-numbered references, cited [@2] before [@1].
     article = Article.objects.get(slug="what-causes-muscle-spasms")
     draft = services.start_draft(article=article, user=editor)

@@ -103,11 +103,11 @@ def test_the_note_is_part_of_the_signed_version(publish, editor, submit):
 
 
 def test_a_signed_off_note_cannot_be_changed_even_in_the_database(looked_after):
-    from django.db import connection
+    from django.db import connection, transaction
 
     from articles.models import ArticleVersion, ImmutableVersionError
 
-    with pytest.raises(ImmutableVersionError), connection.cursor() as cursor:
+    with pytest.raises(ImmutableVersionError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "UPDATE articles_articleversion SET change_note = 'rewritten' WHERE id = %s",
             [looked_after.live_version_id],
