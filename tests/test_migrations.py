@@ -57,7 +57,7 @@ def test_every_migration_since_the_first_release_applies_to_a_full_database(edit
 def test_migrating_back_past_the_change_note_is_refused_while_a_signed_off_version_has_one(editorial_groups):
     load_content(FIXTURES)
     with pytest.raises(RuntimeError, match="erase signed-off text"):
-        call_command("migrate", "articles", "0018_review_content_shown", verbosity=0)
+        call_command("migrate", "articles", "0020_redirect_help_text", verbosity=0)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -37,7 +37,7 @@ def _refuse_to_drop_signed_notes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0018_review_content_shown"),
+        ("articles", "0020_redirect_help_text"),
     ]
 
     operations = [
