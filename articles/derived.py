@@ -145,6 +145,10 @@ def preview_derived_content(version: ArticleVersion, references=None, images=Non
 
 def freeze_derived_content(version: ArticleVersion) -> None:
     """Compute and save the derived fields of a version about to be signed off."""
-    for entry in preview_derived_content(version):
+    from articles import vocabulary
+
+    faq = preview_derived_content(version)
+    for entry in faq:
         entry.save(update_fields=["answer_html"])
+    vocabulary.index_version(version, faq)  # the words "did you mean" may suggest once it is listed
     # version itself is saved by the caller together with its new status

@@ -2,13 +2,18 @@
 
     search_articles(query, page) -> SearchResults
 
-PostgreSQL: `ArticleVersion.search_vector` (tsvector, GIN-indexed), weighted
-title (A) > summary and causes (B) > body and FAQ (C), filled by a trigger
-when a version is signed off; ranked with ts_rank.
+PostgreSQL: a table `articles_search_document` (version_id, document tsvector,
+GIN-indexed), weighted title (A) > summary and causes (B) > body and FAQ (C),
+written by triggers when a version is signed off; ranked with ts_rank.
 SQLite: an FTS5 table `articles_search` (porter stemmer; columns title,
 keywords = summary and causes, body = body and FAQ) with one row per signed-off
 version, kept in step by triggers on articles_articleversion; ranked with bm25
 weighted 10 / 4 / 1.
+
+The cause names a version is found by are the current ones: a rename re-indexes the
+versions that discuss the cause (PostgreSQL: a trigger on taxonomy_cause; SQLite:
+`refresh_cause_names`, called on Cause post_save). The signed-off version row itself
+is never written (articles/immutability.py refuses that).
 
 Both engines see the same query: the words of the reader's text, lower-cased,
 English stop words dropped, all required (AND). Results are restricted to
@@ -26,7 +31,8 @@ from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Article
+from articles import vocabulary
+from articles.models import Article, Synonym
 
 PER_PAGE = 10
 MAX_TERMS = 8
@@ -86,36 +92,95 @@ SQLITE_DROP_SQL = [
     "DROP TABLE IF EXISTS articles_search",
 ]
 
+# PostgreSQL: the index is a table of its own, not a column of the version: a signed-off version
+# never changes, but the cause names it is found by follow the taxonomy (a renamed cause is found
+# by its new name). A version's document is written when it is signed off (from the cause names
+# frozen with it, which are the current ones at that moment) and rewritten for every version that
+# discusses a cause when that cause is renamed.
+_PG_DOCUMENT = """
+    setweight(to_tsvector('pg_catalog.english', coalesce({title}, '')), 'A') ||
+    setweight(to_tsvector('pg_catalog.english', coalesce({summary}, '') || ' ' || coalesce({causes}, '')), 'B') ||
+    setweight(to_tsvector('pg_catalog.english', coalesce({text}, '')), 'C')"""
+_PG_CURRENT_CAUSES = """(SELECT string_agg(c.name, ' ') FROM articles_versioncause vc
+    JOIN taxonomy_cause c ON c.id = vc.tag_id WHERE vc.content_object_id = v.id)"""
 POSTGRES_INDEX_SQL = [
-    """CREATE OR REPLACE FUNCTION articles_version_search_vector() RETURNS trigger AS $$
-       BEGIN
-         IF NEW.status = 'approved' THEN
-           NEW.search_vector :=
-             setweight(to_tsvector('pg_catalog.english', coalesce(NEW.title, '')), 'A') ||
-             setweight(to_tsvector('pg_catalog.english',
-                                   coalesce(NEW.summary, '') || ' ' || coalesce(NEW.search_causes, '')), 'B') ||
-             setweight(to_tsvector('pg_catalog.english', coalesce(NEW.search_text, '')), 'C');
-         ELSE
-           NEW.search_vector := NULL;
-         END IF;
-         RETURN NEW;
-       END
-       $$ LANGUAGE plpgsql""",
-    """CREATE OR REPLACE TRIGGER articles_version_search_vector
-       BEFORE INSERT OR UPDATE ON articles_articleversion
-       FOR EACH ROW EXECUTE FUNCTION articles_version_search_vector()""",
-    """DO $$ BEGIN
-         IF NOT EXISTS (SELECT 1 FROM pg_indexes WHERE indexname = 'articles_version_search_gin') THEN
-           CREATE INDEX articles_version_search_gin ON articles_articleversion USING gin (search_vector);
-         END IF;
-       END $$""",
-]
-POSTGRES_REBUILD_SQL = ["UPDATE articles_articleversion SET status = status WHERE status = 'approved'"]
-POSTGRES_DROP_SQL = [
+    # the version's own search_vector column (frozen at sign-off, cause names included) is no longer used
     "DROP INDEX IF EXISTS articles_version_search_gin",
     "DROP TRIGGER IF EXISTS articles_version_search_vector ON articles_articleversion",
     "DROP FUNCTION IF EXISTS articles_version_search_vector()",
+    """CREATE TABLE IF NOT EXISTS articles_search_document (
+         version_id integer PRIMARY KEY,
+         document tsvector NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS articles_search_document_gin ON articles_search_document USING gin (document)",
+    f"""CREATE OR REPLACE FUNCTION articles_search_version_signed_off() RETURNS trigger AS $$
+       BEGIN
+         DELETE FROM articles_search_document WHERE version_id = NEW.id;
+         IF NEW.status = 'approved' THEN
+           INSERT INTO articles_search_document (version_id, document) VALUES (NEW.id, {
+        _PG_DOCUMENT.format(
+            title="NEW.title", summary="NEW.summary", causes="NEW.search_causes", text="NEW.search_text"
+        )
+    });
+         END IF;
+         RETURN NULL;
+       END
+       $$ LANGUAGE plpgsql""",
+    """CREATE OR REPLACE TRIGGER articles_search_version_insert
+       AFTER INSERT ON articles_articleversion FOR EACH ROW WHEN (NEW.status = 'approved')
+       EXECUTE FUNCTION articles_search_version_signed_off()""",
+    """CREATE OR REPLACE TRIGGER articles_search_version_update
+       AFTER UPDATE ON articles_articleversion FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status)
+       EXECUTE FUNCTION articles_search_version_signed_off()""",
+    """CREATE OR REPLACE FUNCTION articles_search_version_deleted() RETURNS trigger AS $$
+       BEGIN DELETE FROM articles_search_document WHERE version_id = OLD.id; RETURN NULL; END
+       $$ LANGUAGE plpgsql""",
+    """CREATE OR REPLACE TRIGGER articles_search_version_delete
+       AFTER DELETE ON articles_articleversion FOR EACH ROW EXECUTE FUNCTION articles_search_version_deleted()""",
+    f"""CREATE OR REPLACE FUNCTION articles_search_cause_renamed() RETURNS trigger AS $$
+       BEGIN
+         UPDATE articles_search_document d SET document = {
+        _PG_DOCUMENT.format(title="v.title", summary="v.summary", causes=_PG_CURRENT_CAUSES, text="v.search_text")
+    }
+         FROM articles_articleversion v
+         WHERE v.id = d.version_id
+           AND d.version_id IN (SELECT content_object_id FROM articles_versioncause WHERE tag_id = NEW.id);
+         RETURN NULL;
+       END
+       $$ LANGUAGE plpgsql""",
+    """CREATE OR REPLACE TRIGGER articles_search_cause_renamed
+       AFTER UPDATE OF name ON taxonomy_cause FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name)
+       EXECUTE FUNCTION articles_search_cause_renamed()""",
 ]
+POSTGRES_DOCUMENT_OF_VERSIONS = f"""
+    INSERT INTO articles_search_document (version_id, document)
+    SELECT v.id, {
+    _PG_DOCUMENT.format(title="v.title", summary="v.summary", causes=_PG_CURRENT_CAUSES, text="v.search_text")
+}
+    FROM articles_articleversion v WHERE v.status = 'approved' AND v.id IN ({{versions}})"""
+POSTGRES_REBUILD_SQL = [
+    "DELETE FROM articles_search_document",
+    POSTGRES_DOCUMENT_OF_VERSIONS.format(versions="SELECT id FROM articles_articleversion"),
+]
+POSTGRES_DROP_SQL = [
+    "DROP TRIGGER IF EXISTS articles_search_cause_renamed ON taxonomy_cause",
+    "DROP FUNCTION IF EXISTS articles_search_cause_renamed()",
+    "DROP TRIGGER IF EXISTS articles_search_version_insert ON articles_articleversion",
+    "DROP TRIGGER IF EXISTS articles_search_version_update ON articles_articleversion",
+    "DROP TRIGGER IF EXISTS articles_search_version_delete ON articles_articleversion",
+    "DROP FUNCTION IF EXISTS articles_search_version_signed_off()",
+    "DROP FUNCTION IF EXISTS articles_search_version_deleted()",
+    "DROP TABLE IF EXISTS articles_search_document",
+]
+
+# SQLite: the triggers above may name only their own table (SQLite refuses to rebuild a table that
+# another table's trigger names, and migrations rebuild tables), so a cause rename rewrites the
+# keywords of the versions that discuss it from Python (`refresh_cause_names`, on Cause post_save).
+SQLITE_CURRENT_KEYWORDS_SQL = """
+    UPDATE articles_search SET keywords = (
+      SELECT v.summary || ' ' || coalesce((SELECT group_concat(c.name, ' ') FROM articles_versioncause vc
+        JOIN taxonomy_cause c ON c.id = vc.tag_id WHERE vc.content_object_id = v.id), '')
+      FROM articles_articleversion v WHERE v.id = articles_search.rowid)
+    WHERE rowid IN ({versions})"""
 
 
 def _run(conn, statements: list[str]) -> None:
@@ -134,7 +199,10 @@ def install_search_index(conn=None, rebuild: bool = False) -> None:
     if conn.vendor == "postgresql":
         _run(conn, POSTGRES_INDEX_SQL + (POSTGRES_REBUILD_SQL if rebuild else []))
     elif conn.vendor == "sqlite":
-        _run(conn, SQLITE_INDEX_SQL + (SQLITE_REBUILD_SQL if rebuild else []))
+        _run(conn, SQLITE_INDEX_SQL)
+        if rebuild:
+            _run(conn, SQLITE_REBUILD_SQL)
+            _run(conn, [SQLITE_CURRENT_KEYWORDS_SQL.format(versions="SELECT rowid FROM articles_search")])
 
 
 def drop_search_index(conn=None) -> None:
@@ -145,18 +213,27 @@ def drop_search_index(conn=None) -> None:
         _run(conn, SQLITE_DROP_SQL)
 
 
+def refresh_cause_names(cause_id: int) -> None:
+    """Index the versions that discuss a cause under its current name (PostgreSQL: a trigger does it)."""
+    if connection.vendor == "sqlite":
+        versions = "SELECT content_object_id FROM articles_versioncause WHERE tag_id = %s"
+        _run_params(SQLITE_CURRENT_KEYWORDS_SQL.format(versions=versions), [cause_id])
+
+
 def reindex_article(article: Article) -> None:
     """Re-index an article's signed-off versions (not needed in the normal flow: the
     triggers index a version when its status becomes approved)."""
+    versions = "SELECT id FROM articles_articleversion WHERE article_id = %s"
     if connection.vendor == "postgresql":
-        sql = "UPDATE articles_articleversion SET status = status WHERE article_id = %s AND status = 'approved'"
-        _run_params(sql, [article.pk])
+        _run_params(f"DELETE FROM articles_search_document WHERE version_id IN ({versions})", [article.pk])
+        _run_params(POSTGRES_DOCUMENT_OF_VERSIONS.format(versions=versions), [article.pk])
     elif connection.vendor == "sqlite":
         _run_params(
             "DELETE FROM articles_search WHERE rowid IN (SELECT id FROM articles_articleversion WHERE article_id = %s)",
             [article.pk],
         )
         _run_params(sqlite_index_rows("article_id = %s"), [article.pk])
+        _run_params(SQLITE_CURRENT_KEYWORDS_SQL.format(versions=versions), [article.pk])
 
 
 def _run_params(sql: str, params: list) -> None:
@@ -178,40 +255,121 @@ def query_terms(query: str) -> list[str]:
     return terms[:MAX_TERMS]
 
 
-def _ranked_version_ids(terms: list[str]) -> list[int]:
-    """Live version ids of listed articles matching every term, best first (ties by title, then slug)."""
-    listed = Article.objects.listed()
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank
-        from django.db.models import F
+# A query is a list of groups that must all match; a group matches if any of its alternatives
+# does; an alternative is words that must all match. Without synonyms: one word per group.
+Alternative = tuple[str, ...]
+Group = list[Alternative]
+FEW = 3  # fewer results than this: related synonyms join the search, and "did you mean" is offered
 
-        search_query = None
-        for term in terms:
-            part = SearchQuery(term, search_type="plain", config="english")
-            search_query = part if search_query is None else search_query & part
-        candidates = listed.filter(live_version__search_vector=search_query).values("pk")[:MAX_CANDIDATES]
-        rows = (
-            Article.objects.filter(pk__in=candidates)
-            .annotate(rank=SearchRank(F("live_version__search_vector"), search_query))
-            .order_by("-rank", "live_version__title", "slug")
-            .values_list("live_version_id", flat=True)
-        )
-        return list(rows)
 
-    match = " ".join('"' + term.replace('"', "") + '"' for term in terms)
-    listed_sql, listed_params = listed.values("live_version_id").query.sql_with_params()
+def plain_groups(terms: list[str]) -> list[Group]:
+    return [[(term,)] for term in terms]
+
+
+def load_synonyms() -> list[tuple[str, str, str]]:
+    """(words, same_as, kind) of every synonym the editors keep (one query; the list is short)."""
+    return list(Synonym.objects.values_list("words", "same_as", "kind"))
+
+
+def _synonym_table(synonyms: list[tuple[str, str, str]], kinds: list[str]) -> dict[tuple[str, ...], list[Alternative]]:
+    """{phrase (stemmed words): [its other wordings]} for the synonyms of these kinds."""
+    table: dict[tuple[str, ...], list[Alternative]] = {}
+    for words, same_as, kind in synonyms:
+        if kind not in kinds:
+            continue
+        one, other = tuple(query_terms(words)), tuple(query_terms(same_as))
+        if one and other:
+            table.setdefault(tuple(map(_stem, one)), []).append(other)
+            table.setdefault(tuple(map(_stem, other)), []).append(one)
+    return table
+
+
+def expand(terms: list[str], synonyms: list[tuple[str, str, str]], kinds: list[str]) -> list[Group]:
+    """The query's groups with the synonyms of `kinds`: a phrase of the query (longest first)
+    becomes one group of its own wording or any of its synonyms."""
+    table = _synonym_table(synonyms, kinds)
+    if not table:
+        return plain_groups(terms)
+    longest = max(len(phrase) for phrase in table)
+    stems = [_stem(term) for term in terms]
+    groups: list[Group] = []
+    i = 0
+    while i < len(terms):
+        for size in range(min(longest, len(terms) - i), 0, -1):
+            others = table.get(tuple(stems[i : i + size]))
+            if others:
+                groups.append([tuple(terms[i : i + size]), *dict.fromkeys(others)])
+                i += size
+                break
+        else:
+            groups.append([(terms[i],)])
+            i += 1
+    return groups
+
+
+def _postgres_query(groups: list[Group]) -> tuple[str, list[str]]:
+    """A tsquery expression and its parameters (the reader's words are only ever parameters)."""
+    parts, params = [], []
+    for group in groups:
+        alternatives = []
+        for alternative in group:
+            alternatives.append("plainto_tsquery('pg_catalog.english', %s)")
+            params.append(" ".join(alternative))
+        parts.append("(" + " || ".join(alternatives) + ")")
+    return " && ".join(parts), params
+
+
+def _fts5_query(groups: list[Group]) -> str:
+    """An FTS5 MATCH expression: each word quoted, so none of the reader's text is syntax."""
+
+    def quoted(word: str) -> str:
+        return '"' + word.replace('"', "") + '"'
+
+    return " AND ".join(
+        "(" + " OR ".join("(" + " ".join(map(quoted, alternative)) + ")" for alternative in group) + ")"
+        for group in groups
+    )
+
+
+def _ranked_version_ids(groups: list[Group]) -> list[int]:
+    """Live version ids of listed articles matching every group, best first (ties by title,
+    then slug). Articles matching the reader's own words come before those found only through
+    a synonym, so synonyms never change the order of exact matches."""
+    exact = [[group[0]] for group in groups]
+    expanded = any(len(group) > 1 for group in groups)
+    listed_sql, listed_params = Article.objects.listed().values("live_version_id").query.sql_with_params()
     # The subquery is the ORM's own SQL for listed(); the reader's text is only ever a parameter.
-    sql = f"""
-        SELECT s.rowid FROM articles_search s
-        JOIN articles_articleversion v ON v.id = s.rowid
-        JOIN articles_article a ON a.live_version_id = v.id
-        WHERE articles_search MATCH %s AND s.rowid IN (
-            SELECT c.rowid FROM articles_search c WHERE articles_search MATCH %s AND c.rowid IN ({listed_sql}) LIMIT %s
-        )
-        ORDER BY bm25(articles_search, 10.0, 4.0, 1.0), v.title, a.slug
-    """
+    if connection.vendor == "postgresql":
+        query, params = _postgres_query(groups)
+        exact_query, exact_params = _postgres_query(exact) if expanded else ("", [])
+        tier = f"d.document @@ ({exact_query}) DESC," if expanded else ""
+        sql = f"""
+            SELECT d.version_id FROM articles_search_document d
+            JOIN articles_articleversion v ON v.id = d.version_id
+            JOIN articles_article a ON a.live_version_id = d.version_id
+            WHERE d.version_id IN (
+                SELECT c.version_id FROM articles_search_document c
+                WHERE c.document @@ ({query}) AND c.version_id IN ({listed_sql}) LIMIT %s
+            )
+            ORDER BY {tier} ts_rank(d.document, ({query})) DESC, v.title, a.slug
+        """
+        all_params = [*params, *listed_params, MAX_CANDIDATES, *exact_params, *params]
+    else:
+        match = _fts5_query(groups)
+        tier = "s.rowid IN (SELECT rowid FROM articles_search WHERE articles_search MATCH %s) DESC," if expanded else ""
+        sql = f"""
+            SELECT s.rowid FROM articles_search s
+            JOIN articles_article a ON a.live_version_id = s.rowid
+            JOIN articles_articleversion v ON v.id = s.rowid
+            WHERE articles_search MATCH %s AND s.rowid IN (
+                SELECT c.rowid FROM articles_search c WHERE articles_search MATCH %s AND c.rowid IN ({listed_sql})
+                LIMIT %s
+            )
+            ORDER BY {tier} bm25(articles_search, 10.0, 4.0, 1.0), v.title, a.slug
+        """
+        all_params = [match, match, *listed_params, MAX_CANDIDATES, *([_fts5_query(exact)] if expanded else [])]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [match, match, *listed_params, MAX_CANDIDATES])
+        cursor.execute(sql, all_params)
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -283,15 +441,46 @@ class SearchResults:
     page: Page | None = None
     capped: bool = False  # more matches than MAX_CANDIDATES: the best of the first ones are shown
     hits: list[SearchHit] = field(default_factory=list)
+    corrected: str = ""  # nothing matched the query: these are the results for this corrected one
+    suggestion: str = ""  # few matched: this corrected query may find more ("did you mean")
+
+
+SAME, RELATED = Synonym.Kind.SAME, Synonym.Kind.RELATED
+
+
+def _find(terms: list[str], synonyms) -> tuple[list[int], list[Group]]:
+    """Ranked version ids for the terms with the "same" synonyms, and with the related ones too
+    when those alone find fewer than FEW."""
+    groups = expand(terms, synonyms, [SAME])
+    version_ids = _ranked_version_ids(groups)
+    if len(version_ids) < FEW:
+        related = expand(terms, synonyms, [SAME, RELATED])
+        if related != groups:
+            more = _ranked_version_ids(related)
+            if len(more) > len(version_ids):
+                return more, related
+    return version_ids, groups
 
 
 def search_articles(query: str, page: int | str = 1, per_page: int = PER_PAGE) -> SearchResults:
-    """Ranked listed articles matching every word of `query`, one page of them, with snippets."""
+    """Ranked listed articles matching every word of `query` (or one of its synonyms), one page
+    of them, with snippets. If nothing matches, the results of the query with its misspelled
+    words corrected from the site's own vocabulary; if little matches, that query as a suggestion."""
     terms = query_terms(query)
     results = SearchResults(query=(query or "").strip()[:MAX_QUERY_LENGTH], terms=terms)
     if not terms:
         return results
-    version_ids = _ranked_version_ids(terms)
+    synonyms = load_synonyms()
+    version_ids, groups = _find(terms, synonyms)
+    if len(version_ids) < FEW:
+        corrected = vocabulary.correct(terms)
+        if corrected != terms:
+            corrected_ids, corrected_groups = _find(corrected, synonyms)
+            if not version_ids and corrected_ids:
+                version_ids, groups, results.corrected = corrected_ids, corrected_groups, " ".join(corrected)
+            elif len(corrected_ids) > len(version_ids):
+                results.suggestion = " ".join(corrected)
+    marked = list(dict.fromkeys(word for group in groups for alternative in group for word in alternative))
     paginator = Paginator(version_ids, per_page)
     results.count = paginator.count
     results.capped = results.count >= MAX_CANDIDATES
@@ -308,6 +497,6 @@ def search_articles(query: str, page: int | str = 1, per_page: int = PER_PAGE) -
         if article is not None:
             version = article.live_version
             results.hits.append(
-                SearchHit(article=article, title=highlight(version.title, terms), snippet=snippet(version, terms))
+                SearchHit(article=article, title=highlight(version.title, marked), snippet=snippet(version, marked))
             )
     return results

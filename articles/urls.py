@@ -4,6 +4,7 @@ from django.urls import path
 from articles import views
 from articles.caching import cached_page
 from articles.feeds import LatestArticlesFeed
+from articles.ratelimits import limit_per_address
 
 app_name = "articles"
 
@@ -25,5 +26,13 @@ urlpatterns = [
     path("csrf/", views.csrf_token, name="csrf_token"),
     path("people/<slug:slug>/", cached_page(views.PersonDetailView.as_view()), name="person_detail"),
     path("search/", cached_page(views.SearchView.as_view(), params=["q", "page"]), name="search"),
+    # rate limited outside the cache, so cached answers count too; every method counts (a POST gets 405)
+    path(
+        "search/suggest/",
+        limit_per_address(group="search_suggest", rate_setting="SPASMINFO_SUGGEST_RATE")(
+            cached_page(views.search_suggestions, params=["q"])
+        ),
+        name="search_suggest",
+    ),
     path("feed/", cached_page(LatestArticlesFeed()), name="feed"),
 ]

@@ -20,6 +20,7 @@ from articles.ratelimits import limit_per_address
 from articles.reader_page import article_page_context
 from articles.search import search_articles
 from articles.structured_data import article_structured_data, image_url, json_ld_script
+from articles.suggestions import suggest
 
 
 class HomeView(TemplateView):
@@ -165,6 +166,14 @@ class SearchView(TemplateView):
             context["suggested_causes"] = selectors.causes_matching(results.terms)
             context["topics"] = selectors.topics_with_listed_articles()
         return context
+
+
+@require_GET
+def search_suggestions(request):
+    """Up to 8 titles and causes for the search box as the reader types (static/js/suggest.js)."""
+    depends_on(request, LISTING, TAXONOMY)
+    found = suggest(request.GET.get("q", ""))
+    return JsonResponse({"suggestions": [item.as_dict() for item in found]})
 
 
 @require_GET

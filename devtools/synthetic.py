@@ -16,8 +16,8 @@ and pointers; the command runs it on a sample of every batch.
 Versions are inserted awaiting review, their parts are added, and then one UPDATE signs the
 batch off: the immutability guards (articles/immutability.py) refuse parts added to a version
 that is already signed off, as they would for any other writer. The search index is kept by
-database triggers that fire when a row's status becomes approved (PostgreSQL: BEFORE INSERT
-OR UPDATE; SQLite: AFTER UPDATE), so signing the batch off indexes each version. `ensure_indexed` checks each batch and
+database triggers that fire when a row's status becomes approved (AFTER UPDATE on both engines;
+articles/search.py), so signing the batch off indexes each version. `ensure_indexed` checks each batch and
 re-indexes any version the index lacks, so the result is indexed even if a trigger ever changed.
 """
 
@@ -429,15 +429,15 @@ def ensure_indexed(version_ids: list[int]) -> int:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"SELECT count(*) FROM articles_articleversion WHERE id IN ({placeholders}) "
-                "AND search_vector IS NOT NULL",
-                version_ids,
+                f"SELECT count(*) FROM articles_search_document WHERE version_id IN ({placeholders})", version_ids
             )
             if cursor.fetchone()[0] == len(version_ids):
                 return 0
+            from articles.search import POSTGRES_DOCUMENT_OF_VERSIONS
+
             cursor.execute(
-                f"UPDATE articles_articleversion SET status = status WHERE id IN ({placeholders}) "
-                "AND status = 'approved' AND search_vector IS NULL",
+                POSTGRES_DOCUMENT_OF_VERSIONS.format(versions=placeholders)
+                + " AND v.id NOT IN (SELECT version_id FROM articles_search_document)",
                 version_ids,
             )
             return cursor.rowcount

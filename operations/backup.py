@@ -96,17 +96,25 @@ def project_models() -> list:
     return [*own, get_user_model()]
 
 
+# Project models whose rows a data migration creates on every new site (the starter synonyms,
+# articles migration 0012): they alone do not make a site in use.
+SEEDED_BY_MIGRATIONS = {"articles.synonym"}
+
+
 def site_in_use(using: str = DEFAULT_DB_ALIAS) -> list[str]:
     """Labels of the project's models that hold rows (empty list: the site is unused).
 
     A freshly migrated database counts as empty although its data migrations have
-    created rows (the editorial groups): restore replaces those with the archive's.
+    created rows (the editorial groups, the starter synonyms): restore replaces those
+    with the archive's.
     """
     tables = set(connections[using].introspection.table_names())
     return [
         f"{model._meta.label} ({model._base_manager.using(using).count()} rows)"
         for model in project_models()
-        if model._meta.db_table in tables and model._base_manager.using(using).exists()
+        if model._meta.label_lower not in SEEDED_BY_MIGRATIONS
+        and model._meta.db_table in tables
+        and model._base_manager.using(using).exists()
     ]
 
 

@@ -18,6 +18,17 @@ class CauseIndexView(ListView):
         return selectors.public_cause_groups()
 
 
+class TopicIndexView(ListView):
+    """Every topic with listed articles, A to Z, with how many."""
+
+    template_name = "taxonomy/topic_index.html"
+    context_object_name = "topics"
+
+    def get_queryset(self):
+        depends_on(self.request, TAXONOMY, LISTING)
+        return selectors.topics_with_listed_counts()
+
+
 class ArticlesOfView(selectors.NearestPageMixin, ListView):
     """A page of the listed articles of one cause or topic (`paginate_by` of them)."""
 

@@ -18,9 +18,11 @@ ATOM_NS = {"a": "http://www.w3.org/2005/Atom"}
 
 
 def json_ld(page: str) -> dict:
+    """The page's one JSON-LD object that is not its breadcrumb trail (tests/test_navigation.py)."""
     scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
-    assert len(scripts) == 1
-    return json.loads(scripts[0])
+    objects = [data for data in map(json.loads, scripts) if data["@type"] != "BreadcrumbList"]
+    assert len(objects) == 1
+    return objects[0]
 
 
 def test_json_ld_describes_the_live_version_as_a_medical_web_page(
@@ -65,6 +67,8 @@ def test_json_ld_cannot_break_out_of_its_script_element(draft_factory, submit, a
     script = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
     assert "<" not in script and "\\u003C/script\\u003E" in script
     assert json.loads(script)["name"] == "Cramps </script><script>alert(1)</script>"
+    for script in re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S):
+        assert "<" not in script  # the breadcrumb trail names the article too
 
 
 def test_json_ld_follows_the_live_version_not_a_newer_draft(publish, editor, reader):

@@ -156,6 +156,27 @@ def test_the_search_index_is_maintained_by_the_database(publish, draft_factory, 
     assert_the_database_indexes_a_sign_off(draft_factory, submit)
 
 
+def test_the_database_triggers_keep_the_index(db):
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'articles_search_%'")
+            assert sorted(row[0] for row in cursor.fetchall()) == [
+                "articles_search_delete",
+                "articles_search_insert",
+                "articles_search_update",
+            ]
+        else:
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'articles_search_document_gin'")
+            assert "gin (document)" in cursor.fetchone()[0]
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'articles_search_%' ORDER BY tgname")
+            assert [row[0] for row in cursor.fetchall()] == [
+                "articles_search_cause_renamed",
+                "articles_search_version_delete",
+                "articles_search_version_insert",
+                "articles_search_version_update",
+            ]
+
+
 def test_reindex_and_reinstall_are_idempotent(publish):
     from articles.search import install_search_index, reindex_article
 

@@ -7,6 +7,7 @@ from .people import Person
 from .redirects import ArticleRedirect
 from .reviews import Review
 from .sources import Source
+from .search import Synonym, VocabularyWord
 from .versions import (
     ArticleVersion,
     FaqEntry,
@@ -33,7 +34,9 @@ __all__ = [
     "Review",
     "Series",
     "Source",
+    "Synonym",
     "VersionAuthor",
     "VersionCause",
+    "VocabularyWord",
     "with_helpful_counts",
 ]

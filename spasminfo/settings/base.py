@@ -236,6 +236,8 @@ SPASMINFO_FORM_MAX_AGE = env.int("FORM_MAX_AGE", default=6 * 60 * 60)
 SPASMINFO_CALENDAR_RATE = env.str("CALENDAR_RATE", default="30/m")  # reviewers' .ics feeds, per address
 # Open readers' reports that hide a story until a moderator looks again.
 SPASMINFO_REPORTS_TO_HIDE = env.int("REPORTS_TO_HIDE", default=3)
+# suggestions as you type: a reader sends one request per pause in typing
+SPASMINFO_SUGGEST_RATE = env.str("SUGGEST_RATE", default="120/m")
 RATELIMIT_VIEW = "articles.views.rate_limited"
 # django-ratelimit warns about any cache it does not list, Django's own RedisCache included
 # (its list predates it); RedisCache increments atomically, and production.py refuses a

@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from articles.models import Synonym
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    """Readers' words for what the articles say: "charley horse" = "muscle cramp" (articles/search.py)."""
+
+    list_display = ["words", "same_as", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["words", "same_as"]

@@ -1,0 +1,144 @@
+"""The site's own words, for "did you mean": titles, headings, FAQ questions and cause names.
+
+    correct(terms) -> list[str]     each word the listed articles do not use, replaced by the
+                                    closest one they do (or kept when nothing is close)
+
+The vocabulary is a table (`VocabularyWord`): the words of a version's title,
+headings and FAQ questions, written when it is signed off (`index_version`,
+from `freeze_derived_content`), and the words of each cause's current name
+(`index_cause`, on every save of a cause). Suggestions come only from listed
+articles: a version's words count while it is the live version of a listed
+article, a cause's while such a version discusses it. Draft text is never in it.
+
+Finding the closest word, on both engines: a bounded candidate set from the
+database, then the same scoring in Python (edit distance, then first letter,
+then how often the site uses the word), so both engines correct alike.
+PostgreSQL: candidates through pg_trgm's `%` operator on a trigram GIN index.
+SQLite: candidates of about the same length sharing a trigram with the word.
+"""
+
+import re
+from functools import reduce
+from operator import add, or_
+
+from django.db import connection
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+from django.db.models.functions import Length
+
+from articles.models import Article, VersionCause, VocabularyWord
+
+MIN_WORD = 3
+MAX_WORD = 40
+CANDIDATES = 50  # words scored in Python for one misspelled word
+WORD = re.compile(rf"[^\W\d_]{{{MIN_WORD},{MAX_WORD}}}")
+
+
+def words_of(*texts: str) -> set[str]:
+    from articles.search import STOP_WORDS
+
+    return {word for text in texts for word in WORD.findall((text or "").lower()) if word not in STOP_WORDS}
+
+
+def index_version(version, faq: list) -> None:
+    """Record the words of a version being signed off (title, headings, FAQ questions)."""
+    words = words_of(version.title, *(heading["text"] for heading in version.toc), *(e.question for e in faq))
+    VocabularyWord.objects.filter(version=version).delete()
+    VocabularyWord.objects.bulk_create(VocabularyWord(word=word, version=version) for word in sorted(words))
+
+
+def index_cause(cause) -> None:
+    """Record the words of a cause's current name (called whenever a cause is saved)."""
+    VocabularyWord.objects.filter(cause=cause).delete()
+    VocabularyWord.objects.bulk_create(VocabularyWord(word=word, cause=cause) for word in sorted(words_of(cause.name)))
+
+
+def cause_saved(sender, instance, **kwargs) -> None:
+    """A cause was created or renamed: search and "did you mean" use its current name."""
+    if kwargs.get("raw"):
+        return  # loaddata or a restore: the rows come as they were, vocabulary included
+    from articles.search import refresh_cause_names
+
+    index_cause(instance)
+    refresh_cause_names(instance.pk)
+
+
+def listed_vocabulary() -> QuerySet:
+    """Vocabulary rows of listed articles: their live versions' words and their causes' names."""
+    live = Article.objects.listed().values("live_version_id")
+    causes = VersionCause.objects.filter(content_object_id__in=live).values("tag_id")
+    return VocabularyWord.objects.filter(Q(version_id__in=live) | Q(cause_id__in=causes))
+
+
+def trigrams(word: str) -> list[str]:
+    return sorted({word[i : i + 3] for i in range(len(word) - 2)})
+
+
+def _candidates(term: str) -> list[tuple[str, int]]:
+    """(word, uses) of up to CANDIDATES listed words that look like `term`."""
+    words = listed_vocabulary().values("word")
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.lookups import TrigramSimilar
+        from django.contrib.postgres.search import TrigramSimilarity
+
+        # `%`: pg_trgm's similarity above its threshold (0.3 unless the server sets another), on the GIN index
+        rows = (
+            words.filter(TrigramSimilar(F("word"), Value(term)))
+            .annotate(uses=Count("id"), similarity=TrigramSimilarity("word", Value(term)))
+            .order_by("-similarity", "word")
+            .values_list("word", "uses")[:CANDIDATES]
+        )
+        return list(rows)
+    grams = trigrams(term)
+    if not grams:
+        return []
+    shared = reduce(add, [Case(When(word__contains=gram, then=Value(1)), default=Value(0)) for gram in grams])
+    rows = (
+        words.annotate(length=Length("word"))
+        .filter(length__range=(len(term) - 3, len(term) + 3))
+        .filter(reduce(or_, [Q(word__contains=gram) for gram in grams]))
+        .annotate(uses=Count("id"), shared=shared)
+        .order_by("-shared", "word")
+        .values_list("word", "uses")[:CANDIDATES]
+    )
+    return list(rows)
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                value = min(value, previous2[j - 2] + 1)
+            current.append(value)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def allowed_distance(word: str) -> int:
+    """How many typing slips a word of this length may hold and still be corrected."""
+    length = len(word)
+    return 0 if length < 4 else 1 if length <= 5 else 2 if length <= 9 else 3
+
+
+def closest_word(term: str) -> str | None:
+    """`term` itself if the listed articles use it, else the closest word they use, else None."""
+    if not WORD.fullmatch(term):
+        return None
+    scored = []
+    for word, uses in _candidates(term):
+        if word == term:
+            return term
+        distance = edit_distance(term, word)
+        if distance <= allowed_distance(term):
+            scored.append((distance, word[0] != term[0], -uses, word))
+    return min(scored)[3] if scored else None
+
+
+def correct(terms: list[str]) -> list[str]:
+    """The terms, each unknown word replaced by the closest listed word (unchanged if none is close)."""
+    return [closest_word(term) or term for term in terms]
