@@ -25,7 +25,6 @@ class TopicIndexView(ListView):
     context_object_name = "topics"
 
     def get_queryset(self):
-        depends_on(self.request, TAXONOMY, LISTING)
         return selectors.topics_with_listed_counts()
 
 
