@@ -6,8 +6,8 @@ from .links import LinkCheck
 from .people import Person
 from .redirects import ArticleRedirect
 from .reviews import Review
-from .sources import Source
 from .search import Synonym, VocabularyWord
+from .sources import Source
 from .versions import (
     ArticleVersion,
     FaqEntry,
