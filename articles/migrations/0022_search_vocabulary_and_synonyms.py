@@ -86,7 +86,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0020_redirect_help_text"),
+        ("articles", "0021_version_change_note"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("taxonomy", "0001_initial"),
     ]
