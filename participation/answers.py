@@ -148,7 +148,23 @@ def approve_answer(*, version: AnswerVersion, reviewer: Person, seen_fingerprint
     question.live_answer, question.answered_at = version, now
     question.save(update_fields=["live_answer", "answered_at"])
     content_changed()  # an answered question joins lists, search, the sitemap and "next question" links
+    if question.email:
+        transaction.on_commit(lambda: _tell_the_asker(question))
     return version
+
+
+def _tell_the_asker(question: Question) -> None:
+    """The reader gave an address to be told when it is answered: one plain-text mail with the link."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    url = settings.SPASMINFO_SITE_URL + question.get_absolute_url()
+    send_mail(
+        f"[{settings.SPASMINFO_SITE_NAME}] Your question was answered",
+        f"You asked: {question.text}\n\nAn expert answered it, and a medical reviewer signed the answer off:\n{url}\n",
+        None,
+        [question.email],
+    )
 
 
 @transaction.atomic

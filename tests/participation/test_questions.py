@@ -257,3 +257,22 @@ def test_the_database_refuses_to_change_a_signed_off_answer_or_a_review_by_any_r
             attempt()
         assert AnswerVersion.objects.get(pk=version.pk).body.startswith("Night cramps"), name
     assert not AnswerReview.objects.filter(comment="Rewritten.").exists()
+
+
+def test_the_asker_is_told_once_the_answer_is_signed_off(
+    editor, reviewer, expert, mailoutbox, django_capture_on_commit_callbacks
+):
+    question = answers.accept_question(
+        question=Question.objects.create(text="Can stress cause eyelid twitching?", email="asker@example.org"),
+        user=editor,
+    )
+    version = answers.submit_answer(
+        version=answers.start_answer(question=question, answerer=expert, body="Often, yes.", user=editor), user=editor
+    )
+    assert not mailoutbox
+    with django_capture_on_commit_callbacks(execute=True):
+        answers.approve_answer(
+            version=version, reviewer=reviewer.person, seen_fingerprint=version.submitted_fingerprint, user=reviewer
+        )
+    (message,) = mailoutbox
+    assert message.to == ["asker@example.org"] and "/questions/can-stress-cause-eyelid-twitching/" in message.body
