@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -337,7 +338,17 @@ def _ranked_version_ids(groups: list[Group]) -> list[int]:
     a synonym, so synonyms never change the order of exact matches."""
     exact = [[group[0]] for group in groups]
     expanded = any(len(group) > 1 for group in groups)
-    listed_sql, listed_params = Article.objects.listed().values("live_version_id").query.sql_with_params()
+    # "Some listed article's live version is this one": probed per candidate through the unique
+    # live_version index, so the scan of matches stops at MAX_CANDIDATES. (As `IN (listed)`, the
+    # ordered subquery made PostgreSQL sort and hash every listed article first: 700 ms at 100k.)
+    candidate = "c.version_id" if connection.vendor == "postgresql" else "c.rowid"
+    listed_sql, listed_params = (
+        Article.objects.listed()
+        .filter(live_version_id=RawSQL(candidate, ()))
+        .order_by()
+        .values("pk")
+        .query.sql_with_params()
+    )
     # The subquery is the ORM's own SQL for listed(); the reader's text is only ever a parameter.
     if connection.vendor == "postgresql":
         query, params = _postgres_query(groups)
@@ -347,10 +358,10 @@ def _ranked_version_ids(groups: list[Group]) -> list[int]:
             SELECT d.version_id FROM articles_search_document d
             JOIN articles_articleversion v ON v.id = d.version_id
             JOIN articles_article a ON a.live_version_id = d.version_id
-            WHERE d.version_id IN (
+            WHERE d.version_id = ANY(ARRAY(
                 SELECT c.version_id FROM articles_search_document c
-                WHERE c.document @@ ({query}) AND c.version_id IN ({listed_sql}) LIMIT %s
-            )
+                WHERE c.document @@ ({query}) AND EXISTS ({listed_sql}) LIMIT %s
+            ))
             ORDER BY {tier} ts_rank(d.document, ({query})) DESC, v.title, a.slug
         """
         all_params = [*params, *listed_params, MAX_CANDIDATES, *exact_params, *params]
@@ -362,7 +373,7 @@ def _ranked_version_ids(groups: list[Group]) -> list[int]:
             JOIN articles_article a ON a.live_version_id = s.rowid
             JOIN articles_articleversion v ON v.id = s.rowid
             WHERE articles_search MATCH %s AND s.rowid IN (
-                SELECT c.rowid FROM articles_search c WHERE articles_search MATCH %s AND c.rowid IN ({listed_sql})
+                SELECT c.rowid FROM articles_search c WHERE articles_search MATCH %s AND EXISTS ({listed_sql})
                 LIMIT %s
             )
             ORDER BY {tier} bm25(articles_search, 10.0, 4.0, 1.0), v.title, a.slug
