@@ -124,6 +124,7 @@ class Scene:
         draft = services.start_draft(article=article, user=self.editor)
         if faq:
             FaqEntry.objects.create(version=draft, question="Are cramps dangerous?", answer="Rarely.", position=1)
+        draft.change_note = draft.change_note or f"Revised (version {draft.number})."  # required after the first
         change(draft)
         draft.save()
         services.submit_version(version=draft, user=self.editor)
