@@ -15,7 +15,7 @@ from django.utils import timezone
 from articles import selectors, sources
 from articles.derived import preview_derived_content
 from articles.models import Article, ArticleVersion, Person
-from articles.review_history import review_history
+from articles.review_history import HistoryEntry, review_history
 from images.markup import credits
 from images.usage import images_to_show
 
@@ -77,4 +77,18 @@ def preview_page_context(version: ArticleVersion, *, reviewer: Person | None) ->
         article.last_reviewed_by = reviewer
         article.next_review_due = article.compute_next_review_due()
     context = article_page_context(article, version, faq=faq, references=references, images=images)
+    if not already_live:
+        # The review history as it will read: this sign-off is its newest entry.
+        earlier = [entry for entry in context["review_history"] if entry.version_number != version.number]
+        context["review_history"] = [
+            HistoryEntry(
+                reviewed_at=now,
+                reviewer=reviewer,
+                version_number=version.number,
+                text_changed=True,
+                first=not any(entry.text_changed for entry in earlier),
+                change_note=version.change_note,
+            ),
+            *earlier,
+        ]
     return {**context, "preview": True}
