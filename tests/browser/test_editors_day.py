@@ -91,6 +91,7 @@ def test_the_editors_day(live_server, open_page, sign_in, publish, editor, revie
     # ... types one more sentence and submits without saving: the sentence is kept.
     page.goto(f"{admin}/articles/articleversion/{draft.pk}/change/")
     page.fill("#id_body", page.input_value("#id_body") + "\n\nCramps that wake you often ease within minutes.")
+    page.fill("#id_change_note", "Added stretching advice and a picture.")  # required after a first sign-off
     page.click("button[name=_submit_for_review]")
     assert page.locator(".messagelist").inner_text().strip() == "Submitted for medical review."
     draft.refresh_from_db()
