@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 
+from articles.admin.people import ReadOnlyAdmin
 from articles.services import NotAllowed
 from participation import answers, moderation, reports
 from participation.models import (
@@ -377,15 +378,6 @@ class AnswerVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(AnswerReview)
-class AnswerReviewAdmin(admin.ModelAdmin):
+class AnswerReviewAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "version", "outcome", "reviewer", "user"]
     readonly_fields = ["version", "reviewer", "user", "outcome", "fingerprint", "comment", "created_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

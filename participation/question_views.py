@@ -18,8 +18,8 @@ from articles.caching import invalidate, serve_uncached
 from articles.ratelimits import limit_per_address
 from articles.search import search_articles
 from articles.structured_data import json_ld_script, person_data
-from participation import reports, selectors
-from participation.forms import QuestionForm, ReportForm
+from participation import selectors, views
+from participation.forms import QuestionForm
 from participation.models import AnswerReview, Question, QuestionVote
 
 
@@ -168,22 +168,4 @@ def report_question(request, slug):
     """ "Report this" on an answered question (its question or its answer)."""
     question = _public_question(slug)
     context = {"question": question, "subject": "this question and answer"}
-    if request.method == "POST":
-        return _post_question_report(request, question, context)
-    return render(
-        request,
-        "participation/report_form.html",
-        {**context, "form": ReportForm(), "back": question.get_absolute_url()},
-    )
-
-
-@limit_per_address(group="reader-post", rate_setting="SPASMINFO_READER_POST_RATE")
-def _post_question_report(request, question, context):
-    form = ReportForm(request.POST)
-    thanks = HttpResponseRedirect(reverse("participation:report_thanks"), status=303)
-    if form.is_bot:
-        return thanks
-    if not form.is_valid():
-        return render(request, "participation/report_form.html", {**context, "form": form}, status=400)
-    reports.report_question(question=question, reason=form.cleaned_data["reason"], text=form.cleaned_data["text"])
-    return thanks
+    return views.report_form(request, context=context, target={"question": question}, back=question.get_absolute_url())

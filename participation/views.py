@@ -83,7 +83,7 @@ def privacy(request):
     return render(request, "participation/privacy.html")
 
 
-def _report(request, *, context, target: dict, back: str):
+def report_form(request, *, context, target: dict, back: str):
     """The report form (GET) and sending it (POST, rate-limited)."""
     if request.method == "POST":
         return _post_report(request, context=context, target=target)
@@ -98,12 +98,9 @@ def _post_report(request, *, context, target):
         return thanks
     if not form.is_valid():
         return render(request, "participation/report_form.html", {**context, "form": form}, status=400)
-    if "story" in target:
-        reports.report_story(story=target["story"], reason=form.cleaned_data["reason"], text=form.cleaned_data["text"])
-    else:
-        reports.report_article(
-            article=target["article"], reason=form.cleaned_data["reason"], text=form.cleaned_data["text"]
-        )
+    ((kind, subject),) = target.items()  # {"story": story}, {"article": article} or {"question": question}
+    report = {"story": reports.report_story, "article": reports.report_article, "question": reports.report_question}
+    report[kind](**{kind: subject}, reason=form.cleaned_data["reason"], text=form.cleaned_data["text"])
     return thanks
 
 
@@ -112,7 +109,7 @@ def report_article(request, slug):
     """ "Report a problem with this page" for a live article."""
     article = _live_article(slug)
     context = {"article": article, "subject": f"the page “{article.live_version.title}”"}
-    return _report(request, context=context, target={"article": article}, back=article.get_absolute_url())
+    return report_form(request, context=context, target={"article": article}, back=article.get_absolute_url())
 
 
 @never_cache
@@ -123,7 +120,7 @@ def report_story(request, story):
         pk=story,
     )
     context = {"article": story.article, "story": story, "subject": f"the story by {story.display_name}"}
-    return _report(request, context=context, target={"story": story}, back=story.get_absolute_url())
+    return report_form(request, context=context, target={"story": story}, back=story.get_absolute_url())
 
 
 @never_cache

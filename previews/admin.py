@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
 
+from articles.admin.people import ReadOnlyAdmin
 from articles.models import ArticleVersion
 from articles.services import WorkflowError
 from previews import services
@@ -108,7 +109,7 @@ class PreviewLinkAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExpertComment)
-class ExpertCommentAdmin(admin.ModelAdmin):
+class ExpertCommentAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "given_name", "article", "version_number", "text")
     list_select_related = ("version__article", "link")
     search_fields = ("given_name", "text", "version__article__slug")
@@ -121,12 +122,3 @@ class ExpertCommentAdmin(admin.ModelAdmin):
     @admin.display(description="version")
     def version_number(self, comment):
         return f"v{comment.version.number}"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

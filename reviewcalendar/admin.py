@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from articles.admin.people import ReadOnlyAdmin
 from articles.models import Person
 from reviewcalendar import selectors
 from reviewcalendar.models import ReviewCalendar, ReviewerFeed
@@ -39,7 +40,7 @@ def _shift(first: datetime.date, months: int) -> datetime.date:
 
 
 @admin.register(ReviewCalendar)
-class ReviewCalendarAdmin(admin.ModelAdmin):
+class ReviewCalendarAdmin(ReadOnlyAdmin):
     """Anyone on staff who may view articles sees the calendar; nothing here changes an article."""
 
     page_parameters = ("month", "reviewer", "topic")  # what the admin input fuzz tries (not a changelist)
@@ -49,15 +50,6 @@ class ReviewCalendarAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         return [

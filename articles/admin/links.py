@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from articles.admin.people import ReadOnlyAdmin
 from articles.models import LinkCheck
 
 
@@ -19,18 +20,9 @@ class ProblemFilter(admin.SimpleListFilter):
 
 
 @admin.register(LinkCheck)
-class LinkCheckAdmin(admin.ModelAdmin):
+class LinkCheckAdmin(ReadOnlyAdmin):
     """Results of `manage.py check_references`: read-only, written by the command alone."""
 
     list_display = ["url", "status", "final_url", "error", "checked_at"]
     list_filter = [ProblemFilter]
     search_fields = ["url", "final_url"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
