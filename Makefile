@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 DEV    := DEBUG=1 DJANGO_SETTINGS_MODULE=spasminfo.settings.dev
 
-.PHONY: install pg-tools pg-replication system-packages run demo serve loadtest bench test lint format migrations-check ci
+.PHONY: install pg-tools pg-replication system-packages bench-packages run demo serve loadtest bench test lint format migrations-check ci
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -60,9 +60,9 @@ loadtest: install
 
 ## Benchmark on 127.0.0.1 with a throwaway PostgreSQL, results written to docs/PERFORMANCE.md (about 17
 ## minutes). Needs wrk (apt-get install wrk; falls back to scripts/loadgen.py), Redis DB 12; the proxy row
-## needs varnish, varnish-modules and nginx-light (without them it says "not measured").
-## A quick look: BENCH_ARGS="--quick --no-write".
-bench: install
+## needs varnish, varnish-modules and nginx-light (without them it says "not measured"); bench-packages
+## installs what is missing. A quick look: BENCH_ARGS="--quick --no-write".
+bench: install system-packages bench-packages
 	$(PY) scripts/bench.py $(BENCH_ARGS)
 
 ## System packages the tests use and pip cannot install: Varnish with xkey (tests/test_varnish.py
@@ -71,6 +71,15 @@ system-packages:
 	@if ! command -v varnishd >/dev/null || ! ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1; then \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq varnish varnish-modules) \
 			|| echo "Could not install varnish varnish-modules: tests/test_varnish.py will skip."; \
+	fi
+
+## What the benchmark drives and compares against (wrk, nginx for the static-file row); needs root.
+bench-packages:
+	@missing=""; command -v wrk >/dev/null || missing="$$missing wrk"; \
+	command -v nginx >/dev/null || missing="$$missing nginx-light"; \
+	if [ -n "$$missing" ]; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) \
+			|| echo "Could not install$$missing: the benchmark falls back or says what is missing."; \
 	fi
 
 ## The test suite (DATABASE_URL picks the database; SQLite by default).
