@@ -14,6 +14,7 @@ from ninja.errors import HttpError
 SALT = "api.cursor"
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+DATETIME_FIELDS = {"changed_at", "taken_down_at"}  # ordering fields a cursor carries as ISO 8601
 
 
 def _encode(values: list) -> str:
@@ -28,7 +29,7 @@ def _decode(cursor: str, fields: tuple[str, ...]) -> list:
     if not isinstance(values, list) or len(values) != len(fields):
         raise HttpError(400, "This cursor is not valid: use the `next` link of a page.")
     return [
-        datetime.datetime.fromisoformat(v) if field == "changed_at" else v
+        datetime.datetime.fromisoformat(v) if field in DATETIME_FIELDS else v
         for field, v in zip(fields, values, strict=True)
     ]
 

@@ -25,6 +25,17 @@ def _iso(value):
     return value.isoformat() if value is not None else None
 
 
+def removal(article, request) -> dict:
+    """A taken-down article: what a syndicator needs to drop its copy (the address answers 410)."""
+    return {
+        "@type": "MedicalWebPage",
+        "identifier": article.slug,
+        "url": request.build_absolute_uri(article.get_absolute_url()),
+        "dateRemoved": _iso(article.taken_down_at),
+        "reason": "withdrawn for medical review",
+    }
+
+
 def article(article, request) -> dict:
     version = article.live_version
     url = request.build_absolute_uri(article.get_absolute_url())

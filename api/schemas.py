@@ -157,6 +157,17 @@ class Page(Schema):
     next: str | None = Field(description="The next page's URL (cursor pagination); null on the last page.")
 
 
+class Removal(Typed):
+    identifier: str
+    url: str = Field(description="The article's address: it answers 410 Gone while the article is withdrawn.")
+    dateRemoved: str = Field(description="When readers stopped getting it.")
+    reason: str
+
+
+class RemovalPage(Page):
+    results: list[Removal]
+
+
 class ArticlePage(Page):
     results: list[Article]
 

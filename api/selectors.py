@@ -55,6 +55,14 @@ def articles():
     )
 
 
+def removed_articles():
+    """Articles readers had and no longer have: taken down (withdrawn for medical review), oldest
+    first (then id). Only the fact, its time and the address: never the take-down's reason, and
+    never an article that was not public before (`Article.objects.taken_down()` needs one that had
+    a live version). A new sign-off brings it back to `articles()` and out of this list."""
+    return Article.objects.taken_down().only("pk", "slug", "taken_down_at").order_by("taken_down_at", "pk")
+
+
 def people():
     return Person.objects.public().order_by("pk")
 

@@ -78,6 +78,27 @@ def article_list(
 
 
 @content.get(
+    "/removed/",
+    response={200: schemas.RemovalPage, **LIST_ERRORS},
+    by_alias=True,
+    url_name="removed_list",
+    summary="Articles taken down (withdrawn for medical review): drop your copy",
+)
+def removed_list(
+    request, cursor: str | None = None, limit: int = Limit, removed_since: datetime.datetime | None = None
+):
+    """The changes feed's other half: `/articles/?modified_since=` gives what is new or changed,
+    this gives what readers must no longer get. Each record stays until a new sign-off brings
+    the article back, when it is in `/articles/` again with a later `changedAt`."""
+    removed = selectors.removed_articles()
+    if removed_since is not None:
+        if removed_since.tzinfo is None:
+            removed_since = removed_since.replace(tzinfo=datetime.UTC)
+        removed = removed.filter(taken_down_at__gte=removed_since)
+    return paginate(request, removed, payloads.removal, fields=("taken_down_at", "pk"), cursor=cursor, limit=limit)
+
+
+@content.get(
     "/articles/{slug}/", response={200: schemas.Article, **DETAIL_ERRORS}, by_alias=True, url_name="article_detail"
 )
 def article_detail(request, slug: str):

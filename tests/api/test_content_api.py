@@ -150,6 +150,54 @@ def test_archiving_an_article_is_a_change_the_feed_reports(consumer, publish, ed
     assert record["identifier"] == "old-news" and record["dateArchived"].startswith("2026-05-01")
 
 
+REMOVED = reverse("api:removed_list")
+
+
+def test_a_take_down_is_announced_to_syndicators_until_a_new_sign_off_brings_the_article_back(
+    consumer, publish, reviewer, editor, draft_factory, submit, approve
+):
+    """Without it a syndicator's changes feed never says to drop a withdrawn article: it just stops
+    appearing, the same as an article that did not change."""
+    with time_machine.travel("2026-03-01 09:00Z"):
+        article = publish(slug="cramps", title="Cramps")
+        publish(slug="steady", title="Steady")
+        draft_factory(slug="never-public", title="Never public")
+    with time_machine.travel("2026-03-02 09:00Z"):
+        assert consumer.get(REMOVED).json() == {"next": None, "results": []}
+    with time_machine.travel("2026-04-01 09:00Z"):
+        services.take_down_article(article=article, user=reviewer, reason="Dosage under review (internal note)")
+    with time_machine.travel("2026-04-02 09:00Z"):
+        response = consumer.get(REMOVED, {"removed_since": "2026-03-02T09:00:00Z"})
+        assert response.status_code == 200
+        (record,) = response.json()["results"]
+        assert record == {
+            "@type": "MedicalWebPage",
+            "identifier": "cramps",
+            "url": "http://testserver/articles/cramps/",
+            "dateRemoved": "2026-04-01T09:00:00+00:00",
+            "reason": "withdrawn for medical review",
+        }
+        assert b"internal note" not in response.content
+        assert consumer.get(REMOVED, {"removed_since": "2026-04-01T10:00:00Z"}).json()["results"] == []
+        assert [a["identifier"] for a in consumer.get(ARTICLES).json()["results"]] == ["steady"]
+
+    with time_machine.travel("2026-05-01 09:00Z"):
+        approve(submit(services.start_draft(article=article, user=editor)))
+    assert consumer.get(REMOVED).json()["results"] == []
+    back = consumer.get(ARTICLES, {"modified_since": "2026-04-02T00:00:00Z"}).json()["results"]
+    assert [a["identifier"] for a in back] == ["cramps"]
+
+
+def test_the_removed_list_pages_by_cursor(consumer, publish, reviewer):
+    for n in range(3):
+        with time_machine.travel(f"2026-03-0{n + 1} 09:00Z"):
+            services.take_down_article(article=publish(slug=f"gone-{n}"), user=reviewer, reason="Checking")
+    first = consumer.get(REMOVED, {"limit": 2}).json()
+    second = consumer.get(first["next"]).json()
+    assert [r["identifier"] for r in first["results"] + second["results"]] == ["gone-0", "gone-1", "gone-2"]
+    assert second["next"] is None
+
+
 def test_signed_off_supporting_text_counts_as_a_change_of_the_articles_naming_it(
     consumer, publish, writer, editor, author_reviewer
 ):
