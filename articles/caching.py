@@ -30,16 +30,28 @@ CSRF run, with one cache round trip and the headers the page was stored with; a 
 If-None-Match / If-Modified-Since is answered 304 without rendering. A public page is the
 same bytes for every reader (a form fetches its CSRF token when the reader uses it,
 static/js/csrf.js), so a shared proxy may serve it too: pages send ``Cache-Control`` with
-``s-maxage`` and a ``Surrogate-Key`` header of their tags, and every replacement of a tag
-is also sent as an xkey purge to each proxy in ``CACHE_PURGE_URL`` (``purge``).
+``s-maxage`` and a ``Surrogate-Key`` header of their tags and of what they show (every
+article loaded while rendering, ``article:<pk>``, and the lists their selectors declare,
+``lists``: ``cause:``, ``topic:``, ``person:``, ``series:<pk>``, ``listings``).
+
+Purged exactly: the proxy is sent xkey purges (``purge``, to each of ``CACHE_PURGE_URL``)
+that are not the tokens replaced here. A change of one article (``article_changed``: its
+workflow steps, and any save of the article or of its versions and their parts) replaces
+``content`` here but purges at the proxy only the article's keys before and after the
+change (``article_keys``); any other editorial change purges ``content``; a reader's
+write its narrow tag. A page rendered while a change was committed is kept by no cache,
+and every purge is sent again a moment later (``purge_twice``): docs/DEPLOYMENT.md,
+"Varnish in front".
 """
 
 import hashlib
 import logging
 import re
 import secrets
+import threading
 import time
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from functools import partial, wraps
 from http.client import HTTPConnection, HTTPException, HTTPSConnection
 from urllib.parse import urlsplit
@@ -47,8 +59,8 @@ from urllib.parse import urlsplit
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_delete, pre_save
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, QueryDict
 from django.middleware.http import ConditionalGetMiddleware
 from django.urls import Resolver404, resolve
@@ -67,6 +79,9 @@ CONTENT = "content"  # the site-wide content generation: every cached page depen
 # is an editorial change. Models written by readers are the exception, with narrow tags.
 EDITORIAL_APPS = ("articles", "taxonomy")
 READER_MODELS = {"articles.HelpfulVote"}  # invalidate("votes:<slug>") in articles.helpful
+# A new row of these shows on no page until a version that cites it is signed off (which purges
+# that article's pages): a draft adding a work to the library purges nothing at the proxy.
+SHOWN_ONLY_WHEN_CITED = {"articles.Source"}
 
 CSRF_PLACEHOLDER = "__spasminfo_csrf_token__"
 CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")([^"]+)(")')
@@ -125,49 +140,200 @@ def serve_uncached(request: HttpRequest) -> None:
 
 
 class _Batch:
-    """The tag replacements of one transaction. Every change registers its own on-commit
+    """The replacements and purges of one transaction. Every change registers its own on-commit
     callback (so each runs, or is discarded with its savepoint, exactly as Django decides),
-    but once one of them has replaced a tag the others skip it: a bulk import that saves
-    thousands of rows costs one cache write at commit, not thousands."""
+    but once one of them has replaced a tag or purged a key the others skip it: a bulk import
+    that saves thousands of rows costs one cache write and one purge at commit, not thousands.
+
+    `before` keeps each changed article's proxy keys as they were when the transaction first
+    touched it (`article_keys`), so the purge reaches the pages it leaves as well as those it joins."""
 
     def __init__(self):
-        self.done: set[str] = set()
+        self.done: set[str] = set()  # tags whose tokens were replaced in the site's page cache
+        self.purged: set[str] = set()  # keys purged at the proxy
+        self.articles_done: set[int] = set()
+        self.before: dict[int, set[str]] = {}
 
-    def replace(self, tags: frozenset[str]) -> None:
-        todo = tags - self.done
-        if todo:
-            self.done |= todo
-            # Only once every read replica has replayed the change: a page rendered from a replica
-            # before then read the old data, and would be kept under the new tokens
-            # (operations/replica.py, docs/DEPLOYMENT.md "Read replicas").
-            wait_for_replicas()
-            try:
-                cache.set_many({_tag_key(tag): _new_token() for tag in todo}, timeout=None)
-            finally:
-                purge(todo)
+    def remember(self, article_id: int) -> None:
+        if article_id not in self.before:
+            self.before[article_id] = article_keys(article_id)
+
+    def replace(self, tags: frozenset[str], keys: frozenset[str] = frozenset(), articles: frozenset[int] = frozenset()):
+        tags = tags - self.done
+        articles = articles - self.articles_done
+        keys = set(keys)
+        if CONTENT not in self.purged:
+            for article_id in articles:
+                keys |= self.before.get(article_id, set()) | article_keys(article_id)
+        keys = set() if CONTENT in self.purged else keys - self.purged
+        if not tags and not keys:
+            return
+        self.done |= tags
+        self.purged |= keys
+        self.articles_done |= articles
+        # Only once every read replica has replayed the change: a page rendered from a replica
+        # before then read the old data, and would be kept under the new tokens
+        # (operations/replica.py, docs/DEPLOYMENT.md "Read replicas").
+        wait_for_replicas()
+        try:
+            if tags:
+                cache.set_many({_tag_key(tag): _new_token() for tag in tags}, timeout=None)
+        finally:
+            purge_twice(keys)
+
+
+def _batch() -> _Batch:
+    connection = transaction.get_connection()
+    batch = getattr(connection, "_page_cache_batch", None)
+    if batch is None or batch.done or batch.purged:  # nothing registered yet, or that transaction is over
+        batch = connection._page_cache_batch = _Batch()
+    return batch
+
+
+def _on_commit(tags: Iterable[str], keys: Iterable[str] = (), articles: Iterable[int] = ()) -> None:
+    transaction.on_commit(partial(_batch().replace, frozenset(tags), frozenset(keys), frozenset(articles)), robust=True)
 
 
 def invalidate(*tags: str) -> None:
-    """Make every page that depends on any of the tags miss, once the current transaction commits."""
-    if not tags:
-        return
-    connection = transaction.get_connection()
-    batch = getattr(connection, "_page_cache_batch", None)
-    if batch is None or batch.done:  # nothing registered yet, or that transaction is over
-        batch = connection._page_cache_batch = _Batch()
-    transaction.on_commit(partial(batch.replace, frozenset(tags)), robust=True)
+    """Make every page that depends on any of the tags miss, once the current transaction
+    commits: in the site's page cache, and at the proxy (the same keys)."""
+    if tags:
+        _on_commit(tags, keys=tags)
 
 
 def content_changed() -> None:
-    """An editorial change: every cached page misses at its next request (after commit).
+    """An editorial change: every cached page misses at its next request (after commit), here
+    and at the proxy.
 
     Saves and deletes of editorial models call it by themselves (signals); call it from
-    writes that send no signal (QuerySet.update, bulk_update, raw SQL) and from workflow
-    steps, so the promise does not rest on a signal being sent."""
+    writes that send no signal (QuerySet.update, bulk_update, raw SQL), so the promise does
+    not rest on a signal being sent. A change of one article's content or state is
+    `article_changed` (exact purges at the proxy)."""
     invalidate(CONTENT)
 
 
+def article_changed(article_id: int) -> None:
+    """A change of this article (a workflow step, a save of the article or of a version or its
+    parts): after commit, every page of the site's own cache misses (the content generation is
+    replaced, the safe fallback), and the proxy purges exactly the keys of the article before
+    the change and after it (`article_keys`). Call it before changing anything, so the keys
+    before are read before the change (saves of its models record them too, pre_save)."""
+    _batch().remember(article_id)
+    _on_commit([CONTENT], articles=[article_id])
+
+
+# --- what a page shows: the keys a proxy purges it by ----------------------------------------
+
+LISTINGS = "listings"  # every list an article can join or leave: home, A to Z, feed, sitemap, search, indexes
+MAX_ARTICLE_KEYS = 100  # a page that shows more articles carries `listings` instead (bounded headers)
+
+
+def article_key(pk: int) -> str:
+    return f"article:{pk}"
+
+
+def cause_key(pk: int) -> str:
+    return f"cause:{pk}"
+
+
+def topic_key(pk: int) -> str:
+    return f"topic:{pk}"
+
+
+def person_key(pk: int) -> str:
+    return f"person:{pk}"
+
+
+def series_key(pk: int) -> str:
+    return f"series:{pk}"
+
+
+class _Shown:
+    """The proxy keys of the page being rendered (`page_keys`)."""
+
+    def __init__(self):
+        self.articles: set[int] = set()
+        self.lists: set[str] = set()
+        self.declared = False
+
+
+_shown: ContextVar[_Shown | None] = ContextVar("page_cache_shown", default=None)
+
+
+def _article_loaded(sender, instance, **kwargs) -> None:
+    """Every article loaded while a page renders is one the page shows (post_init)."""
+    shown = _shown.get()
+    if shown is not None and instance.pk is not None:
+        shown.articles.add(instance.pk)
+
+
+def lists(*keys: str) -> None:
+    """The page being rendered lists the articles of these memberships (`cause_key(pk)`,
+    `topic_key`, `person_key`, `series_key`, or LISTINGS): a change that makes an article join
+    or leave one purges it. Called by the selectors that build the lists (articles.selectors)."""
+    shown = _shown.get()
+    if shown is not None:
+        shown.lists.update(keys)
+        shown.declared = True
+
+
+def page_keys(shown: _Shown) -> list[str]:
+    """The proxy keys of a rendered page. Its articles need no keys of their own on a page that
+    carries LISTINGS (every change of an article purges it); a page that declared no list
+    (`lists`) may show any list: it carries LISTINGS, so one that forgets is purged too often,
+    never too rarely."""
+    keys = set(shown.lists) if shown.declared else {LISTINGS}
+    if LISTINGS not in keys and len(shown.articles) > MAX_ARTICLE_KEYS:
+        keys.add(LISTINGS)
+    if LISTINGS not in keys:
+        keys |= {article_key(pk) for pk in shown.articles}
+    return sorted(keys)
+
+
+def article_keys(article_id: int) -> set[str]:
+    """The proxy keys of the pages that show this article, or list it, in its current state (read
+    from the primary): its own, LISTINGS, and those of the lists it belongs to (its live
+    version's causes and people, the last reviewer, its topic and series)."""
+    from articles.models import Article, VersionAuthor, VersionCause
+
+    keys = {article_key(article_id), LISTINGS}
+    article = (
+        Article.objects.using(DEFAULT_DB_ALIAS)
+        .filter(pk=article_id)
+        .values("topic_id", "series_id", "live_version_id", "last_reviewed_by_id")
+        .first()
+    )
+    if article is None:
+        return keys
+    keys.add(topic_key(article["topic_id"]))
+    if article["series_id"]:
+        keys.add(series_key(article["series_id"]))
+    if article["last_reviewed_by_id"]:
+        keys.add(person_key(article["last_reviewed_by_id"]))
+    if article["live_version_id"]:
+        version = article["live_version_id"]
+        causes = VersionCause.objects.using(DEFAULT_DB_ALIAS).filter(content_object_id=version)
+        keys |= {cause_key(pk) for pk in causes.values_list("tag_id", flat=True)}
+        people = VersionAuthor.objects.using(DEFAULT_DB_ALIAS).filter(version_id=version)
+        keys |= {person_key(pk) for pk in people.values_list("person_id", flat=True)}
+    return keys
+
+
 # --- telling a proxy (Varnish) what changed --------------------------------------------------
+
+
+def purge_twice(keys: Iterable[str]) -> None:
+    """Purge now, and once more SPASMINFO_CACHE_PURGE_AGAIN_SECONDS later (0: not again): a page
+    rendered from the data before the change but stored by the proxy just after the first
+    purge (a render that began before the commit and was not caught by its tokens, e.g. with
+    the site's page cache off) is dropped by the second."""
+    keys = frozenset(keys)
+    purge(keys)
+    delay = settings.SPASMINFO_CACHE_PURGE_AGAIN_SECONDS
+    if keys and delay > 0 and settings.SPASMINFO_CACHE_PURGE_URLS:
+        timer = threading.Timer(delay, purge, args=(keys,))
+        timer.daemon = True
+        timer.start()
 
 
 def purge(tags: Iterable[str]) -> None:
@@ -176,6 +342,8 @@ def purge(tags: Iterable[str]) -> None:
     not fail the editorial step that changed the content; it is logged, and the page cache
     of the site itself is already fresh."""
     keys = " ".join(sorted(tags))
+    if not keys:
+        return
     for url in settings.SPASMINFO_CACHE_PURGE_URLS:
         parts = urlsplit(url)
         connection_class = HTTPSConnection if parts.scheme == "https" else HTTPConnection
@@ -238,6 +406,11 @@ def _tokens_before_rendering(tag_keys: list[str], found: dict) -> dict | None:
             cache.add(key, _new_token(), timeout=None)  # keeps a token another process set meanwhile
         tokens.update(cache.get_many(missing))
     return tokens if len(tokens) == len(tag_keys) else None  # None: the cache is not keeping them
+
+
+def _changed_while_rendering(tokens: dict) -> bool:
+    found = cache.get_many(list(tokens))
+    return any(found.get(key) != token for key, token in tokens.items())
 
 
 def _shareable(response: HttpResponse) -> bool:
@@ -314,10 +487,20 @@ class PageCacheMiddleware:
                 return _serve(request, entry)
             tokens = _tokens_before_rendering(tag_keys, found)
 
-        response = self.get_response(request)
+        shown = _Shown()
+        marker = _shown.set(shown)
+        try:
+            response = self.get_response(request)
+        finally:
+            _shown.reset(marker)
         if not _shareable(response):
             return response
-        _public_headers(response, tags)
+        if tokens is not None and _changed_while_rendering(tokens):
+            # Rendered (maybe) from data older than a change committed meanwhile, whose purge may
+            # already have reached the proxy: served to this reader, kept by no cache.
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
+        _public_headers(response, [*tags, *page_keys(shown)])
         keep = tokens is not None and getattr(request, "_page_cache_keep", True)
         if keep and len(response.content) <= settings.SPASMINFO_PAGE_CACHE_MAX_BYTES:
             _store(page_key, response, tokens)
@@ -382,8 +565,42 @@ class StableETagMiddleware(ConditionalGetMiddleware):
 # --- every editorial save and delete is an editorial change ----------------------------------
 
 
-def _editorial_change(sender, **kwargs):
-    content_changed()
+def _owner(instance) -> int | None:
+    """The article whose content or state `instance` is (the article, a version, a version's part,
+    review, event or redirect), or None: a change of anything else (a person, a cause, a
+    source, a series) may show anywhere, and purges `content` at the proxy."""
+    from articles.models import Article, ArticleVersion
+
+    if isinstance(instance, Article):
+        return instance.pk
+    if isinstance(getattr(instance, "article_id", None), int):
+        return instance.article_id
+    version_id = instance._version_id() if hasattr(instance, "_version_id") else getattr(instance, "version_id", None)
+    if isinstance(version_id, int):
+        owner = ArticleVersion.objects.using(DEFAULT_DB_ALIAS).filter(pk=version_id).values_list("article_id")
+        return next(iter(owner.first() or ()), None)
+    return None
+
+
+def _before_editorial_change(sender, instance=None, action=None, **kwargs):
+    """pre_save, pre_delete, m2m pre_*: note the keys of the article as they are before the change."""
+    if action is not None and not action.startswith("pre_"):
+        return
+    article_id = _owner(instance) if instance is not None and instance.pk is not None else None
+    if article_id is not None:
+        _batch().remember(article_id)
+
+
+def _editorial_change(sender, instance=None, action=None, created=False, **kwargs):
+    if action is not None and not action.startswith("post_"):
+        return
+    article_id = _owner(instance) if instance is not None else None
+    if article_id is not None:
+        article_changed(article_id)
+    elif created and sender._meta.label in SHOWN_ONLY_WHEN_CITED:
+        _on_commit([CONTENT])  # the site's cache as for any change; no page of the proxy shows it yet
+    else:
+        content_changed()
 
 
 def editorial_models() -> list:
@@ -399,11 +616,16 @@ def editorial_models() -> list:
 
 
 def connect_signals() -> None:
-    """Called from ArticlesConfig.ready(): one receiver for every editorial model."""
+    """Called from ArticlesConfig.ready(): one receiver for every editorial model, and the
+    collector of the articles a page shows."""
     for model in editorial_models():
         uid = f"pagecache-{model._meta.label}"
+        pre_save.connect(_before_editorial_change, sender=model, dispatch_uid=f"{uid}-pre-save")
+        pre_delete.connect(_before_editorial_change, sender=model, dispatch_uid=f"{uid}-pre-delete")
         post_save.connect(_editorial_change, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_editorial_change, sender=model, dispatch_uid=f"{uid}-delete")
         for field in model._meta.local_many_to_many:
             through = field.remote_field.through
             m2m_changed.connect(_editorial_change, sender=through, dispatch_uid=f"{uid}-{field.name}-m2m")
+            m2m_changed.connect(_before_editorial_change, sender=through, dispatch_uid=f"{uid}-{field.name}-m2m-pre")
+    post_init.connect(_article_loaded, sender=apps.get_model("articles", "Article"), dispatch_uid="pagecache-shown")

@@ -1,7 +1,10 @@
 """Read-side queries for the reader site: what each public page lists, and how.
 
 Every queryset here starts from `Article.objects.live()` or `.listed()` (the one
-visibility rule). Views in both apps (`articles.views`, `taxonomy.views`) call these
+visibility rule). Every list a page shows comes from here, and says which memberships it
+lists (`caching.lists`): the keys by which a proxy purges the page when an article joins or
+leaves it (the articles the page shows are keyed by themselves, articles.caching). Views
+in both apps (`articles.views`, `taxonomy.views`) call these
 functions and never each other; a query that bounds its work at any size says how.
 """
 
@@ -16,6 +19,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.db.models.lookups import Lookup
 
+from articles import caching
 from articles.caching import serve_uncached
 from articles.models import Article, ArticleRedirect, VersionCause, with_helpful_counts
 from taxonomy.models import Cause, CauseGroup, Topic
@@ -98,10 +102,12 @@ def listed_cards():
 
 
 def latest_articles(limit: int = HOME_LIST_LENGTH) -> list[Article]:
+    caching.lists(caching.LISTINGS)
     return list(listed_cards().order_by("-first_published_at", "slug")[:limit])
 
 
 def most_reviewed_articles(limit: int = HOME_LIST_LENGTH) -> list[Article]:
+    caching.lists(caching.LISTINGS)
     return list(
         listed_cards()
         .annotate(sign_offs=Count("versions__reviews", filter=Q(versions__reviews__outcome="approved")))
@@ -111,6 +117,7 @@ def most_reviewed_articles(limit: int = HOME_LIST_LENGTH) -> list[Article]:
 
 def topics_with_listed_counts() -> list[Topic]:
     """Topics that file at least one listed article, each with `n`, how many."""
+    caching.lists(caching.LISTINGS)
     return list(
         Topic.objects.public()
         .filter(articles__in=Article.objects.listed())
@@ -120,11 +127,13 @@ def topics_with_listed_counts() -> list[Topic]:
 
 
 def topics_with_listed_articles() -> list[Topic]:
+    caching.lists(caching.LISTINGS)
     return list(Topic.objects.public().filter(articles__in=Article.objects.listed()).distinct())
 
 
 def a_to_z():
     """Listed articles by live title (the A to Z)."""
+    caching.lists(caching.LISTINGS)
     return listed_cards().order_by("live_version__title", "slug")
 
 
@@ -149,6 +158,7 @@ def series_parts(article: Article) -> list[Article]:
     """The listed parts of the article's series, in order, each annotated with `series_size`:
     how many articles the series has in any state (same query), so a page can tell whether
     readers see every part."""
+    caching.lists(caching.series_key(article.series_id))
     size = (
         Article.objects.filter(series_id=OuterRef("series_id"))
         .order_by()
@@ -187,6 +197,7 @@ def related_articles(article: Article, cause_ids: list[int]) -> list[Article]:
     every listed article against each: linear in the size of the site), so the query costs
     the same at a thousand articles or a hundred thousand.
     """
+    caching.lists(caching.topic_key(article.topic_id), *(caching.cause_key(pk) for pk in cause_ids))
     candidates = Article.objects.filter(topic_id=article.topic_id).order_by("-pk").values("pk")[:RELATED_CANDIDATES]
     tagged = [
         VersionCause.objects.filter(tag_id=cause_id)
@@ -218,12 +229,14 @@ def related_articles(article: Article, cause_ids: list[int]) -> list[Article]:
 
 
 def written_by(person) -> list[Article]:
+    caching.lists(caching.person_key(person.pk))
     return list(
         listed_cards().order_by("live_version__title").filter(live_version__author_links__person=person).distinct()
     )
 
 
 def reviewed_by(person) -> list[Article]:
+    caching.lists(caching.person_key(person.pk))
     return list(listed_cards().order_by("live_version__title").filter(last_reviewed_by=person))
 
 
@@ -231,17 +244,20 @@ def discussing(cause: Cause):
     """Listed articles whose live version discusses the cause, most recently tagged first (paged
     by the view): read newest first from the (cause, -id) index of cause links, so a page costs
     the same however many articles discuss the cause."""
+    caching.lists(caching.cause_key(cause.pk))
     return listed_cards().filter(live_version__cause_links__tag=cause).order_by("-live_version__cause_links__id")
 
 
 def filed_under(topic: Topic):
     """Listed articles filed under the topic, newest first (paged by the view), from the
     (topic, -id) index."""
+    caching.lists(caching.topic_key(topic.pk))
     return listed_cards().filter(topic=topic).order_by("-pk")
 
 
 def causes_matching(terms: list[str], limit: int = 8) -> list[Cause]:
     """Causes whose names contain any of the words (suggestions when a search finds nothing)."""
+    caching.lists(caching.LISTINGS)
     if not terms:
         return []
     names = Q()
@@ -252,5 +268,6 @@ def causes_matching(terms: list[str], limit: int = 8) -> list[Cause]:
 
 def public_cause_groups():
     """Cause groups with their causes, only those a live article discusses (`.public()`)."""
+    caching.lists(caching.LISTINGS)
     causes = Cause.objects.public().order_by(Lower("name"))
     return CauseGroup.objects.public().prefetch_related(Prefetch("causes", queryset=causes))

@@ -480,7 +480,7 @@ def _make_live(
     article: Article, version: ArticleVersion, review: Review, *, user: Actor, at: datetime.datetime
 ) -> None:
     """Point readers at `version`; its sign-off becomes the article's last review."""
-    caching.content_changed()
+    caching.article_changed(article.pk)
     article.live_version = version
     article.taken_down_at = None  # a new sign-off is what brings a taken-down article back
     article.first_published_at = article.first_published_at or at
@@ -521,10 +521,10 @@ def re_review_live_version(
     review = _review(
         version, Review.Outcome.CONFIRMED, reviewer, user=user, comment=comment, fingerprint=seen_fingerprint, at=at
     )
+    caching.article_changed(article.pk)  # before: the last reviewer's page lists it no more
     article.last_reviewed_at = at
     article.last_reviewed_by = reviewer
     article.save()
-    caching.content_changed()
     _record(article, Event.RE_REVIEWED, user=user, version=version, comment=comment, at=at)
     return review
 
@@ -596,7 +596,7 @@ def take_down_article(*, article: Article, user: Actor, reason: str) -> Article:
         raise WorkflowError(refusal)
     version = article.live_version
     at = timezone.now()
-    caching.content_changed()
+    caching.article_changed(article.pk)
     cancelled = article.scheduled_version
     article.live_version = None
     article.taken_down_at = at
@@ -627,10 +627,10 @@ def archive_article(*, article: Article, user: Actor, comment: str = "", at=None
     article = _lock_article(article.pk)
     if article.archived_at is not None:
         raise WorkflowError("This article is already archived.")
+    caching.article_changed(article.pk)
     article.archived_at = at or timezone.now()
     article.archive_at = None
     article.save(update_fields=["archived_at", "archive_at"])
-    caching.content_changed()
     _record(article, Event.ARCHIVED, user=user, comment=comment, at=article.archived_at)
     return article
 
@@ -654,9 +654,9 @@ def restore_article(*, article: Article, user: Actor, comment: str = "") -> Arti
     article = _lock_article(article.pk)
     if article.archived_at is None:
         raise WorkflowError("This article is not archived.")
+    caching.article_changed(article.pk)
     article.archived_at = None
     article.save(update_fields=["archived_at"])
-    caching.content_changed()
     _record(article, Event.RESTORED, user=user, comment=comment)
     return article
 
@@ -715,7 +715,7 @@ def set_review_interval(*, target: Article | Topic, months: int | None, user: Ab
             f"next review due {old_due or '—'} → {article.next_review_due or '—'}.",
         )
         if article.live_version_id:
-            caching.content_changed()
+            caching.article_changed(article.pk)
     return articles
 
 
@@ -755,10 +755,10 @@ def publish_due(*, now: datetime.datetime | None = None) -> dict[str, list[str]]
                 notifications.version_went_live(version)
                 done["published"].append(article.slug)
             if article.archive_at and article.archive_at <= now and article.archived_at is None:
+                caching.article_changed(article.pk)
                 article.archived_at = now
                 article.archive_at = None
                 article.save(update_fields=["archived_at", "archive_at"])
-                caching.content_changed()
                 _record(article, Event.ARCHIVED, user=SYSTEM, comment="Archived as scheduled.", at=now)
                 done["archived"].append(article.slug)
     return done

@@ -85,6 +85,40 @@ def editorial_groups(transactional_db):
             )
 
 
+@pytest.fixture(scope="session")
+def varnishd(request):
+    """One varnishd for the session, in front of the live test server (tests/proxy.py)."""
+    from tests.proxy import Varnish, require_varnishd
+
+    require_varnishd()
+    live_server = request.getfixturevalue("live_server")
+    proxy = Varnish(live_server.url.rsplit(":", 1)[1])
+    yield proxy
+    proxy.stop()
+
+
+@pytest.fixture
+def varnish(varnishd, settings):
+    """The session's varnishd, empty, purged by the site during the test: its port."""
+    varnishd.empty()
+    settings.SPASMINFO_CACHE_PURGE_URLS = [varnishd.url]
+    yield varnishd.port
+    varnishd.empty()
+
+
+@pytest.fixture
+def pages(request):
+    """How the freshness and no-leak tests fetch public pages: directly (the test client), or
+    through a real Varnish in front of the live server when SPASMINFO_TEST_PROXY=varnish
+    (tests/proxy.py); such tests run in committed transactions then (`proxied_db`)."""
+    from tests.proxy import PROXIED, DirectPages, ProxiedPages
+
+    if PROXIED:
+        request.getfixturevalue("editorial_groups")
+        return ProxiedPages(request.getfixturevalue("varnish"))
+    return DirectPages()
+
+
 @pytest.fixture
 def editor(db):
     return make_user("editor", "Editors")

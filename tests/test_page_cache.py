@@ -82,7 +82,8 @@ def test_a_repeat_visit_is_served_from_the_cache_without_queries(publish, django
 def test_a_hit_carries_exactly_the_headers_of_the_page_when_it_was_rendered(publish):
     """The hit is served before sessions, auth, messages and CSRF run; the headers those
     added to the rendered page were kept with it."""
-    url = publish().get_absolute_url()
+    article = publish()
+    url = article.get_absolute_url()
     miss, _ = fetch(url)
     hit, state = fetch(url)
     assert state == "hit"
@@ -91,7 +92,11 @@ def test_a_hit_carries_exactly_the_headers_of_the_page_when_it_was_rendered(publ
     }
     assert miss["Cache-Control"] == "public, max-age=0, s-maxage=86400"
     slug = url.strip("/").split("/")[-1]
-    assert miss["Surrogate-Key"] == f"content votes:{slug} stories:{slug}"  # what readers change on it
+    # what readers change on it, then what it shows (itself) and lists (related articles by cause and topic)
+    cause = article.live_version.cause_links.get().tag_id
+    assert miss["Surrogate-Key"] == (
+        f"content votes:{slug} stories:{slug} article:{article.pk} cause:{cause} topic:{article.topic_id}"
+    )
     assert "Content-Security-Policy" in hit and hit["X-Frame-Options"] == "DENY"
 
 
@@ -253,8 +258,9 @@ def test_signed_in_staff_and_voters_always_get_a_fresh_page(publish, editor):
 
 
 def test_a_page_rendered_while_the_content_changed_is_never_served_again(publish, monkeypatch, after_commit):
-    """The page is stored under the tokens read before rendering; a change committed during
-    the render replaced them, so the stored page is dead on arrival: no clock involved."""
+    """The tokens are read before rendering; a change committed during the render replaced them,
+    so the page is kept by no cache: neither here nor by a proxy (private, no Surrogate-Key),
+    whose purge may have come before the page (docs/DEPLOYMENT.md, "Varnish in front")."""
     article = publish()
     url = article.get_absolute_url()
     real_get_context_data = ArticleDetailView.get_context_data
@@ -265,7 +271,8 @@ def test_a_page_rendered_while_the_content_changed_is_never_served_again(publish
         return context
 
     monkeypatch.setattr(ArticleDetailView, "get_context_data", change_during_render)
-    assert fetch(url)[1] == "miss"
+    page, state = fetch(url)
+    assert state is None and page["Cache-Control"] == "private, no-cache" and "Surrogate-Key" not in page
     monkeypatch.undo()
     assert fetch(url)[1] == "miss"  # rendered again, not served from the entry of the render above
     assert fetch(url)[1] == "hit"

@@ -223,6 +223,9 @@ SPASMINFO_PAGE_CACHE_MAX_BYTES = env.int("PAGE_CACHE_MAX_BYTES", default=512 * 1
 # Proxies (Varnish with xkey, deploy/varnish/default.vcl) to send purges to, comma-separated.
 SPASMINFO_CACHE_PURGE_URLS = env.list("CACHE_PURGE_URL", default=[])
 SPASMINFO_CACHE_PURGE_TIMEOUT = env.float("CACHE_PURGE_TIMEOUT", default=2.0)  # seconds per proxy
+# every purge is sent again this many seconds later (0: once), for a page rendered before a change
+# and stored by the proxy just after its purge (articles.caching.purge_twice)
+SPASMINFO_CACHE_PURGE_AGAIN_SECONDS = env.float("CACHE_PURGE_AGAIN_SECONDS", default=2.0)
 # Public forms are rate limited per client address (django-ratelimit, counting in the cache).
 # Behind a proxy, set RATELIMIT_IP_META_KEY (see docs/DEPLOYMENT.md) so each reader counts alone.
 SPASMINFO_VOTE_RATE = env.str("VOTE_RATE", default="30/h")

@@ -6,6 +6,8 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 # Tests see every change at once; the page cache has its own tests, which switch it on.
 os.environ.setdefault("PAGE_CACHE", "0")
+# Each purge once: a test says which pages a change purges (tests/test_varnish.py checks the second).
+os.environ.setdefault("CACHE_PURGE_AGAIN_SECONDS", "0")
 
 from .base import *  # noqa: F403
 
