@@ -1,6 +1,7 @@
 """The stale pages reported in issue 11, each reproduced with the page cache on: every one
 showed the old content before the site-wide content generation (tests/test_freshness_matrix.py
-covers every field; these are the reported cases, step by step)."""
+covers every field; these are the reported cases, step by step). With SPASMINFO_TEST_PROXY=varnish
+the pages are fetched through a real Varnish in front of the live server (tests/proxy.py)."""
 
 import datetime
 import importlib
@@ -13,18 +14,21 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from articles import services
 from articles.models import Article, Series
+from tests.proxy import PROXIED
+
+FETCH = []  # the `pages` of the running test (tests/proxy.py)
 
 
 @pytest.fixture(autouse=True)
-def page_cache_on(settings):
+def page_cache_on(settings, pages):
     settings.SPASMINFO_PAGE_CACHE = True
     cache.clear()
+    FETCH[:] = [pages]
     yield
     cache.clear()
 
@@ -39,17 +43,17 @@ def after_commit(django_capture_on_commit_callbacks):
 
 
 def page(url: str) -> str:
-    response = Client().get(url)
+    response = FETCH[0].get(url)
     return response.content.decode() if response.status_code == 200 else f"status {response.status_code}"
 
 
 def cached(*urls: str) -> None:
     for url in urls:
-        Client().get(url)
-        assert Client().get(url)["X-Page-Cache"] == "hit", url
+        FETCH[0].get(url)
+        assert FETCH[0].get(url).stored, url
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=PROXIED)
 def test_renaming_a_series_shows_on_the_cards_of_the_home_and_topic_pages(publish, after_commit, topic):
     article = publish()
     series = Series.objects.create(name="Cramps explained", slug="cramps-explained")
@@ -66,7 +70,7 @@ def test_renaming_a_series_shows_on_the_cards_of_the_home_and_topic_pages(publis
     assert "Cramps, part by part" in page(topic_page) and "Cramps explained" not in page(topic_page)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=PROXIED)
 def test_renaming_a_person_or_a_topic_shows_in_the_feed(publish, after_commit, reviewer, topic):
     article = publish()
     feed = reverse("articles:feed")
@@ -83,7 +87,7 @@ def test_renaming_a_person_or_a_topic_shows_in_the_feed(publish, after_commit, r
     assert "Muscles and joints" in page(feed)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=PROXIED)
 def test_with_overdue_policy_hide_a_shorter_topic_interval_takes_the_article_off_every_page(
     settings, draft_factory, submit, approve, after_commit, topic, cause, reviewer
 ):
@@ -166,6 +170,7 @@ def test_publish_scheduled_from_cron_reaches_the_readers_of_runserver_with_the_d
         )
     settings.CACHES = development_caches()
     cache.clear()
+    purge_to = {"CACHE_PURGE_URL": ",".join(settings.SPASMINFO_CACHE_PURGE_URLS)} if PROXIED else {}
     article = publish()
     url = article.get_absolute_url()
     draft = services.start_draft(article=article, user=editor)
@@ -185,7 +190,7 @@ def test_publish_scheduled_from_cron_reaches_the_readers_of_runserver_with_the_d
     assert "second edition" not in page(url)
 
     time.sleep(max(0.0, (go_live - timezone.now()).total_seconds()) + 0.1)
-    out = run_with_development_settings("manage.py", "publish_scheduled", DATABASE_URL=database_url())
+    out = run_with_development_settings("manage.py", "publish_scheduled", DATABASE_URL=database_url(), **purge_to)
     assert "published night-cramps" in out
     assert "second edition" in page(url) and "second edition" in page(reverse("articles:home"))
 
@@ -193,7 +198,7 @@ def test_publish_scheduled_from_cron_reaches_the_readers_of_runserver_with_the_d
     services.schedule_archive(article=article, archive_at=timezone.now() + datetime.timedelta(seconds=1), user=editor)
     cached(url, reverse("articles:home"))
     time.sleep(1.1)
-    out = run_with_development_settings("manage.py", "publish_scheduled", DATABASE_URL=database_url())
+    out = run_with_development_settings("manage.py", "publish_scheduled", DATABASE_URL=database_url(), **purge_to)
     assert "archived night-cramps" in out
     assert "archived on" in page(url)
     assert url not in page(reverse("articles:home"))

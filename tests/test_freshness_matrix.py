@@ -7,6 +7,10 @@ every editorial model, every field of a version and of its parts (changed in a d
 signed off), and every workflow step of the services and of `publish_scheduled`. For each
 change, every route is fetched through the cache and rendered without it; they must be
 byte-identical (CSRF tokens aside). A field counts as shown when some route's page changed.
+
+With SPASMINFO_TEST_PROXY=varnish every route is fetched through a real Varnish in front of
+the live server (tests/proxy.py): a page Varnish serves from storage must equal a render
+without any cache, so a page whose purge keys miss something it shows is caught as stale.
 """
 
 import datetime
@@ -29,8 +33,9 @@ from articles.models import Article, ArticleVersion, FaqEntry, Person, Reference
 from participation import answers
 from participation.models import Prompt, Question
 from taxonomy.models import Cause, CauseGroup, Topic
+from tests.proxy import PROXIED
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=PROXIED)
 
 # Values that pass the field's validators, where appending text would not.
 VALID = {"pmid": "31415926", "doi": "10.5555/zq.1", "url": "https://example.org/zq"}
@@ -43,7 +48,7 @@ NOT_EDITED_HERE = {
 
 
 @pytest.fixture(autouse=True)
-def page_cache_on(settings):
+def page_cache_on(settings, pages):
     settings.SPASMINFO_PAGE_CACHE = True
     cache.clear()
     yield
@@ -169,9 +174,9 @@ class Matrix:
     is what the database says at that moment; only a page it serves from storage (hit) can
     be stale, so each hit is compared with a render that bypasses the cache."""
 
-    def __init__(self, scene, settings, capture):
-        self.scene, self.settings, self.capture = scene, settings, capture
-        self.client = Client()
+    def __init__(self, scene, settings, capture, pages):
+        self.scene, self.settings, self.capture, self.fetch = scene, settings, capture, pages
+        self.client = Client(HTTP_HOST=pages.host)  # the uncached render, for the same host
         self.shown: dict[str, set] = {}
         self.stale: list[tuple] = []
         self.hits = 0
@@ -187,9 +192,9 @@ class Matrix:
     def through_the_cache(self, label: str) -> dict:
         pages = {}
         for route, url in self.scene.routes().items():
-            response = self.client.get(url)
+            response = self.fetch.get(url)
             pages[route] = _without_csrf(response.content)
-            if response.get("X-Page-Cache") == "hit":
+            if response.stored:
                 self.hits += 1
                 fresh = self.uncached(url)
                 if fresh != pages[route]:
@@ -337,11 +342,12 @@ def test_every_field_a_public_page_shows_is_fresh_on_every_route_at_the_next_req
     settings,
     django_capture_on_commit_callbacks,
     django_user_model,
+    pages,
 ):
     superuser = django_user_model.objects.create_superuser("chief", "chief@example.org", "x")
     with time_machine.travel("2026-06-10 10:00Z", tick=True) as traveller:
         scene = Scene(publish, editor, writer, reviewer, topic, cause)
-        matrix = Matrix(scene, settings, django_capture_on_commit_callbacks)
+        matrix = Matrix(scene, settings, django_capture_on_commit_callbacks, pages)
         first = scene.first
         skipped = {}
 
@@ -435,7 +441,8 @@ def test_every_field_a_public_page_shows_is_fresh_on_every_route_at_the_next_req
     shown = {label for label, routes in matrix.shown.items() if routes}
     pairs = sum(len(routes) for routes in matrix.shown.values())
     print(
-        f"\nfreshness matrix: {len(shown)} fields x {len(scene.routes())} routes, {len(matrix.stale)} stale "
+        f"\nfreshness matrix{' through Varnish' if PROXIED else ''}: {len(shown)} fields x "
+        f"{len(scene.routes())} routes, {len(matrix.stale)} stale "
         f"({len(matrix.shown)} changes tried, {pairs} field-route pairs shown, {matrix.hits} warm hits; "
         f"not shown anywhere: {sorted(set(matrix.shown) - shown - {'nothing'})}; not edited here: {skipped})"
     )
