@@ -153,6 +153,7 @@ class _Batch:
         self.purged: set[str] = set()  # keys purged at the proxy
         self.articles_done: set[int] = set()
         self.before: dict[int, set[str]] = {}
+        self.version_owners: dict[int, int | None] = {}  # version id -> article id (caching._owner)
 
     def remember(self, article_id: int) -> None:
         if article_id not in self.before:
@@ -576,10 +577,13 @@ def _owner(instance) -> int | None:
     if isinstance(getattr(instance, "article_id", None), int):
         return instance.article_id
     version_id = instance._version_id() if hasattr(instance, "_version_id") else getattr(instance, "version_id", None)
-    if isinstance(version_id, int):
+    if not isinstance(version_id, int):
+        return None
+    owners = _batch().version_owners  # one query per version and transaction, however many parts change
+    if version_id not in owners:
         owner = ArticleVersion.objects.using(DEFAULT_DB_ALIAS).filter(pk=version_id).values_list("article_id")
-        return next(iter(owner.first() or ()), None)
-    return None
+        owners[version_id] = next(iter(owner.first() or ()), None)
+    return owners[version_id]
 
 
 def _before_editorial_change(sender, instance=None, action=None, **kwargs):
@@ -597,6 +601,9 @@ def _editorial_change(sender, instance=None, action=None, created=False, **kwarg
     article_id = _owner(instance) if instance is not None else None
     if article_id is not None:
         article_changed(article_id)
+        if isinstance(getattr(instance, "tag_id", None), int):
+            # a cause link, even a draft's: the candidates of the cause's related lists changed
+            _on_commit([], keys=[cause_key(instance.tag_id)])
     elif created and sender._meta.label in SHOWN_ONLY_WHEN_CITED:
         _on_commit([CONTENT])  # the site's cache as for any change; no page of the proxy shows it yet
     else:
