@@ -154,24 +154,21 @@ class _Batch:
         self.articles_done: set[int] = set()
         self.before: dict[int, set[str]] = {}
         self.version_owners: dict[int, int | None] = {}  # version id -> article id (caching._owner)
+        self.keys: set[str] = set()  # to purge at commit (with the keys of `articles`)
+        self.articles: set[int] = set()
 
     def remember(self, article_id: int) -> None:
         if article_id not in self.before:
             self.before[article_id] = article_keys(article_id)
 
-    def replace(self, tags: frozenset[str], keys: frozenset[str] = frozenset(), articles: frozenset[int] = frozenset()):
+    def replace(self, tags: frozenset[str]) -> None:
+        """At commit (the first callback to run does the purge for the whole transaction)."""
         tags = tags - self.done
-        articles = articles - self.articles_done
-        keys = set(keys)
-        if CONTENT not in self.purged:
-            for article_id in articles:
-                keys |= self.before.get(article_id, set()) | article_keys(article_id)
-        keys = set() if CONTENT in self.purged else keys - self.purged
+        keys = self._keys_to_purge()
         if not tags and not keys:
             return
         self.done |= tags
         self.purged |= keys
-        self.articles_done |= articles
         # Only once every read replica has replayed the change: a page rendered from a replica
         # before then read the old data, and would be kept under the new tokens
         # (operations/replica.py, docs/DEPLOYMENT.md "Read replicas").
@@ -181,6 +178,18 @@ class _Batch:
                 cache.set_many({_tag_key(tag): _new_token() for tag in tags}, timeout=None)
         finally:
             purge_twice(keys)
+
+    def _keys_to_purge(self) -> set[str]:
+        articles, self.articles = self.articles - self.articles_done, set()
+        keys, self.keys = self.keys, set()
+        self.articles_done |= articles
+        if CONTENT in self.purged:
+            return set()
+        if len(articles) > MAX_ARTICLES_PER_PURGE:  # a bulk change: one purge of everything
+            return {CONTENT}
+        for article_id in articles:
+            keys |= self.before.get(article_id, set()) | article_keys(article_id)
+        return keys - self.purged
 
 
 def _batch() -> _Batch:
@@ -192,7 +201,13 @@ def _batch() -> _Batch:
 
 
 def _on_commit(tags: Iterable[str], keys: Iterable[str] = (), articles: Iterable[int] = ()) -> None:
-    transaction.on_commit(partial(_batch().replace, frozenset(tags), frozenset(keys), frozenset(articles)), robust=True)
+    """Replace `tags` in the site's page cache and purge `keys` and the keys of `articles` at the
+    proxy, once the current transaction commits. The purge is one request for the whole
+    transaction (a savepoint rolled back may leave its keys in it: purged once too often)."""
+    batch = _batch()
+    batch.keys.update(keys)
+    batch.articles.update(articles)
+    transaction.on_commit(partial(batch.replace, frozenset(tags)), robust=True)
 
 
 def invalidate(*tags: str) -> None:
@@ -227,6 +242,7 @@ def article_changed(article_id: int) -> None:
 
 LISTINGS = "listings"  # every list an article can join or leave: home, A to Z, feed, sitemap, search, indexes
 MAX_ARTICLE_KEYS = 100  # a page that shows more articles carries `listings` instead (bounded headers)
+MAX_ARTICLES_PER_PURGE = 50  # a transaction changing more articles purges `content` at the proxy
 
 
 def article_key(pk: int) -> str:
