@@ -50,6 +50,7 @@ import re
 import secrets
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from functools import partial, wraps
@@ -454,7 +455,63 @@ def _store(page_key: str, response: HttpResponse, tokens: dict) -> None:
     headers = {name: value for name, value in response.items() if name != "X-Page-Cache"}
     entry = {"content": response.content, "headers": headers, "tokens": tokens}
     cache.set(page_key, entry, timeout=settings.SPASMINFO_PAGE_CACHE_SECONDS)
+    local_pages.put(page_key, entry)
     response["X-Page-Cache"] = "miss"
+
+
+class _LocalPages:
+    """This process's copies of pages it served, by page key, up to
+    SPASMINFO_PAGE_CACHE_LOCAL_BYTES (least recently used first out). Only the page's bytes are
+    kept here: whether a copy may be served is decided, every time, by its tags' tokens in the
+    shared cache, so a change made anywhere is seen at the next request, exactly as without it.
+    It spares a hit the transfer of the page from the shared cache (tens of KB); the tokens are a
+    few bytes each."""
+
+    def __init__(self):
+        self._pages: OrderedDict[str, dict] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> dict | None:
+        with self._lock:
+            entry = self._pages.get(key)
+            if entry is not None:
+                self._pages.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: dict) -> None:
+        budget = settings.SPASMINFO_PAGE_CACHE_LOCAL_BYTES
+        size = len(entry["content"])
+        if size > budget:
+            return
+        with self._lock:
+            self._drop(key)
+            self._pages[key] = entry
+            self._bytes += size
+            while self._bytes > budget:
+                self._drop(next(iter(self._pages)))
+
+    def discard(self, key: str) -> None:
+        with self._lock:
+            self._drop(key)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self._bytes = 0
+
+    def _drop(self, key: str) -> None:
+        entry = self._pages.pop(key, None)
+        if entry is not None:
+            self._bytes -= len(entry["content"])
+
+
+local_pages = _LocalPages()
+
+
+def _current(entry: dict, found: dict) -> bool:
+    """The page was stored under tokens that are all still the shared cache's."""
+    return all(found.get(key) == token for key, token in entry["tokens"].items())
 
 
 class PageCacheMiddleware:
@@ -498,9 +555,16 @@ class PageCacheMiddleware:
         if settings.SPASMINFO_PAGE_CACHE:
             page_key = _page_key(request)
             tag_keys = [_tag_key(tag) for tag in tags]
+            entry = local_pages.get(page_key)
+            if entry is not None:  # this process has the page: only its tokens cross the network
+                found = cache.get_many(tag_keys)
+                if _current(entry, found):
+                    return _serve(request, entry)
+                local_pages.discard(page_key)
             found = cache.get_many([page_key, *tag_keys])  # one round trip for a hit
             entry = found.get(page_key)
-            if entry is not None and all(found.get(key) == token for key, token in entry["tokens"].items()):
+            if entry is not None and _current(entry, found):
+                local_pages.put(page_key, entry)
                 return _serve(request, entry)
             tokens = _tokens_before_rendering(tag_keys, found)
 

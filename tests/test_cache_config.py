@@ -20,7 +20,7 @@ def test_without_cache_url_the_cache_is_local_memory():
 
 def test_a_redis_url_gives_djangos_redis_cache_with_short_timeouts():
     config = cache_from_url("redis://127.0.0.1:6379/1")
-    assert config["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert config["BACKEND"] == "operations.cache.RedisCache"  # Django's, reusing its client objects
     assert config["LOCATION"] == "redis://127.0.0.1:6379/1"
     assert config["OPTIONS"] == {"socket_connect_timeout": 1, "socket_timeout": 1}
 
@@ -56,4 +56,4 @@ print(cache.get("{key}", "gone"))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.split("\n")
     print(f"\nCACHE_URL={REDIS_URL}: {lines[0]}; set/get {lines[1]}, incr -> {lines[2]}, after delete: {lines[3]}")
-    assert lines[:4] == ["django.core.cache.backends.redis.RedisCache", "{'answer': 42}", "2", "gone"]
+    assert lines[:4] == ["operations.cache.RedisCache", "{'answer': 42}", "2", "gone"]

@@ -108,7 +108,8 @@ def cache_from_url(url: str) -> dict:
     """A CACHES entry from a URL: `locmem://` (the default), `redis://host:port/db`, ...
 
     Redis always uses Django's own RedisCache (never django-redis, even if some other
-    package installs it), with short socket timeouts so a slow Redis cannot hang a worker.
+    package installs it; operations/cache.py only reuses its client objects), with short
+    socket timeouts so a slow Redis cannot hang a worker.
     """
     if not url.strip():
         raise ImproperlyConfigured(
@@ -117,7 +118,7 @@ def cache_from_url(url: str) -> dict:
         )
     config = environ.Env.cache_url_config(url)
     if url.split(":", 1)[0] in {"redis", "rediss"}:
-        config["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+        config["BACKEND"] = "operations.cache.RedisCache"
         config.setdefault("OPTIONS", {})
         config["OPTIONS"].setdefault("socket_connect_timeout", 1)
         config["OPTIONS"].setdefault("socket_timeout", 1)
@@ -220,6 +221,9 @@ SPASMINFO_CONDITION = "Muscle spasm"
 SPASMINFO_PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 SPASMINFO_PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 60 * 60)
 SPASMINFO_PAGE_CACHE_MAX_BYTES = env.int("PAGE_CACHE_MAX_BYTES", default=512 * 1024)  # larger pages are not kept
+# Each process keeps copies of the pages it serves, up to this many bytes (0: none); the shared
+# cache's tokens still decide, at every request, whether a copy may be served.
+SPASMINFO_PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=16 * 1024 * 1024)
 # Proxies (Varnish with xkey, deploy/varnish/default.vcl) to send purges to, comma-separated.
 SPASMINFO_CACHE_PURGE_URLS = env.list("CACHE_PURGE_URL", default=[])
 SPASMINFO_CACHE_PURGE_TIMEOUT = env.float("CACHE_PURGE_TIMEOUT", default=2.0)  # seconds per proxy
