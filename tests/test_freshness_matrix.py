@@ -25,7 +25,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.forms import modelform_factory
 from django.http import QueryDict
-from django.test import Client, RequestFactory
+from django.test import Client, RequestFactory, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from articles import caching, services, supporting_text
@@ -183,11 +183,10 @@ class Matrix:
         self.pages = self.through_the_cache("start")
 
     def uncached(self, url: str) -> bytes:
-        self.settings.SPASMINFO_PAGE_CACHE = False
-        try:
+        # a context, not the settings fixture: each assignment to that nests one more layer of
+        # settings, and a run with many hits (through Varnish) exceeded the recursion limit
+        with override_settings(SPASMINFO_PAGE_CACHE=False):
             return _without_csrf(self.client.get(url).content)
-        finally:
-            self.settings.SPASMINFO_PAGE_CACHE = True
 
     def through_the_cache(self, label: str) -> dict:
         pages = {}
