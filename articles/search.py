@@ -23,13 +23,13 @@ Snippets are built in Python the same way for both: the best-matching sentence,
 HTML-escaped, then matching words wrapped in <mark>.
 """
 
+import html
 import re
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models.expressions import RawSQL
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from articles import vocabulary
@@ -403,35 +403,63 @@ def _matches(word: str, stems: list[str]) -> bool:
     return any(stem.startswith(s) or (s.startswith(stem) and len(stem) >= 4) for s in stems)
 
 
-def highlight(text: str, terms: list[str]) -> SafeString:
+class _Stems:
+    """The query's stems, and which of them each word matches, remembered per word.
+
+    A word can match a stem only if it starts with the stem's first four letters (`_matches`:
+    the word's stem extends the stem, or is a prefix of it four letters or longer), so one
+    regular expression finds the few words of a sentence worth testing."""
+
+    def __init__(self, terms: list[str]):
+        self.stems = list(dict.fromkeys(_stem(term) for term in terms))
+        starts = "|".join(sorted({re.escape(s[:4]) for s in self.stems}))
+        self._candidates = re.compile(rf"(?<!\w)(?:{starts})\w*", re.IGNORECASE) if self.stems else None
+        self._seen: dict[str, frozenset[str]] = {}
+
+    def of(self, word: str) -> frozenset[str]:
+        """The stems `word` matches."""
+        found = self._seen.get(word)
+        if found is None:
+            found = self._seen[word] = frozenset(s for s in self.stems if _matches(word, [s]))
+        return found
+
+    def score(self, text: str) -> int:
+        """How many of the stems the words of `text` match."""
+        if self._candidates is None:
+            return 0
+        return len(frozenset().union(*map(self.of, self._candidates.findall(text))))
+
+
+def highlight(text: str, terms: list[str], stems: _Stems | None = None) -> SafeString:
     """`text` HTML-escaped, with words matching `terms` wrapped in <mark>."""
-    stems = [_stem(term) for term in terms]
+    stems = stems or _Stems(terms)
     parts = re.split(r"(\w+)", text)
-    out = []
-    for index, part in enumerate(parts):
-        if index % 2 and _matches(part, stems):
-            out.append(f"<mark>{escape(part)}</mark>")
-        else:
-            out.append(str(escape(part)))
-    return mark_safe("".join(out))  # every piece of reader or content text above went through escape()
+    for index in range(1, len(parts), 2):  # the words: nothing to escape in \w characters
+        if stems.of(parts[index]):
+            parts[index] = f"<mark>{parts[index]}</mark>"
+    for index in range(0, len(parts), 2):  # what lies between them: escaped
+        parts[index] = html.escape(parts[index])
+    return mark_safe("".join(parts))  # every piece of reader or content text above is escaped or a word
 
 
-def snippet(version, terms: list[str]) -> SafeString:
+def snippet(version, terms: list[str], stems: _Stems | None = None) -> SafeString:
     """The sentence of the summary, body or FAQ that matches most terms, trimmed, highlighted."""
-    stems = [_stem(term) for term in terms]
+    stems = stems or _Stems(terms)
     sentences = re.split(r"(?<=[.!?])\s+|\n", f"{version.summary}\n{version.search_text}".strip())
     best, best_score = sentences[0] if sentences else "", 0
     for sentence in sentences:
-        score = len({s for s in stems for w in re.findall(r"\w+", sentence) if _matches(w, [s])})
+        score = stems.score(sentence)
         if score > best_score:
             best, best_score = sentence, score
+            if score == len(stems.stems):
+                break  # no later sentence can match more
     best = SPACE_BEFORE_PUNCTUATION.sub("", best)  # text frozen before derived.plain_text dropped it
     words = best.split()
     if len(words) > SNIPPET_WORDS:
-        first = next((i for i, w in enumerate(words) if _matches(re.sub(r"\W", "", w), stems)), 0)
+        first = next((i for i, w in enumerate(words) if stems.of(re.sub(r"\W", "", w))), 0)
         start = max(0, min(first - SNIPPET_WORDS // 3, len(words) - SNIPPET_WORDS))
         best = ("… " if start else "") + " ".join(words[start : start + SNIPPET_WORDS]) + " …"
-    return highlight(best, terms)
+    return highlight(best, terms, stems)
 
 
 # --- the interface ---------------------------------------------------------------------------------------------------
@@ -503,11 +531,16 @@ def search_articles(query: str, page: int | str = 1, per_page: int = PER_PAGE) -
         .filter(live_version_id__in=page_ids)
         .select_related("live_version", "topic", "series")
     }
+    stems = _Stems(marked)
     for version_id in page_ids:
         article = articles.get(version_id)
         if article is not None:
             version = article.live_version
             results.hits.append(
-                SearchHit(article=article, title=highlight(version.title, marked), snippet=snippet(version, marked))
+                SearchHit(
+                    article=article,
+                    title=highlight(version.title, marked, stems),
+                    snippet=snippet(version, marked, stems),
+                )
             )
     return results

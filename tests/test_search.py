@@ -218,3 +218,24 @@ def test_snippets_leave_no_space_where_a_citation_marker_was_removed(draft_facto
     approve(version)
     hit = search_articles("tied").hits[0]
     assert "<mark>tied</mark> to it." in hit.snippet and " ." not in hit.snippet
+
+
+def test_the_snippet_is_the_first_sentence_matching_most_words_with_every_form_marked():
+    """Snippets test only the words that can match (same first four letters as a stem), once per word."""
+    from types import SimpleNamespace
+
+    from articles.search import highlight, snippet
+
+    version = SimpleNamespace(
+        summary="About cramps.",
+        search_text="Stretching helps at night. Night cramps and statins: cramping at night is common with Statin "
+        "use. Night cramps, statins and more statins.",
+    )
+    assert str(snippet(version, ["night", "cramps", "statins"])) == (
+        "<mark>Night</mark> <mark>cramps</mark> and <mark>statins</mark>: <mark>cramping</mark> at "
+        "<mark>night</mark> is common with <mark>Statin</mark> use."
+    )
+    # a word whose stem is a prefix of the query's (four letters or more) matches; a shorter one does not
+    assert str(highlight("Stat & STATS <b>sta</b>", ["stats"])) == (
+        "<mark>Stat</mark> &amp; <mark>STATS</mark> &lt;b&gt;sta&lt;/b&gt;"
+    )
