@@ -6,6 +6,7 @@ PostgreSQL, page caching off), so each figure is the full middleware stack and t
 database round trips included, as one request costs with nothing else going on.
 
     python scripts/bench_server_time.py --repeat 5
+    python scripts/bench_server_time.py --repeat 5 --only search   # the searches alone
 """
 
 import argparse
@@ -55,11 +56,25 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
+def searches(client: Client, repeat: int) -> list[float]:
+    times = []
+    for query in SEARCHES:
+        times += timed(client, f"/search/?q={query.replace(' ', '+')}", max(1, repeat // 2))
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--articles", type=int, default=10, help="how many different article pages to time")
+    parser.add_argument("--only", choices=["search"], help="time the searches alone")
     args = parser.parse_args()
+    if args.only == "search":
+        search_times = searches(Client(HTTP_HOST="127.0.0.1"), args.repeat)
+        print(
+            json.dumps({"search_ms": {"p50": statistics.median(search_times), "p95": percentile(search_times, 0.95)}})
+        )
+        return
     rng = random.Random(1)
     client = Client(HTTP_HOST="127.0.0.1")
     listed = list(Article.objects.listed().values_list("slug", flat=True))
@@ -76,9 +91,7 @@ def main() -> None:
     picked = [causes[0], causes[len(causes) // 2], causes[-1]]
     cause_times = {slug: statistics.median(timed(client, f"/causes/{slug}/", args.repeat)) for slug, _ in picked}
 
-    search_times = []
-    for query in SEARCHES:
-        search_times += timed(client, f"/search/?q={query.replace(' ', '+')}", max(1, args.repeat // 2))
+    search_times = searches(client, args.repeat)
 
     editor, _ = User.objects.get_or_create(username="bench-editor", defaults={"is_staff": True})
     editor.groups.add(Group.objects.get(name="Editors"))

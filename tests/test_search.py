@@ -239,3 +239,38 @@ def test_the_snippet_is_the_first_sentence_matching_most_words_with_every_form_m
     assert str(highlight("Stat & STATS <b>sta</b>", ["stats"])) == (
         "<mark>Stat</mark> &amp; <mark>STATS</mark> &lt;b&gt;sta&lt;/b&gt;"
     )
+
+
+def test_the_migration_rewrites_search_documents_into_the_row_lz4_compressed(publish):
+    """Ranking reads up to MAX_CANDIDATES documents; on PostgreSQL each is kept in the row and
+    lz4-compressed (no TOAST lookup, quicker to decompress). Migration 0023 rewrites documents
+    written before that; on SQLite it rebuilds the FTS5 table. Either way search still finds them."""
+    import importlib
+
+    migration = importlib.import_module("articles.migrations.0023_search_documents_inline_lz4")
+    body = " ".join(f"quinine{n:03d}x" for n in range(400)) + " [@1]."  # a document well over 2 KB
+    publish(slug="long", title="Quinine at length", body=body)
+
+    def storage():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT attstorage, attcompression FROM pg_attribute "
+                "WHERE attrelid = 'articles_search_document'::regclass AND attname = 'document'"
+            )
+            column = cursor.fetchone()
+            cursor.execute("SELECT pg_column_compression(document) FROM articles_search_document")
+            return (*column, {row[0] for row in cursor.fetchall()})
+
+    if connection.vendor == "postgresql":
+        assert storage() == ("m", "l", {"lz4"})
+        with connection.cursor() as cursor:  # as written before migration 0023
+            cursor.execute("ALTER TABLE articles_search_document ALTER COLUMN document SET STORAGE EXTENDED")
+            cursor.execute("ALTER TABLE articles_search_document ALTER COLUMN document SET COMPRESSION pglz")
+            cursor.execute("UPDATE articles_search_document SET document = document || 'rewritten'::tsvector")
+        assert storage()[:2] == ("x", "p") and storage()[2] != {"lz4"}
+
+    migration.rewrite_search_documents(None, type("SchemaEditor", (), {"connection": connection})())
+
+    if connection.vendor == "postgresql":
+        assert storage() == ("m", "l", {"lz4"})
+    assert slugs("quinine") == ["long"] and slugs("quinine123x") == ["long"] and slugs("rewritten") == []
