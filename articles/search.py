@@ -39,7 +39,9 @@ PER_PAGE = 10
 MAX_TERMS = 8
 # Ranking reads every match; a very common word matches most of a large site. The index finds
 # at most this many matches, and only those are ranked, so a search costs the same at any size.
-MAX_CANDIDATES = 1000
+# 300, measured at 100k articles (docs/PERFORMANCE.md): the ranked query took 15-90 ms with 1,000
+# candidates, 3-17 ms with 300; a word matching more than 300 articles ranks the first 300 found.
+MAX_CANDIDATES = 300
 MAX_QUERY_LENGTH = 200
 SNIPPET_WORDS = 32
 
