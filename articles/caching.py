@@ -44,6 +44,7 @@ and every purge is sent again a moment later (``purge_twice``): docs/DEPLOYMENT.
 "Varnish in front".
 """
 
+import datetime
 import hashlib
 import logging
 import re
@@ -411,6 +412,8 @@ def _serve(request: HttpRequest, entry: dict) -> HttpResponse:
         response = HttpResponse(entry["content"])
         for name, value in headers.items():
             response[name] = value
+    if "Cache-Control" in headers:  # counted from now, not from when the page was stored
+        response["Cache-Control"] = _shared_cache_control()
     response["X-Page-Cache"] = "hit"
     return response
 
@@ -435,10 +438,20 @@ def _shareable(response: HttpResponse) -> bool:
     return response.status_code == 200 and not response.streaming and not response.cookies
 
 
+def _shared_cache_control() -> str:
+    """Keep it until purged (s-maxage), but not past the end of the site's day: pages show what
+    depends on the date (the overdue notice; with OVERDUE_POLICY=hide an overdue article leaves
+    every page), and no purge is sent when a day begins. The site's own cache keys pages by date
+    for the same reason. Browsers revalidate every time (max-age=0), with the ETag."""
+    now = timezone.localtime()
+    tomorrow = timezone.make_aware(datetime.datetime.combine(now.date() + datetime.timedelta(days=1), datetime.time()))
+    seconds = min(settings.SPASMINFO_PAGE_CACHE_SECONDS, int((tomorrow - now).total_seconds()))
+    return f"public, max-age=0, s-maxage={max(seconds, 1)}"
+
+
 def _public_headers(response: HttpResponse, tags: list[str]) -> None:
-    """What a shared cache needs: keep it until purged (s-maxage), by these keys. Browsers
-    revalidate every time (max-age=0), with the ETag."""
-    response["Cache-Control"] = f"public, max-age=0, s-maxage={settings.SPASMINFO_PAGE_CACHE_SECONDS}"
+    """What a shared cache needs: how long to keep it, and the keys to purge it by."""
+    response["Cache-Control"] = _shared_cache_control()
     response["Surrogate-Key"] = " ".join(tags)
     if not response.has_header("ETag"):
         response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
