@@ -93,6 +93,9 @@ def _tag_key(tag: str) -> str:
     return f"pagecache:tag:{tag}"
 
 
+GENERATION_KEY = _tag_key(CONTENT)  # where the content generation's token is kept (`generation`)
+
+
 def _page_key(request: HttpRequest) -> str:
     # request.GET is already canonical (see _canonical_query): junk parameters are not in it.
     raw = f"{request.get_host()}|{request.path}|{request.GET.urlencode()}|{timezone.localdate().isoformat()}"
@@ -217,6 +220,16 @@ def invalidate(*tags: str) -> None:
     commits: in the site's page cache, and at the proxy (the same keys)."""
     if tags:
         _on_commit(tags, keys=tags)
+
+
+def generation(found: dict | None = None) -> str | None:
+    """The content generation's current token, created if missing; None if the cache keeps none.
+
+    For caches below the page (articles.fragments): work kept under this token is fresh exactly
+    as long as a cached page is. `found` may hold the result of a `get_many` that included
+    GENERATION_KEY, to read it in the same round trip."""
+    tokens = _tokens_before_rendering([GENERATION_KEY], found or {})
+    return tokens[GENERATION_KEY] if tokens else None
 
 
 def content_changed() -> None:

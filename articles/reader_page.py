@@ -6,17 +6,19 @@ articles/article_detail.html, so the reviewer signs off exactly the page
 readers will get. A preview derives the version's HTML in memory
 (`preview_derived_content`, the same code `freeze_derived_content` saves at
 sign-off) and shows the byline as it would read after a sign-off today.
+Both render the version's parts with the same fragment templates
+(articles/fragments.py); only the live page keeps them, per signed-off version.
 """
 
 import copy
 
+from django.http import HttpRequest
 from django.utils import timezone
 
-from articles import selectors, sources
+from articles import fragments, selectors, sources
 from articles.derived import preview_derived_content
 from articles.models import Article, ArticleVersion, Person
 from articles.review_history import HistoryEntry, review_history
-from images.markup import credits
 from images.usage import images_to_show
 
 
@@ -39,29 +41,23 @@ def _series_context(article: Article) -> dict:
     }
 
 
-def article_page_context(
-    article: Article, version: ArticleVersion, *, faq: list, references: list, images: list
-) -> dict:
-    """The template context of an article page showing `version` (with its derived fields filled)."""
-    context = {
+def live_page_context(article: Article, request: HttpRequest) -> dict:
+    """The template context of a live article's page (the view adds the reader's vote): the
+    live version's fragments and the related articles, kept until the next editorial change
+    (articles.fragments), in a per-request shell (the article and its vote counts, the series)."""
+    return {
         "article": article,
-        "version": version,
-        "faq": faq,
-        "references": [(ref, version.citation_backlinks.get(str(ref.number), [])) for ref in references],
-        "image_credits": credits(images),
-        "first_image": images[0].image if images else None,
-        "review_history": review_history(article),
+        "version": article.live_version,
         **_series_context(article),
+        **fragments.live_page(article, request),
     }
-    cause_ids = [link.tag_id for link in version.cause_links.all()]
-    context["related"] = selectors.related_articles(article, cause_ids)
-    return context
 
 
 def preview_page_context(version: ArticleVersion, *, reviewer: Person | None) -> dict:
     """The page readers would get if `version` were signed off now by `reviewer` (None: not known yet).
 
-    Nothing is saved: the article is copied in memory and given the sign-off's dates.
+    Nothing is saved: the article is copied in memory and given the sign-off's dates. Rendered
+    every time, never kept (a draft changes): `fragments.render_version`, not `fragments.live_page`.
     """
     references = sources.references_to_show(version)
     images = images_to_show(version)
@@ -76,11 +72,11 @@ def preview_page_context(version: ArticleVersion, *, reviewer: Person | None) ->
         article.last_reviewed_at = now
         article.last_reviewed_by = reviewer
         article.next_review_due = article.compute_next_review_due()
-    context = article_page_context(article, version, faq=faq, references=references, images=images)
+    history = review_history(article)
     if not already_live:
         # The review history as it will read: this sign-off is its newest entry.
-        earlier = [entry for entry in context["review_history"] if entry.version_number != version.number]
-        context["review_history"] = [
+        earlier = [entry for entry in history if entry.version_number != version.number]
+        history = [
             HistoryEntry(
                 reviewed_at=now,
                 reviewer=reviewer,
@@ -91,4 +87,15 @@ def preview_page_context(version: ArticleVersion, *, reviewer: Person | None) ->
             ),
             *earlier,
         ]
-    return {**context, "preview": True}
+    context = fragments.version_context(
+        article, version, faq=faq, references=references, images=images, history=history
+    )
+    cause_ids = [link.tag_id for link in version.cause_links.all()]
+    return {
+        **context,
+        **fragments.render_version(context),
+        **_series_context(article),
+        "related": fragments.render_related(selectors.related_articles(article, cause_ids)),
+        "first_image": images[0].image if images else None,
+        "preview": True,
+    }

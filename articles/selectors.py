@@ -138,8 +138,12 @@ def a_to_z():
 
 
 def article_page():
-    """Live articles with everything their page shows (the article page's queryset)."""
-    return with_helpful_counts(Article.objects.live().with_live_content().with_review_history())
+    """Live articles with what their page's per-request shell shows (one query): the live
+    version, topic, series, reviewer and vote counts. The rest is read by articles.fragments,
+    only when its cache misses."""
+    return with_helpful_counts(
+        Article.objects.live().select_related("live_version", "topic", "series", "last_reviewed_by")
+    )
 
 
 def is_taken_down(slug: str) -> bool:

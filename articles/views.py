@@ -17,9 +17,8 @@ from articles import helpful, selectors
 from articles.caching import serve_uncached
 from articles.models import Article, Person
 from articles.ratelimits import limit_per_address
-from articles.reader_page import article_page_context
+from articles.reader_page import live_page_context
 from articles.search import search_articles
-from articles.structured_data import article_structured_data, image_url, json_ld_script
 from articles.suggestions import suggest
 
 
@@ -93,20 +92,7 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
-        version = article.live_version
-        # The same context the admin's preview builds (articles/reader_page.py).
-        context.update(
-            article_page_context(
-                article,
-                version,
-                faq=list(version.faq_entries.all()),
-                references=list(version.references.all()),
-                images=list(version.image_links.all()),
-            )
-        )
-        context["structured_data"] = json_ld_script(article_structured_data(article, self.request))
-        if context["first_image"] is not None:
-            context["og_image"] = self.request.build_absolute_uri(image_url(context["first_image"]))
+        context.update(live_page_context(article, self.request))
         context["vote"] = helpful.existing_vote(self.request, article)
         context["vote_recorded"] = self.request.GET.get("voted") == "1"
         context["edit_url"] = staff_edit_url(self.request, article)

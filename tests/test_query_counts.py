@@ -28,6 +28,10 @@ EXPECTED = {
     # readers' prompts with their approved-story counts (participation)
     "article_detail": 10,  # ... and the review history: signed-off versions, their sign-offs
     "series_article_detail": 11,  # ... and the series' parts
+    # warm: the version's parts, history and related articles are kept (articles/fragments.py) until the
+    # next editorial change: article (+ live version, topic, reviewer, helpful counts), readers' prompts
+    "article_detail_warm": 2,
+    "series_article_detail_warm": 3,  # ... and the series' parts
     "cause_index": 2,
     "cause_detail": 2,  # cause, one page of articles (and one more row: is there a next page?); never a count
     "topic_detail": 2,  # topic, one page of articles (likewise)
@@ -105,14 +109,17 @@ def urls(article, cause, writer, reviewer):
 
 @pytest.mark.parametrize("size", [1, 50])
 def test_each_page_type_runs_a_fixed_number_of_queries(
-    size, draft_factory, submit, approve, cause, writer, reviewer, reader, django_assert_num_queries
+    size, draft_factory, submit, approve, cause, writer, reviewer, reader, settings, django_assert_num_queries
 ):
+    settings.SPASMINFO_FRAGMENT_CACHE = True  # as in production: the first article page is cold, the next warm
     article = build(size, draft_factory, submit, approve, cause)
     for page, url in urls(article, cause, writer, reviewer).items():
         expected = EXPECTED["search_few_found" if page == "search" and size < 3 else page]
         with django_assert_num_queries(expected, info=page):
             response = reader.get(url)
         assert response.status_code == 200, page
+    with django_assert_num_queries(EXPECTED["article_detail_warm"]):
+        assert reader.get(article.get_absolute_url()).status_code == 200
     # the pages really show the content whose queries were counted; long lists come in pages of 30
     cause_page = reader.get(cause.get_absolute_url()).content.decode()
     assert cause_page.count('class="card"') == min(size, 30)
@@ -132,15 +139,18 @@ def test_each_page_type_runs_a_fixed_number_of_queries(
 
 @pytest.mark.parametrize("size", [2, 50])
 def test_a_series_article_page_runs_a_fixed_number_of_queries(
-    size, draft_factory, submit, approve, cause, reader, django_assert_num_queries
+    size, draft_factory, submit, approve, cause, reader, settings, django_assert_num_queries
 ):
     from articles.models import Series
 
+    settings.SPASMINFO_FRAGMENT_CACHE = True
     series = Series.objects.create(name="A guide", slug="a-guide")
     article = build(size, draft_factory, submit, approve, cause, series=series)
     with django_assert_num_queries(EXPECTED["series_article_detail"]):
+        cold = reader.get(article.get_absolute_url()).content.decode()
+    with django_assert_num_queries(EXPECTED["series_article_detail_warm"]):
         page = reader.get(article.get_absolute_url()).content.decode()
-    assert f"part 1 of {size}" in page
+    assert page == cold and f"part 1 of {size}" in page
 
 
 def test_a_reader_who_voted_costs_one_more_query(publish, reader, django_assert_num_queries):

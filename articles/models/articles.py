@@ -29,6 +29,30 @@ class Series(models.Model):
         return self.name
 
 
+def live_content_prefetches() -> list:
+    """The live version's parts a page shows (authors, causes, references, FAQ, pictures), one
+    query each: for `with_live_content`, or for articles already loaded (`prefetch_related_objects`,
+    articles.fragments, which reads them only when its cache misses)."""
+    from articles.models import Reference, VersionAuthor, VersionCause
+    from images.models import VersionImage
+
+    return [
+        Prefetch(
+            "live_version__author_links",
+            queryset=VersionAuthor.objects.select_related("person").order_by("position", "id"),
+        ),
+        Prefetch(
+            "live_version__cause_links",
+            queryset=VersionCause.objects.select_related("tag__group").order_by("tag__group__position", "tag__name"),
+        ),
+        Prefetch("live_version__references", queryset=Reference.objects.order_by("number")),
+        "live_version__faq_entries",
+        Prefetch(
+            "live_version__image_links", queryset=VersionImage.objects.select_related("image").order_by("position")
+        ),
+    ]
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles with a signed-off live version, whatever the overdue policy (editorial view)."""
@@ -58,26 +82,8 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_live_content(self):
         """Everything an article page or card shows, in a fixed number of queries."""
-        from articles.models import Reference, VersionAuthor, VersionCause
-        from images.models import VersionImage
-
         return self.select_related("live_version", "topic", "series", "last_reviewed_by").prefetch_related(
-            Prefetch(
-                "live_version__author_links",
-                queryset=VersionAuthor.objects.select_related("person").order_by("position", "id"),
-            ),
-            Prefetch(
-                "live_version__cause_links",
-                queryset=VersionCause.objects.select_related("tag__group").order_by(
-                    "tag__group__position", "tag__name"
-                ),
-            ),
-            Prefetch("live_version__references", queryset=Reference.objects.order_by("number")),
-            "live_version__faq_entries",
-            Prefetch(
-                "live_version__image_links",
-                queryset=VersionImage.objects.select_related("image").order_by("position"),
-            ),
+            *live_content_prefetches()
         )
 
     def with_review_history(self):

@@ -6,6 +6,7 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 # Tests see every change at once; the page cache has its own tests, which switch it on.
 os.environ.setdefault("PAGE_CACHE", "0")
+os.environ.setdefault("FRAGMENT_CACHE", "0")  # likewise the article page's fragments (tests/test_fragments.py)
 # Each purge once: a test says which pages a change purges (tests/test_varnish.py checks the second).
 os.environ.setdefault("CACHE_PURGE_AGAIN_SECONDS", "0")
 
