@@ -93,9 +93,6 @@ def _tag_key(tag: str) -> str:
     return f"pagecache:tag:{tag}"
 
 
-GENERATION_KEY = _tag_key(CONTENT)  # where the content generation's token is kept (`generation`)
-
-
 def _page_key(request: HttpRequest) -> str:
     # request.GET is already canonical (see _canonical_query): junk parameters are not in it.
     raw = f"{request.get_host()}|{request.path}|{request.GET.urlencode()}|{timezone.localdate().isoformat()}"
@@ -222,14 +219,20 @@ def invalidate(*tags: str) -> None:
         _on_commit(tags, keys=tags)
 
 
-def generation(found: dict | None = None) -> str | None:
-    """The content generation's current token, created if missing; None if the cache keeps none.
+def token_key(tag: str) -> str:
+    """Where a tag's token is kept: to read it with other keys in one `get_many` (`tokens`)."""
+    return _tag_key(tag)
 
-    For caches below the page (articles.fragments): work kept under this token is fresh exactly
-    as long as a cached page is. `found` may hold the result of a `get_many` that included
-    GENERATION_KEY, to read it in the same round trip."""
-    tokens = _tokens_before_rendering([GENERATION_KEY], found or {})
-    return tokens[GENERATION_KEY] if tokens else None
+
+def tokens(tags: Iterable[str], found: dict | None = None) -> dict[str, str] | None:
+    """The current tokens of `tags` (created if missing), by tag; None if the cache keeps none.
+
+    For caches below the page (articles.fragments): work kept under these tokens is fresh
+    exactly as long as a cached page with these tags is. `found` may hold the result of a
+    `get_many` that included their `token_key`s, to read them in the same round trip."""
+    tags = list(tags)
+    kept = _tokens_before_rendering([_tag_key(tag) for tag in tags], found or {})
+    return None if kept is None else {tag: kept[_tag_key(tag)] for tag in tags}
 
 
 def content_changed() -> None:

@@ -7,11 +7,12 @@ and history): each such change is an editorial change, which replaces the conten
 (articles.caching). So the live version's fragments are kept under the version's key *and*
 the generation's token: the byline box, the version's content (contents, body, FAQ, causes,
 references, credits, review history), the JSON-LD and the Open Graph picture; the related
-articles under the article's key and the token. They are fresh exactly as long as a cached
-page is, and are read with the token in one cache round trip.
+articles under the article's key and the token, and the readers' prompts under the article's
+key, the token and the article's stories tag (their counts of approved stories). They are
+fresh exactly as long as a cached page is, and are read with the tokens in one round trip.
 
 Per request (`reader_page.live_page_context` and the view): the article with its live version
-and vote counts (one query), the series navigation, the readers' prompts, and what depends on
+(without its long text) and vote counts, in one query; the series navigation; what depends on
 today (the overdue notice).
 
 Only a live (signed-off) version is ever kept: a preview renders its version every time
@@ -29,6 +30,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from articles import caching, selectors
+from articles.caching import CONTENT
 from articles.models import Article, ArticleVersion
 from articles.models.articles import live_content_prefetches
 from articles.review_history import prefetch as review_history_prefetch
@@ -61,8 +63,17 @@ def render_related(related: list[Article]) -> SafeString:
     return render_to_string("articles/_related.html", {"related": related})
 
 
+def render_prompts(article: Article) -> SafeString:
+    """The readers' prompts with their approved stories' counts (participation)."""
+    from participation.selectors import prompts_for
+
+    return render_to_string("participation/_prompts.html", {"article": article, "prompts": prompts_for(article)})
+
+
 def _live_version(article: Article, request: HttpRequest) -> dict:
-    """Everything the live version's page shows that is not per request, computed now."""
+    """Everything the live version's page shows that is not per request, computed now. The
+    article was read without the version's long text (`selectors.article_page`): read it here."""
+    article.live_version = ArticleVersion.objects.get(pk=article.live_version_id)
     version = article.live_version
     prefetch_related_objects([article], *live_content_prefetches(), review_history_prefetch())
     images = list(version.image_links.all())
@@ -81,40 +92,45 @@ def _live_version(article: Article, request: HttpRequest) -> dict:
     }
 
 
-def _related(article: Article) -> SafeString:
+def _related(article: Article) -> dict:
     cause_ids = [link.tag_id for link in article.live_version.cause_links.all()]
-    return render_related(selectors.related_articles(article, cause_ids))
+    return {"related": render_related(selectors.related_articles(article, cause_ids))}
 
 
-def _version_key(version: ArticleVersion, request: HttpRequest) -> str:
-    if not version.is_signed_off:
-        raise ValueError("Only a signed-off version's fragments are kept.")
-    # Absolute URLs (JSON-LD, og:image) name the host the page was asked for.
-    site = hashlib.sha256(request.build_absolute_uri("/").encode()).hexdigest()[:16]
-    return f"fragments:version:{version.pk}:{site}"
-
-
-def _related_key(article: Article) -> str:
-    return f"fragments:related:{article.pk}"
+def _site(request: HttpRequest) -> str:
+    """Absolute URLs (JSON-LD, og:image) name the host the page was asked for."""
+    return hashlib.sha256(request.build_absolute_uri("/").encode()).hexdigest()[:16]
 
 
 def live_page(article: Article, request: HttpRequest) -> dict:
-    """The fragments of a live article's page: byline, version_content, structured_data,
-    og_image (per live version) and related (per article), each kept until the next
-    editorial change. A miss reads the version's parts (`live_content_prefetches` and the
-    review history) on the article it is given."""
+    """The fragments of a live article's page: byline, version_content, structured_data and
+    og_image per live version; related and reader_prompts per article (the prompts also
+    depend on the approved stories' tag). Each is kept until a tag it depends on is replaced."""
+    from participation.caching import article_tag
+
+    version = article.live_version
+    if not version.is_signed_off:
+        raise ValueError("Only a signed-off version's fragments are kept.")
+    stories = article_tag(article.slug)
+    parts = {  # key: (the tags it depends on, how to make it)
+        f"fragments:version:{version.pk}:{_site(request)}": ((CONTENT,), lambda: _live_version(article, request)),
+        f"fragments:related:{article.pk}": ((CONTENT,), lambda: _related(article)),
+        f"fragments:prompts:{article.pk}": ((CONTENT, stories), lambda: {"reader_prompts": render_prompts(article)}),
+    }
     if not settings.SPASMINFO_FRAGMENT_CACHE:
-        return {**_live_version(article, request), "related": _related(article)}
-    version_key, related_key = _version_key(article.live_version, request), _related_key(article)
-    found = cache.get_many([version_key, related_key, caching.GENERATION_KEY])  # one round trip when warm
-    token = caching.generation(found)  # read before the work: a change meanwhile replaces it
-    keep = {}
-    fragments = found.get(version_key)
-    if token is None or fragments is None or fragments["token"] != token:
-        fragments = keep[version_key] = {**_live_version(article, request), "token": token}
-    related = found.get(related_key)
-    if token is None or related is None or related["token"] != token:
-        related = keep[related_key] = {"related": _related(article), "token": token}
-    if keep and token is not None:
+        return {name: html for _, make in parts.values() for name, html in make().items()}
+    tags = (CONTENT, stories)
+    found = cache.get_many([*parts, *(caching.token_key(tag) for tag in tags)])  # one round trip when warm
+    current = caching.tokens(tags, found)  # read before the work: a change meanwhile replaces them
+    page, keep = {}, {}
+    for key, (depends, make) in parts.items():
+        wanted = None if current is None else [current[tag] for tag in depends]
+        entry = found.get(key)
+        if wanted is None or not isinstance(entry, dict) or entry.get("tokens") != wanted:
+            entry = {"tokens": wanted, "parts": make()}
+            if wanted is not None:
+                keep[key] = entry
+        page.update(entry["parts"])
+    if keep:
         cache.set_many(keep, timeout=settings.SPASMINFO_PAGE_CACHE_SECONDS)
-    return {**{name: value for name, value in fragments.items() if name != "token"}, "related": related["related"]}
+    return page

@@ -96,6 +96,7 @@ def preview_page_context(version: ArticleVersion, *, reviewer: Person | None) ->
         **fragments.render_version(context),
         **_series_context(article),
         "related": fragments.render_related(selectors.related_articles(article, cause_ids)),
+        "reader_prompts": fragments.render_prompts(article),
         "first_image": images[0].image if images else None,
         "preview": True,
     }

@@ -138,11 +138,14 @@ def a_to_z():
 
 
 def article_page():
-    """Live articles with what their page's per-request shell shows (one query): the live
-    version, topic, series, reviewer and vote counts. The rest is read by articles.fragments,
-    only when its cache misses."""
+    """Live articles with what their page's per-request shell shows, in one query: the live
+    version without its long text, topic, series, reviewer and vote counts. The rest is read by
+    articles.fragments, only when its cache misses."""
+    long_text = ("body", "body_html", "toc", "citation_backlinks", "search_causes", "search_text", "search_vector")
     return with_helpful_counts(
-        Article.objects.live().select_related("live_version", "topic", "series", "last_reviewed_by")
+        Article.objects.live()
+        .select_related("live_version", "topic", "series", "last_reviewed_by")
+        .defer(*(f"live_version__{name}" for name in long_text))
     )
 
 

@@ -68,6 +68,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--articles", type=int, default=10, help="how many different article pages to time")
     parser.add_argument("--only", choices=["search"], help="time the searches alone")
+    parser.add_argument("--floor", action="store_true", help="also time /__floor__/ (bench settings)")
+    parser.add_argument("--articles-only", action="store_true", help="time the article pages (and floor) only")
     args = parser.parse_args()
     if args.only == "search":
         search_times = searches(Client(HTTP_HOST="127.0.0.1"), args.repeat)
@@ -83,6 +85,13 @@ def main() -> None:
     article_times = []
     for slug in rng.sample(listed, min(args.articles, len(listed))):
         article_times += timed(client, f"/articles/{slug}/", args.repeat)
+    # The framework floor (devtools/floor.py, bench settings only), for the article page's ratio to it.
+    floor_times = timed(client, "/__floor__/", args.repeat * 5) if args.floor else [0.0]
+
+    if args.articles_only:
+        article_p50, floor_p50 = statistics.median(article_times), statistics.median(floor_times)
+        print(json.dumps({"articles": count, "article_ms": article_p50, "floor_ms": floor_p50}))
+        return
 
     # The cause pages of the demo's most and least discussed causes, and a middle one.
     causes = list(
@@ -112,6 +121,7 @@ def main() -> None:
             {
                 "articles": count,
                 "article_ms": {"p50": statistics.median(article_times), "p95": percentile(article_times, 0.95)},
+                "floor_ms": statistics.median(floor_times),
                 "cause_ms": {
                     "most": cause_times[picked[0][0]],
                     "middle": cause_times[picked[1][0]],

@@ -15,8 +15,8 @@ from tests.test_admin_review_cycle import client_for
 
 pytestmark = pytest.mark.django_db
 
-COLD = 10  # as tests/test_query_counts.py: article, 5 parts, review history (2), related, readers' prompts
-WARM = 2  # the article (live version, topic, reviewer, votes) and the readers' prompts
+COLD = 11  # as tests/test_query_counts.py: article, version's text, 5 parts, review history (2), related, prompts
+WARM = 1  # the article (live version without its long text, topic, reviewer, votes)
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +49,7 @@ def test_the_live_version_is_rendered_once_then_served_from_its_fragments(publis
     url = article.get_absolute_url()
     with django_assert_num_queries(COLD):
         cold = reader.get(url).content.decode()
-    with django_assert_num_queries(WARM):  # no part of the version, no history, no related query
+    with django_assert_num_queries(WARM):  # no part of the version, no history, related or prompts
         warm = reader.get(url).content.decode()
     assert warm == cold == uncached(url)
     assert "Cara Lind" in warm and "Muscle cramps" in warm and '"@type":"MedicalWebPage"' in warm

@@ -24,14 +24,14 @@ def media(settings, tmp_path):
 EXPECTED = {
     "home": 5,  # latest, most reviewed, topics, cause groups, causes
     "article_index": 1,
-    # article (+ live version, topic, reviewer, helpful counts), authors, causes, references, FAQ, images, related,
-    # readers' prompts with their approved-story counts (participation)
-    "article_detail": 10,  # ... and the review history: signed-off versions, their sign-offs
-    "series_article_detail": 11,  # ... and the series' parts
-    # warm: the version's parts, history and related articles are kept (articles/fragments.py) until the
-    # next editorial change: article (+ live version, topic, reviewer, helpful counts), readers' prompts
-    "article_detail_warm": 2,
-    "series_article_detail_warm": 3,  # ... and the series' parts
+    # article (+ live version without its long text, topic, reviewer, helpful counts), the version's text,
+    # authors, causes, references, FAQ, images, related, readers' prompts with their approved-story counts
+    "article_detail": 11,  # ... and the review history: signed-off versions, their sign-offs
+    "series_article_detail": 12,  # ... and the series' parts
+    # warm: all but the article are kept (articles/fragments.py) until the next editorial change (the
+    # prompts also until a story is approved): article (+ live version, topic, reviewer, helpful counts)
+    "article_detail_warm": 1,
+    "series_article_detail_warm": 2,  # ... and the series' parts
     "cause_index": 2,
     "cause_detail": 2,  # cause, one page of articles (and one more row: is there a next page?); never a count
     "topic_detail": 2,  # topic, one page of articles (likewise)

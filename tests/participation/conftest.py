@@ -33,6 +33,7 @@ def prompts(topic):
 @pytest.fixture
 def page_cache_on(settings):
     settings.SPASMINFO_PAGE_CACHE = True
+    settings.SPASMINFO_FRAGMENT_CACHE = True  # and the article page's fragments, prompts included
     cache.clear()
     yield
     cache.clear()
