@@ -52,7 +52,8 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import partial, wraps
 from http.client import HTTPConnection, HTTPException, HTTPSConnection
@@ -310,6 +311,29 @@ def lists(*keys: str) -> None:
     if shown is not None:
         shown.lists.update(keys)
         shown.declared = True
+
+
+@contextmanager
+def recording() -> Iterator[_Shown]:
+    """Record apart what the code inside shows (articles loaded, lists declared), then add it to
+    the page being rendered. A cache below the page (articles.fragments) keeps the record with
+    its work and replays it with `show` when it reuses the work without loading anything."""
+    record = _Shown()
+    marker = _shown.set(record)
+    try:
+        yield record
+    finally:
+        _shown.reset(marker)
+        show(record)
+
+
+def show(record: _Shown) -> None:
+    """The page being rendered shows what `record` (from `recording`) showed."""
+    shown = _shown.get()
+    if shown is not None:
+        shown.articles |= record.articles
+        shown.lists |= record.lists
+        shown.declared = shown.declared or record.declared
 
 
 def page_keys(shown: _Shown) -> list[str]:

@@ -10,6 +10,8 @@ references, credits, review history), the JSON-LD and the Open Graph picture; th
 articles under the article's key and the token, and the readers' prompts under the article's
 key, the token and the article's stories tag (their counts of approved stories). They are
 fresh exactly as long as a cached page is, and are read with the tokens in one round trip.
+Each keeps what it showed (`caching.recording`: the related articles, the lists they come
+from), so a page made from kept fragments carries the same Surrogate-Key for the proxy.
 
 Per request (`reader_page.live_page_context` and the view): the article with its live version
 (without its long text) and vote counts, in one query; the series navigation; what depends on
@@ -127,9 +129,13 @@ def live_page(article: Article, request: HttpRequest) -> dict:
         wanted = None if current is None else [current[tag] for tag in depends]
         entry = found.get(key)
         if wanted is None or not isinstance(entry, dict) or entry.get("tokens") != wanted:
-            entry = {"tokens": wanted, "parts": make()}
+            with caching.recording() as shown:  # the proxy keys of what it shows (related articles, lists)
+                parts = make()
+            entry = {"tokens": wanted, "parts": parts, "shown": shown}
             if wanted is not None:
                 keep[key] = entry
+        else:
+            caching.show(entry["shown"])  # the page carries the same proxy keys as when it was made
         page.update(entry["parts"])
     if keep:
         cache.set_many(keep, timeout=settings.SPASMINFO_PAGE_CACHE_SECONDS)

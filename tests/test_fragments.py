@@ -147,3 +147,15 @@ def test_a_cache_that_keeps_nothing_renders_every_time(publish, reader, settings
     for _ in range(2):
         with django_assert_num_queries(COLD):
             assert "Cara Lind" in reader.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_page_made_from_kept_fragments_carries_the_same_proxy_keys(publish, cause, reader):
+    """The related articles and the lists they come from are in the Surrogate-Key of the page
+    whether they were computed for it or kept (a proxy purges the page when one of them changes)."""
+    article = publish()
+    other = publish(slug="cramps-in-pregnancy", title="Cramps in pregnancy")  # same cause: related
+    url = article.get_absolute_url()
+    cold, warm = reader.get(url), reader.get(url)
+    keys = cold["Surrogate-Key"].split()
+    assert f"article:{other.pk}" in keys and f"cause:{cause.pk}" in keys and f"topic:{article.topic_id}" in keys
+    assert warm["Surrogate-Key"] == cold["Surrogate-Key"]
