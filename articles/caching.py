@@ -151,7 +151,8 @@ class _Batch:
     `before` keeps each changed article's proxy keys as they were when the transaction first
     touched it (`article_keys`), so the purge reaches the pages it leaves as well as those it joins."""
 
-    def __init__(self):
+    def __init__(self, owner=None):
+        self.owner = owner  # the outermost atomic block of the transaction (None: autocommit)
         self.done: set[str] = set()  # tags whose tokens were replaced in the site's page cache
         self.purged: set[str] = set()  # keys purged at the proxy
         self.articles_done: set[int] = set()
@@ -196,10 +197,16 @@ class _Batch:
 
 
 def _batch() -> _Batch:
+    """The batch of the current transaction. A transaction that rolled back never ran its batch's
+    callbacks: its batch must not be the next transaction's (its stale `before` keys and
+    registered articles would be purged in place of the new ones), so a batch belongs to the
+    outermost atomic block it was made in."""
     connection = transaction.get_connection()
+    owner = connection.atomic_blocks[0] if connection.atomic_blocks else None
     batch = getattr(connection, "_page_cache_batch", None)
-    if batch is None or batch.done or batch.purged:  # nothing registered yet, or that transaction is over
-        batch = connection._page_cache_batch = _Batch()
+    # nothing registered yet, another transaction's, or this transaction's purge already sent
+    if batch is None or batch.owner is not owner or batch.done or batch.purged:
+        batch = connection._page_cache_batch = _Batch(owner)
     return batch
 
 

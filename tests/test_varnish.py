@@ -11,6 +11,7 @@ import time
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.db import transaction
 from django.urls import reverse
 
 from articles import services
@@ -202,3 +203,17 @@ def test_purge_keys_of_an_article_are_those_of_the_pages_that_show_or_list_it():
     assert caching.page_keys(shown) == ["article:1", "article:2", "cause:3"]
     shown.articles = set(range(caching.MAX_ARTICLE_KEYS + 1))
     assert caching.page_keys(shown) == ["cause:3", "listings"]  # bounded
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_transaction_leaves_nothing_in_the_next_ones_purge():
+    """Its callbacks never ran: its batch (articles, keys as they were) must not become the next
+    transaction's, whose purge would then name the rolled-back articles in place of its own."""
+    from articles import caching
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        caching.article_changed(1001)
+        raise RuntimeError("rolled back")
+    with transaction.atomic():
+        caching.article_changed(7)
+        assert caching._batch().articles == {7}
