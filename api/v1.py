@@ -57,6 +57,11 @@ LIST_ERRORS = {400: schemas.Error, 401: schemas.Error, 429: schemas.Error}
 DETAIL_ERRORS = {401: schemas.Error, 404: schemas.Error, 429: schemas.Error}
 
 
+def _aware(moment: datetime.datetime) -> datetime.datetime:
+    """A `*_since` parameter without a time zone is read as UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=datetime.UTC)
+
+
 @content.get(
     "/articles/",
     response={200: schemas.ArticlePage, **LIST_ERRORS},
@@ -71,9 +76,7 @@ def article_list(
     keeps the largest `changedAt` it saw, and later asks `modified_since=<that>` for what changed."""
     articles = selectors.articles()
     if modified_since is not None:
-        if modified_since.tzinfo is None:
-            modified_since = modified_since.replace(tzinfo=datetime.UTC)
-        articles = articles.filter(changed_at__gte=modified_since)
+        articles = articles.filter(changed_at__gte=_aware(modified_since))
     return paginate(request, articles, payloads.article, fields=("changed_at", "pk"), cursor=cursor, limit=limit)
 
 
@@ -92,9 +95,7 @@ def removed_list(
     the article back, when it is in `/articles/` again with a later `changedAt`."""
     removed = selectors.removed_articles()
     if removed_since is not None:
-        if removed_since.tzinfo is None:
-            removed_since = removed_since.replace(tzinfo=datetime.UTC)
-        removed = removed.filter(taken_down_at__gte=removed_since)
+        removed = removed.filter(taken_down_at__gte=_aware(removed_since))
     return paginate(request, removed, payloads.removal, fields=("taken_down_at", "pk"), cursor=cursor, limit=limit)
 
 
