@@ -39,32 +39,39 @@ class Handler(http.server.BaseHTTPRequestHandler):
             cls.active += 1
             cls.most_active = max(cls.most_active, cls.active)
         try:
-            if self.path.startswith("/ok"):
-                self._answer(200)
-            elif self.path == "/moved":
-                self.send_response(301)
-                self.send_header("Location", "/ok-new-home")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-            elif self.path == "/missing":
-                self._answer(404)
-            elif self.path == "/slow":
-                time.sleep(SLOW_SECONDS)
-                self._answer(200)
-            elif self.path.startswith("/busy"):
-                time.sleep(0.2)
-                self._answer(200)
+            status, location = self._decide()
         finally:
+            # Leave the count before answering: the checker frees its per-host slot as soon as it
+            # has the answer's headers, so a request still counted while its answer is written
+            # would overlap the next one in the count though never on the wire.
             with cls.lock:
                 cls.active -= 1
+        self._answer(status, location)
 
-    def _answer(self, status: int) -> None:
-        body = b"<p>hello</p>"
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
+    def _decide(self) -> tuple[int, str]:
+        if self.path.startswith("/ok"):
+            return 200, ""
+        if self.path == "/moved":
+            return 301, "/ok-new-home"
+        if self.path == "/missing":
+            return 404, ""
+        if self.path == "/slow":
+            time.sleep(SLOW_SECONDS)
+            return 200, ""
+        if self.path.startswith("/busy"):
+            time.sleep(0.2)
+            return 200, ""
+        return 404, ""
+
+    def _answer(self, status: int, location: str) -> None:
+        body = b"" if location else b"<p>hello</p>"
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the checker gave up on a slow answer
+            self.send_response(status)
+            if location:
+                self.send_header("Location", location)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
             self.wfile.write(body)
 
     def log_message(self, *args):
