@@ -7,6 +7,7 @@ A rolled-back step sends nothing; a failing mail server never undoes a step.
 """
 
 import logging
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -17,6 +18,9 @@ from django.urls import reverse
 from django.utils.timezone import localtime
 
 from articles.models import Article, ArticleVersion, Person, Review
+
+if TYPE_CHECKING:
+    from articles.queues import DueArticle
 
 logger = logging.getLogger(__name__)
 
@@ -174,14 +178,14 @@ def opted_out(person: Person | None) -> bool:
     return person is not None and not person.email_notifications
 
 
-def review_due_digest(reviewer: Person, *, overdue: list[Article], due_soon: list[Article]) -> bool:
+def review_due_digest(reviewer: Person, *, overdue: list["DueArticle"], due_soon: list["DueArticle"]) -> bool:
     """The weekly list of a reviewer's articles due soon and overdue, each linked to its re-review
     page. False (nothing sent) when they opted out or have no active account with an address."""
     address = _person_address(reviewer)
     if not address:
         return False
-    items = [(f"OVERDUE since {a.next_review_due}: {a.live_version.title}", _rereview_url(a)) for a in overdue] + [
-        (f"due {a.next_review_due}: {a.live_version.title}", _rereview_url(a)) for a in due_soon
+    items = [(f"OVERDUE since {a.next_review_due}: {a.title}", _rereview_url(a)) for a in overdue] + [
+        (f"due {a.next_review_due}: {a.title}", _rereview_url(a)) for a in due_soon
     ]
     _send(
         [address],
@@ -194,5 +198,5 @@ def review_due_digest(reviewer: Person, *, overdue: list[Article], due_soon: lis
     return True
 
 
-def _rereview_url(article: Article) -> str:
+def _rereview_url(article) -> str:
     return _admin_url("admin:articles_article_rereview", article.pk)

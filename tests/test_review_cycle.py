@@ -380,6 +380,17 @@ def test_review_due_digest_has_html_and_links_to_each_re_review_page(
     assert mimetype == "text/html" and f'href="{link}"' in html
 
 
+def test_review_due_reads_two_queries_however_many_articles_and_reviewers_are_due(
+    due_articles, publish, capsys, django_assert_num_queries
+):
+    for n in range(3):
+        published_on(publish, f"2025-09-0{n + 1} 10:00Z", slug=f"more-overdue-{n}", title=f"More overdue {n}")
+    with time_machine.travel("2026-11-21 12:00Z", tick=False), django_assert_num_queries(2):
+        call_command("review_due")  # the due articles as rows, then their reviewers
+    out = capsys.readouterr().out
+    assert out.count("OVERDUE") == 4 and "Dee Park" in out and "Ana Rivera" in out
+
+
 def test_review_due_says_so_when_nothing_is_due(db, capsys):
     call_command("review_due")
     assert "Nothing is due." in capsys.readouterr().out

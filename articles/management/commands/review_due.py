@@ -11,7 +11,7 @@ from articles.queues import review_due_by_reviewer
 def _article_data(article, today) -> dict:
     return {
         "slug": article.slug,
-        "title": article.live_version.title,
+        "title": article.title,
         "next_review_due": article.next_review_due.isoformat(),
         "days_overdue": max((today - article.next_review_due).days, 0),
         "url": article.get_absolute_url(),
@@ -66,11 +66,9 @@ class Command(BaseCommand):
             self.stdout.write(group.reviewer.byline if group.reviewer else "No reviewer yet")
             for article in group.overdue:
                 days = (today - article.next_review_due).days
-                self.stdout.write(
-                    f"  OVERDUE  {article.next_review_due}  {article.live_version.title} ({days} days late)"
-                )
+                self.stdout.write(f"  OVERDUE  {article.next_review_due}  {article.title} ({days} days late)")
             for article in group.due_soon:
-                self.stdout.write(f"  due soon {article.next_review_due}  {article.live_version.title}")
+                self.stdout.write(f"  due soon {article.next_review_due}  {article.title}")
 
     def _notify(self, groups, today) -> None:
         sent, skipped = 0, []
