@@ -1,4 +1,9 @@
-"""Breadcrumbs for public pages: `{% breadcrumbs name url ... current_name %}`.
+"""Navigation for public pages: `{% fixed_url name %}` and `{% breadcrumbs name url ... current_name %}`.
+
+`fixed_url` is `{% url name %}` for a route without arguments, worked out once per process:
+the header and footer of every page name a dozen such routes, and reversing each on every
+request was a quarter of an article page's template time once its content was kept.
+
 
 Home comes first by itself; then name, url pairs; the last argument is the
 current page's name (not a link, aria-current="page"). Renders
@@ -7,12 +12,26 @@ BreadcrumbList JSON-LD, with absolute URLs. Any public page can use it, e.g. a
 question page: {% breadcrumbs "Questions" questions_url question.title %}.
 """
 
+from functools import lru_cache
+
 from django import template
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from articles.structured_data import json_ld_script
 
 register = template.Library()
+
+
+@lru_cache(maxsize=128)
+def _fixed_url(name: str, prefix: str, urlconf: str) -> str:
+    return reverse(name, urlconf=urlconf)  # `prefix` is in the key: reverse() prepends it
+
+
+@register.simple_tag
+def fixed_url(name: str) -> str:
+    """The address of the route `name`, which takes no arguments ("articles:search")."""
+    return _fixed_url(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
 
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
