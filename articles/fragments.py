@@ -1,34 +1,41 @@
-"""The article page's work done once, not on every request: per signed-off version, and per
-change of the related articles' inputs.
+"""The article page's work done once, not on every request: it is kept until something it
+shows changes.
 
 A signed-off version never changes, but its page also shows what editors may change (a
 person's name and credentials, a cause's name or group, a source, the article's review dates
 and history): each such change is an editorial change, which replaces the content generation
-(articles.caching). So the live version's fragments are kept under the version's key *and*
-the generation's token: the byline box, the version's content (contents, body, FAQ, causes,
-references, credits, review history), the JSON-LD and the Open Graph picture; the related
-articles under the article's key and the token, and the readers' prompts under the article's
-key, the token and the article's stories tag (their counts of approved stories). They are
-fresh exactly as long as a cached page is, and are read with the tokens in one round trip.
-Each keeps what it showed (`caching.recording`: the related articles, the lists they come
-from), so a page made from kept fragments carries the same Surrogate-Key for the proxy.
+(articles.caching). So every part of the page is kept under the generation's token, keyed by
+the article's address and the day (`live_page`):
 
-Per request (`reader_page.live_page_context` and the view): the article with its live version
-(without its long text) and vote counts, in one query; the series navigation; what depends on
-today (the overdue notice).
+- the shell: the article with its live version's short fields, topic, reviewer, vote counts
+  and series navigation (also under the article's `votes:` tag);
+- the live version's fragments: the byline box, the version's content (contents, body, FAQ,
+  causes, references, credits, review history), the JSON-LD and the Open Graph picture;
+- the related articles;
+- the readers' prompts (also under the article's `stories:` tag: their counts of approved
+  stories).
+
+They are fresh exactly as long as a cached page is, and are read with the tokens in one
+round trip: a warm page runs no query (one more for a reader whose browser voted). Each keeps
+what it showed (`caching.recording`: the article, the related articles, the lists they come
+from), so a page made from kept parts carries the same Surrogate-Key for the proxy. What
+depends on the moment is worked out per request from the kept data (the overdue notice).
 
 Only a live (signed-off) version is ever kept: a preview renders its version every time
 (`render_version`), since a draft changes. With SPASMINFO_FRAGMENT_CACHE off (tests, unless
 they switch it on) every request renders everything.
 """
 
+import copy
 import hashlib
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from articles import caching, selectors
@@ -74,7 +81,9 @@ def render_prompts(article: Article) -> SafeString:
 
 def _live_version(article: Article, request: HttpRequest) -> dict:
     """Everything the live version's page shows that is not per request, computed now. The
-    article was read without the version's long text (`selectors.article_page`): read it here."""
+    article was read without the version's long text (`selectors.article_page`): it is read here,
+    into a copy, so the shell kept beside these fragments stays without it."""
+    article = copy.copy(article)
     article.live_version = ArticleVersion.objects.get(pk=article.live_version_id)
     version = article.live_version
     prefetch_related_objects([article], *live_content_prefetches(), review_history_prefetch())
@@ -91,11 +100,11 @@ def _live_version(article: Article, request: HttpRequest) -> dict:
         **render_version(context),
         "structured_data": json_ld_script(article_structured_data(article, request)),
         "og_image": request.build_absolute_uri(image_url(images[0].image)) if images else "",
+        "cause_ids": [link.tag_id for link in version.cause_links.all()],  # for the related articles
     }
 
 
-def _related(article: Article) -> dict:
-    cause_ids = [link.tag_id for link in article.live_version.cause_links.all()]
+def _related(article: Article, cause_ids: list[int]) -> dict:
     return {"related": render_related(selectors.related_articles(article, cause_ids))}
 
 
@@ -104,39 +113,58 @@ def _site(request: HttpRequest) -> str:
     return hashlib.sha256(request.build_absolute_uri("/").encode()).hexdigest()[:16]
 
 
-def live_page(article: Article, request: HttpRequest) -> dict:
-    """The fragments of a live article's page: byline, version_content, structured_data and
-    og_image per live version; related and reader_prompts per article (the prompts also
-    depend on the approved stories' tag). Each is kept until a tag it depends on is replaced."""
+Part = dict  # a fragment's context entries, by name
+
+
+def live_page(slug: str, request: HttpRequest, shell: Callable[[str], Part]) -> Part:
+    """The context of the live article's page at `slug` (Http404, from `shell`, if there is none).
+
+    `shell(slug)` reads what the page shows of the article itself (the article with its live
+    version's short fields and vote counts, the series), kept until the next editorial change or
+    vote; then, from its article, the live version's fragments (byline, version_content,
+    structured_data, og_image), the related articles and the readers' prompts, each kept until a
+    tag it depends on is replaced. Every key names the day: what is live and listed may change at
+    midnight with no editorial change (OVERDUE_POLICY=hide), and the overdue notice with it."""
+    from articles.helpful import votes_tag
     from participation.caching import article_tag
 
-    version = article.live_version
-    if not version.is_signed_off:
-        raise ValueError("Only a signed-off version's fragments are kept.")
-    stories = article_tag(article.slug)
-    parts = {  # key: (the tags it depends on, how to make it)
-        f"fragments:version:{version.pk}:{_site(request)}": ((CONTENT,), lambda: _live_version(article, request)),
-        f"fragments:related:{article.pk}": ((CONTENT,), lambda: _related(article)),
-        f"fragments:prompts:{article.pk}": ((CONTENT, stories), lambda: {"reader_prompts": render_prompts(article)}),
+    day = timezone.localdate().isoformat()
+    votes, stories = votes_tag(slug), article_tag(slug)
+    parts = {  # name: (cache key, the tags it depends on)
+        "shell": (f"fragments:shell:{slug}:{day}", (CONTENT, votes)),
+        "version": (f"fragments:version:{slug}:{day}:{_site(request)}", (CONTENT,)),
+        "related": (f"fragments:related:{slug}:{day}", (CONTENT,)),
+        "prompts": (f"fragments:prompts:{slug}:{day}", (CONTENT, stories)),
     }
-    if not settings.SPASMINFO_FRAGMENT_CACHE:
-        return {name: html for _, make in parts.values() for name, html in make().items()}
-    tags = (CONTENT, stories)
-    found = cache.get_many([*parts, *(caching.token_key(tag) for tag in tags)])  # one round trip when warm
-    current = caching.tokens(tags, found)  # read before the work: a change meanwhile replaces them
-    page, keep = {}, {}
-    for key, (depends, make) in parts.items():
+    if settings.SPASMINFO_FRAGMENT_CACHE:
+        tags = (CONTENT, votes, stories)
+        found = cache.get_many([key for key, _ in parts.values()] + [caching.token_key(tag) for tag in tags])
+        current = caching.tokens(tags, found)  # read before the work: a change meanwhile replaces them
+    else:
+        found, current = {}, None
+    keep: dict[str, dict] = {}
+
+    def part(name: str, make: Callable[[], Part]) -> Part:
+        key, depends = parts[name]
         wanted = None if current is None else [current[tag] for tag in depends]
         entry = found.get(key)
         if wanted is None or not isinstance(entry, dict) or entry.get("tokens") != wanted:
-            with caching.recording() as shown:  # the proxy keys of what it shows (related articles, lists)
-                parts = make()
-            entry = {"tokens": wanted, "parts": parts, "shown": shown}
+            with caching.recording() as shown:  # the proxy keys of what it shows (articles, lists)
+                made = make()
+            entry = {"tokens": wanted, "parts": made, "shown": shown}
             if wanted is not None:
                 keep[key] = entry
         else:
             caching.show(entry["shown"])  # the page carries the same proxy keys as when it was made
-        page.update(entry["parts"])
+        return entry["parts"]
+
+    page = dict(part("shell", lambda: shell(slug)))  # a copy: the kept entry stays the shell alone
+    article = page["article"]
+    if not article.live_version.is_signed_off:
+        raise ValueError("Only a signed-off version's fragments are kept.")
+    page.update(part("version", lambda: _live_version(article, request)))
+    page.update(part("related", lambda: _related(article, page["cause_ids"])))
+    page.update(part("prompts", lambda: {"reader_prompts": render_prompts(article)}))
     if keep:
         cache.set_many(keep, timeout=settings.SPASMINFO_PAGE_CACHE_SECONDS)
     return page

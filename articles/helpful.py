@@ -20,6 +20,11 @@ COOKIE_MAX_AGE = 60 * 60 * 24 * 365 * 2
 TOKEN_PATTERN_LENGTH = 43  # secrets.token_urlsafe(32)
 
 
+def votes_tag(slug: str) -> str:
+    """The cache tag of what the article's votes change: its "N of M found this helpful"."""
+    return f"votes:{slug}"
+
+
 def voter_token(request) -> str | None:
     token = request.COOKIES.get(settings.SPASMINFO_VOTER_COOKIE, "")
     if len(token) == TOKEN_PATTERN_LENGTH and token.replace("-", "").replace("_", "").isalnum():
@@ -57,5 +62,5 @@ def record_vote(request, response, article, helpful: bool) -> bool:
             HelpfulVote.objects.create(article=article, voter=voter_hash(token), helpful=helpful)
     except IntegrityError:
         return False
-    invalidate(f"votes:{article.slug}")  # the page shows "N of M found this helpful"
+    invalidate(votes_tag(article.slug))
     return True

@@ -12,7 +12,7 @@ Both render the version's parts with the same fragment templates
 
 import copy
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from articles import fragments, selectors, sources
@@ -41,16 +41,19 @@ def _series_context(article: Article) -> dict:
     }
 
 
-def live_page_context(article: Article, request: HttpRequest) -> dict:
-    """The template context of a live article's page (the view adds the reader's vote): the
-    live version's fragments and the related articles, kept until the next editorial change
-    (articles.fragments), in a per-request shell (the article and its vote counts, the series)."""
-    return {
-        "article": article,
-        "version": article.live_version,
-        **_series_context(article),
-        **fragments.live_page(article, request),
-    }
+def _shell(slug: str) -> dict:
+    """What the live article's page shows of the article itself (`fragments.live_page`)."""
+    article = selectors.article_page().filter(slug=slug).first()
+    if article is None:
+        raise Http404("No live article at this address.")
+    return {"article": article, "version": article.live_version, **_series_context(article)}
+
+
+def live_page_context(slug: str, request: HttpRequest) -> dict:
+    """The template context of the live article's page at `slug` (the view adds the reader's
+    vote); Http404 if there is none. Every part is kept until what it shows changes
+    (articles.fragments)."""
+    return fragments.live_page(slug, request, shell=_shell)
 
 
 def preview_page_context(version: ArticleVersion, *, reviewer: Person | None) -> dict:

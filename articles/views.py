@@ -68,16 +68,14 @@ def staff_edit_url(request, article) -> str:
     return reverse("admin:articles_article_change", args=[article.pk])
 
 
-class ArticleDetailView(DetailView):
-    template_name = "articles/article_detail.html"
-    context_object_name = "article"
+class ArticleDetailView(TemplateView):
+    """A live article's page; an old address redirects, a taken-down article answers 410."""
 
-    def get_queryset(self):
-        return selectors.article_page()
+    template_name = "articles/article_detail.html"
 
     def get(self, request, *args, **kwargs):
         try:
-            return super().get(request, *args, **kwargs)
+            context = self.get_context_data(**kwargs)
         except Http404:
             target = selectors.redirect_target(kwargs["slug"])
             if target is None and selectors.is_taken_down(kwargs["slug"]):
@@ -88,11 +86,12 @@ class ArticleDetailView(DetailView):
             query = request.META.get("QUERY_STRING", "")
             url = reverse("articles:article_detail", kwargs={"slug": target})
             return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+        return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        article = self.object
-        context.update(live_page_context(article, self.request))
+        context.update(live_page_context(kwargs["slug"], self.request))
+        article = context["article"]
         context["vote"] = helpful.existing_vote(self.request, article)
         context["vote_recorded"] = self.request.GET.get("voted") == "1"
         context["edit_url"] = staff_edit_url(self.request, article)

@@ -16,7 +16,7 @@ from tests.test_admin_review_cycle import client_for
 pytestmark = pytest.mark.django_db
 
 COLD = 11  # as tests/test_query_counts.py: article, version's text, 5 parts, review history (2), related, prompts
-WARM = 1  # the article (live version without its long text, topic, reviewer, votes)
+WARM = 0  # the shell (article, live version without its long text, topic, reviewer, votes) is kept too
 
 
 @pytest.fixture(autouse=True)
@@ -55,7 +55,7 @@ def test_the_live_version_is_rendered_once_then_served_from_its_fragments(publis
     assert "Cara Lind" in warm and "Muscle cramps" in warm and '"@type":"MedicalWebPage"' in warm
 
 
-def test_a_series_article_adds_only_its_parts_to_the_warm_page(publish, reader, django_assert_num_queries):
+def test_a_series_article_adds_its_parts_to_the_cold_page_only(publish, reader, django_assert_num_queries):
     from articles.models import Series
 
     series = Series.objects.create(name="A guide", slug="a-guide")
@@ -65,7 +65,7 @@ def test_a_series_article_adds_only_its_parts_to_the_warm_page(publish, reader, 
     url = Article.objects.get(slug="part-one").get_absolute_url()
     with django_assert_num_queries(COLD + 1):
         reader.get(url)
-    with django_assert_num_queries(WARM + 1):
+    with django_assert_num_queries(WARM):  # the series' parts are kept with the shell
         page = reader.get(url).content.decode()
     assert "part 1 of 2" in page and "Part two" in page
 
@@ -159,3 +159,43 @@ def test_a_page_made_from_kept_fragments_carries_the_same_proxy_keys(publish, ca
     keys = cold["Surrogate-Key"].split()
     assert f"article:{other.pk}" in keys and f"cause:{cause.pk}" in keys and f"topic:{article.topic_id}" in keys
     assert warm["Surrogate-Key"] == cold["Surrogate-Key"]
+
+
+def test_a_vote_shows_in_the_count_of_a_kept_page_at_the_next_request(publish, reader, on_commit):
+    article = publish()
+    url = article.get_absolute_url()
+    assert "No one has rated this article yet." in reader.get(url).content.decode()  # now kept
+    on_commit(Client().post, reverse("articles:helpful_vote", args=[article.slug]), {"helpful": "yes"})
+    page = reader.get(url).content.decode()
+    assert "1 of 1 found this helpful" in page and page == uncached(url)
+
+
+def test_an_article_hidden_at_midnight_leaves_its_page_and_the_related_lists_of_kept_pages(
+    publish, cause, reader, settings
+):
+    """With OVERDUE_POLICY=hide an overdue article leaves the site when its due date passes, with
+    no editorial change to replace the content generation: nothing kept may outlive the day."""
+    settings.SPASMINFO_OVERDUE_POLICY = "hide"
+    with time_machine.travel("2026-03-01 10:00Z", tick=False):
+        older = publish(slug="older-article", title="The older article")  # due first
+    with time_machine.travel("2026-06-01 10:00Z", tick=False):
+        newer = publish()  # same cause: each lists the other as related
+    last_day = older.next_review_due  # live through its due date, hidden from the next day on
+    with time_machine.travel(f"{last_day}T23:30Z", tick=False):
+        assert reader.get(older.get_absolute_url()).status_code == 200
+        assert "The older article" in reader.get(newer.get_absolute_url()).content.decode()  # related, kept
+    with time_machine.travel(f"{last_day + datetime.timedelta(days=1)}T00:30Z", tick=False):
+        assert reader.get(older.get_absolute_url()).status_code == 404
+        page = reader.get(newer.get_absolute_url()).content.decode()
+        assert "The older article" not in page and page == uncached(newer.get_absolute_url())
+
+
+def test_an_address_with_no_live_article_keeps_nothing(publish, reviewer, reader, on_commit):
+    article = publish()
+    url = article.get_absolute_url()
+    assert reader.get("/articles/no-such-article/").status_code == 404
+    assert kept_fragments() == set()
+    reader.get(url)
+    on_commit(services.take_down_article, article=article, user=reviewer, reason="Wrong dose in table 2.")
+    assert reader.get(url).status_code == 410
+    assert reader.get(url).status_code == 410  # the kept shell of the live page is not served

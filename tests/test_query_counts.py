@@ -28,10 +28,10 @@ EXPECTED = {
     # authors, causes, references, FAQ, images, related, readers' prompts with their approved-story counts
     "article_detail": 11,  # ... and the review history: signed-off versions, their sign-offs
     "series_article_detail": 12,  # ... and the series' parts
-    # warm: all but the article are kept (articles/fragments.py) until the next editorial change (the
-    # prompts also until a story is approved): article (+ live version, topic, reviewer, helpful counts)
-    "article_detail_warm": 1,
-    "series_article_detail_warm": 2,  # ... and the series' parts
+    # warm: every part is kept (articles/fragments.py) until the next editorial change (the shell also
+    # until a vote, the prompts until a story is approved)
+    "article_detail_warm": 0,
+    "series_article_detail_warm": 0,
     "cause_index": 2,
     "cause_detail": 2,  # cause, one page of articles (and one more row: is there a next page?); never a count
     "topic_detail": 2,  # topic, one page of articles (likewise)
