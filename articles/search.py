@@ -545,11 +545,15 @@ def search_articles(query: str, page: int | str = 1, per_page: int = PER_PAGE) -
     results.capped = results.count >= MAX_CANDIDATES
     results.page = paginator.get_page(page)
     page_ids = list(results.page.object_list)
+    # The hits show the title, summary and a sentence of the search text: not the version's
+    # body, HTML, contents or back-links (JSON decoded for each row).
+    unshown = ("body", "body_html", "toc", "citation_backlinks", "search_causes", "search_vector")
     articles = {
         a.live_version_id: a
         for a in Article.objects.listed()
         .filter(live_version_id__in=page_ids)
-        .select_related("live_version", "topic", "series")
+        .select_related("live_version", "topic")
+        .defer(*(f"live_version__{name}" for name in unshown))
     }
     stems = _Stems(marked)
     for version_id in page_ids:
