@@ -123,12 +123,12 @@ def live_page(slug: str, request: HttpRequest, shell: Callable[[str], Part]) -> 
     version's short fields and vote counts, the series), kept until the next editorial change or
     vote; then, from its article, the live version's fragments (byline, version_content,
     structured_data, og_image), the related articles and the readers' prompts, each kept until a
-    tag it depends on is replaced. Every key names the day: what is live and listed may change at
-    midnight with no editorial change (OVERDUE_POLICY=hide), and the overdue notice with it."""
+    tag it depends on is replaced. Every key names the day, as what is live and listed may change
+    at midnight with no editorial change (OVERDUE_POLICY=hide), and the release (`caching.release`)."""
     from articles.helpful import votes_tag
     from participation.caching import article_tag
 
-    day = timezone.localdate().isoformat()
+    day = f"{timezone.localdate().isoformat()}:{caching.release()}"  # and the code that made it
     votes, stories = votes_tag(slug), article_tag(slug)
     parts = {  # name: (cache key, the tags it depends on)
         "shell": (f"fragments:shell:{slug}:{day}", (CONTENT, votes)),

@@ -221,6 +221,9 @@ SPASMINFO_CONDITION = "Muscle spasm"
 SPASMINFO_PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 # The article page's per-version fragments and related articles (articles/fragments.py), page cache or not.
 SPASMINFO_FRAGMENT_CACHE = env.bool("FRAGMENT_CACHE", default=True)
+# What names this release's code in the keys of kept pages and fragments (e.g. the commit being
+# deployed); empty: a hash of the project's Python files and templates (articles.caching.release).
+SPASMINFO_RELEASE = env.str("RELEASE", default="")
 SPASMINFO_PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 60 * 60)
 SPASMINFO_PAGE_CACHE_MAX_BYTES = env.int("PAGE_CACHE_MAX_BYTES", default=512 * 1024)  # larger pages are not kept
 # Each process keeps copies of the pages it serves, up to this many bytes (0: none); the shared
