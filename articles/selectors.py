@@ -26,7 +26,7 @@ from taxonomy.models import Cause, CauseGroup, Topic
 
 HOME_LIST_LENGTH = 6
 RELATED_LENGTH = 4
-LIST_PAGE_LENGTH = 30  # cause and topic pages
+LIST_PAGE_LENGTH = 30  # cause, topic and person pages
 RELATED_CANDIDATES = 50  # per cause and for the topic: bounds the work whatever the number of articles
 RELATED_CAUSES = 8  # causes that bring candidates (an overview article can discuss dozens)
 
@@ -235,16 +235,25 @@ def related_articles(article: Article, cause_ids: list[int]) -> list[Article]:
     )
 
 
-def written_by(person) -> list[Article]:
+def written_by(person):
+    """Listed articles whose live version names the person as an author, most recently credited
+    first (paged by the view): read newest first from the (person, -id) index of author links,
+    so a page costs the same however many articles the person wrote."""
     caching.lists(caching.person_key(person.pk))
-    return list(
-        listed_cards().order_by("live_version__title").filter(live_version__author_links__person=person).distinct()
-    )
+    return listed_cards().filter(live_version__author_links__person=person).order_by("-live_version__author_links__id")
 
 
-def reviewed_by(person) -> list[Article]:
+def reviewed_by(person):
+    """Listed articles the person last signed off, most recently reviewed first (paged by the
+    view), from the (last_reviewed_by, -last_reviewed_at) index."""
     caching.lists(caching.person_key(person.pk))
-    return list(listed_cards().order_by("live_version__title").filter(last_reviewed_by=person))
+    return listed_cards().filter(last_reviewed_by=person).order_by("-last_reviewed_at", "-pk")
+
+
+def first_of(queryset, count: int = LIST_PAGE_LENGTH) -> tuple[list, bool]:
+    """The first `count` items, and whether more follow (one row more is read, nothing counted)."""
+    rows = list(queryset[: count + 1])
+    return rows[:count], len(rows) > count
 
 
 def discussing(cause: Cause):

@@ -25,6 +25,16 @@ urlpatterns = [
     path("articles/<slug:slug>/helpful/", views.helpful_vote, name="helpful_vote"),
     path("csrf/", views.csrf_token, name="csrf_token"),
     path("people/<slug:slug>/", cached_page(views.PersonDetailView.as_view()), name="person_detail"),
+    path(
+        "people/<slug:slug>/written/",
+        cached_page(views.PersonArticlesView.as_view(role="written"), params=["page"]),
+        name="person_written",
+    ),
+    path(
+        "people/<slug:slug>/reviewed/",
+        cached_page(views.PersonArticlesView.as_view(role="reviewed"), params=["page"]),
+        name="person_reviewed",
+    ),
     path("search/", cached_page(views.SearchView.as_view(), params=["q", "page"]), name="search"),
     # rate limited outside the cache, so cached answers count too; every method counts (a POST gets 405)
     path(

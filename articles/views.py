@@ -120,6 +120,9 @@ def helpful_vote(request, slug):
 
 
 class PersonDetailView(DetailView):
+    """A writer's or reviewer's page: who they are, and the newest of the articles they reviewed
+    and wrote (all of them, page by page, on `PersonArticlesView`)."""
+
     template_name = "articles/person_detail.html"
     context_object_name = "person"
 
@@ -128,9 +131,29 @@ class PersonDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["written"] = selectors.written_by(self.object)
-        context["reviewed"] = selectors.reviewed_by(self.object)
+        context["written"], context["more_written"] = selectors.first_of(selectors.written_by(self.object))
+        context["reviewed"], context["more_reviewed"] = selectors.first_of(selectors.reviewed_by(self.object))
         return context
+
+
+class PersonArticlesView(selectors.NearestPageMixin, ListView):
+    """Every listed article a person wrote (`role="written"`) or last reviewed, newest first, in pages."""
+
+    template_name = "articles/person_articles.html"
+    context_object_name = "articles"
+    paginate_by = selectors.LIST_PAGE_LENGTH
+    role = "written"
+    selectors_by_role = {"written": selectors.written_by, "reviewed": selectors.reviewed_by}
+
+    def get(self, request, *args, **kwargs):
+        self.person = get_object_or_404(Person.objects.public(), slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.selectors_by_role[self.role](self.person)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(person=self.person, role=self.role, **kwargs)
 
 
 @limit_per_address(group="search", rate_setting="SPASMINFO_SEARCH_RATE")

@@ -71,8 +71,8 @@ def cached_patterns(resolver=None, namespace=""):
 
 
 def shown_model(pattern: URLPattern):
-    """The model a slug route shows: its URL name is "<model>_detail"."""
-    name = pattern.name.removesuffix("_detail")
+    """The model a slug route shows: its URL name is "<model>_detail" (or "person_written", ...)."""
+    name = pattern.name.split("_")[0]
     return next((m for m in (Article, Person, Cause, Topic, Question) if m._meta.model_name == name), None)
 
 

@@ -146,3 +146,22 @@ def test_article_page_query_count_does_not_grow_with_content(
     assert page.count("Question ") == size
     assert page.count('href="/people/') == size + 1  # authors and the reviewer
     assert page.count('class="citation-link"') == size + 1  # one marker in the body and one in each FAQ answer
+
+
+def test_a_person_page_shows_their_newest_articles_and_pages_through_the_rest(publish, reader, writer, reviewer):
+    """A prolific reviewer's page stays one page long: the newest 30 of each list, and every
+    article on the paged lists, newest first (at 100k articles, listing them all took seconds)."""
+    titles = [f"Cramp article {n:02d}" for n in range(32)]
+    for n, title in enumerate(titles):
+        publish(slug=f"cramp-article-{n:02d}", title=title)
+    newest_first = titles[::-1]
+    for person, role in ((reviewer.person, "reviewed"), (writer, "written")):
+        page = reader.get(person.get_absolute_url()).content.decode()
+        listed = [t for t in titles if t in page]
+        assert listed == titles[2:]  # the newest 30
+        more = reverse(f"articles:person_{role}", args=[person.slug])
+        assert f'href="{more}"' in page
+        first, second = (reader.get(more + query).content.decode() for query in ("", "?page=2"))
+        assert [t for t in newest_first if t in first] == newest_first[:30] and 'rel="next" href="?page=2"' in first
+        assert [t for t in newest_first if t in second] == newest_first[30:] and 'rel="next"' not in second
+        assert first.index(newest_first[0]) < first.index(newest_first[29])  # newest first

@@ -35,7 +35,9 @@ EXPECTED = {
     "cause_index": 2,
     "cause_detail": 2,  # cause, one page of articles (and one more row: is there a next page?); never a count
     "topic_detail": 2,  # topic, one page of articles (likewise)
-    "person_detail": 3,  # person, written, reviewed
+    "person_detail": 3,  # person, the newest written, the newest reviewed (one row more: is there more?)
+    "person_written": 2,  # person, one page of articles (one row more: is there a next page?); never a count
+    "person_reviewed": 2,
     "search": 4,  # synonyms, ranked ids, that page's articles, answered questions that match (participation)
     # fewer than 3 found ("cramp article"): + ranked ids with related synonyms, + each word looked up in the
     # vocabulary (at most 8 words); bounded by the query's words, not by the number of articles
@@ -97,6 +99,8 @@ def urls(article, cause, writer, reviewer):
         "cause_detail": cause.get_absolute_url(),
         "topic_detail": article.topic.get_absolute_url(),
         "person_detail": reviewer.person.get_absolute_url(),
+        "person_written": reverse("articles:person_written", args=[writer.slug]),
+        "person_reviewed": reverse("articles:person_reviewed", args=[reviewer.person.slug]),
         "search": reverse("articles:search") + "?q=cramp+article",
         "search_nothing_found": reverse("articles:search") + "?q=zzyzx",
         "topic_index": reverse("taxonomy:topic_index"),

@@ -197,6 +197,8 @@ class Article(models.Model):
             # filter select and order by the due date (docs/PERFORMANCE.md).
             models.Index(fields=["next_review_due"], name="articles_article_due_idx"),
             models.Index(fields=["topic", "-id"], name="articles_topic_recent"),  # related articles
+            # a reviewer's page: the articles they last signed off, most recent first
+            models.Index(fields=["last_reviewed_by", "-last_reviewed_at"], name="articles_reviewer_recent"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -294,6 +294,7 @@ class VersionAuthor(VersionContent):
         constraints = [
             models.UniqueConstraint(fields=["version", "person"], name="articles_author_once_per_version"),
         ]
+        indexes = [models.Index(fields=["person", "-id"], name="articles_author_recent_links")]  # a writer's page
 
     def __str__(self) -> str:
         return str(self.person)

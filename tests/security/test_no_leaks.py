@@ -58,7 +58,8 @@ LISTING_ONLY = "listing-only"  # the article's own page may show it; nothing els
 OLD_VERSION_LIVE = "old-version-live"  # the page exists (the live version); the new text must not show
 SUPPORTING_TEXT = "supporting-text"  # the pages exist; the proposed (unreviewed) text must not show anywhere
 SUPPORTING_PAGES = {
-    "articles:person_detail", "taxonomy:cause_detail", "taxonomy:topic_detail",
+    "articles:person_detail", "articles:person_written", "articles:person_reviewed",
+    "taxonomy:cause_detail", "taxonomy:topic_detail",
     "api:person_detail", "api:cause_detail", "api:topic_detail",
 }  # fmt: skip
 ARTICLE_PAGES = {"articles:article_detail", "api:article_detail"}  # a GET of a hidden article's slug is a 404
