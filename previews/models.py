@@ -13,6 +13,17 @@ SALT = "previews.link"
 MAX_DAYS = 30
 
 
+class _SignedAsOf(signing.TimestampSigner):
+    """A TimestampSigner whose timestamp is a given moment, not the time of signing."""
+
+    def __init__(self, moment: datetime.datetime, **kwargs):
+        super().__init__(**kwargs)
+        self.moment = moment
+
+    def timestamp(self) -> str:
+        return signing.b62_encode(int(self.moment.timestamp()))
+
+
 def _nonce() -> str:
     return secrets.token_urlsafe(12)
 
@@ -67,7 +78,10 @@ class PreviewLink(models.Model):
 
     @property
     def token(self) -> str:
-        return signing.dumps({"id": self.pk, "n": self.nonce}, salt=SALT)
+        """The link's token, the same every time it is shown: signed as of the link's creation
+        (signing.dumps would stamp the moment of each display, so the address changed every
+        second). Read back by `PreviewLinkQuerySet.from_token`, like any signing.dumps token."""
+        return _SignedAsOf(self.created_at, salt=SALT).sign_object({"id": self.pk, "n": self.nonce})
 
     def get_absolute_url(self) -> str:
         return reverse("previews:expert_preview", kwargs={"token": self.token})

@@ -191,3 +191,18 @@ def test_the_page_cache_never_keeps_a_preview(reader, link, editor, settings):
     assert reader.get(link.get_absolute_url()).status_code == 200
     previews.revoke_preview_link(link=link, user=editor)
     assert reader.get(link.get_absolute_url()).status_code == 404
+
+
+def test_a_link_has_the_same_address_every_time_it_is_shown(link, reader):
+    """Signed as of the link's creation, not of each display (the admin page and the editor's
+    copy of the address showed different tokens when a second passed between them)."""
+    from previews.models import PreviewLink
+
+    shown = link.token
+    with time_machine.travel(datetime.timedelta(seconds=5)):
+        again = PreviewLink.objects.get(pk=link.pk).token
+        assert again == shown and PreviewLink.objects.from_token(again) == link
+        assert reader.get(link.get_absolute_url()).status_code == 200
+    # a token stamped at display time, as links made before this change were, still opens it
+    older = signing.dumps({"id": link.pk, "n": link.nonce}, salt=SALT)
+    assert PreviewLink.objects.from_token(older) == link
