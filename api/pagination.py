@@ -11,6 +11,8 @@ from django.core import signing
 from django.db.models import Q
 from ninja.errors import HttpError
 
+from operations.signing import dumps_as_of
+
 SALT = "api.cursor"
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -18,7 +20,8 @@ DATETIME_FIELDS = {"changed_at", "taken_down_at"}  # ordering fields a cursor ca
 
 
 def _encode(values: list) -> str:
-    return signing.dumps([v.isoformat() if isinstance(v, datetime.datetime) else v for v in values], salt=SALT)
+    """The same position always gives the same cursor (a page's ETag holds from one second to the next)."""
+    return dumps_as_of([v.isoformat() if isinstance(v, datetime.datetime) else v for v in values], salt=SALT)
 
 
 def _decode(cursor: str, fields: tuple[str, ...]) -> list:

@@ -9,19 +9,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from operations.signing import dumps_as_of
+
 SALT = "previews.link"
 MAX_DAYS = 30
-
-
-class _SignedAsOf(signing.TimestampSigner):
-    """A TimestampSigner whose timestamp is a given moment, not the time of signing."""
-
-    def __init__(self, moment: datetime.datetime, **kwargs):
-        super().__init__(**kwargs)
-        self.moment = moment
-
-    def timestamp(self) -> str:
-        return signing.b62_encode(int(self.moment.timestamp()))
 
 
 def _nonce() -> str:
@@ -81,7 +72,7 @@ class PreviewLink(models.Model):
         """The link's token, the same every time it is shown: signed as of the link's creation
         (signing.dumps would stamp the moment of each display, so the address changed every
         second). Read back by `PreviewLinkQuerySet.from_token`, like any signing.dumps token."""
-        return _SignedAsOf(self.created_at, salt=SALT).sign_object({"id": self.pk, "n": self.nonce})
+        return dumps_as_of({"id": self.pk, "n": self.nonce}, self.created_at, salt=SALT)
 
     def get_absolute_url(self) -> str:
         return reverse("previews:expert_preview", kwargs={"token": self.token})

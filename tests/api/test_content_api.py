@@ -279,3 +279,17 @@ def test_an_article_gives_its_pictures_with_every_rendition_and_their_signed_off
         r["contentUrl"].startswith("http://testserver/media/") for r in picture["thumbnail"]
     )
     assert record["image"].endswith("/1000.jpg")
+
+
+def test_a_page_with_a_next_cursor_keeps_its_etag_from_one_second_to_the_next(consumer, publish):
+    """The cursor is signed as of no particular moment: the same page is the same bytes, so a
+    syndicator's revalidation of a long list gets its 304 (signing.dumps stamped every request)."""
+    for slug in ("cramps", "steady", "third"):
+        publish(slug=slug, title=slug.capitalize())
+    first = consumer.get(ARTICLES, {"limit": 2})
+    assert first.json()["next"]
+    with time_machine.travel(datetime.timedelta(seconds=3)):
+        again = consumer.get(ARTICLES, {"limit": 2}, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    second = consumer.get(first.json()["next"]).json()
+    assert [a["identifier"] for a in second["results"]] and second["next"] is None
