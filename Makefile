@@ -4,8 +4,13 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 DEV    := DEBUG=1 DJANGO_SETTINGS_MODULE=spasminfo.settings.dev
+# Without DATABASE_URL: the embedded PostgreSQL of the checkout (.pgdata/, 127.0.0.1:54329),
+# started for the command and stopped after it if the command started it.
+WITH_DB := $(PY) -m devtools.embedded_postgres run --
+DEMO_STEPS := $(PY) manage.py migrate --noinput && $(PY) manage.py load_content fixtures \
+	&& $(PY) manage.py setup_demo && $(PY) manage.py load_readers_content
 
-.PHONY: install pg-tools pg-replication system-packages bench-packages run demo serve loadtest bench test lint format migrations-check ci
+.PHONY: install system-packages bench-packages run demo db db-stop serve loadtest bench test lint format migrations-check ci
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -14,26 +19,14 @@ $(STAMP):
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-install: $(STAMP) node_modules/.package-lock.json pg-tools
+install: $(STAMP) node_modules/.package-lock.json
 
-## pg_dump / pg_restore for backup_site and restore_site on PostgreSQL (postgresql-client; needs root to install)
-pg-tools:
-	@command -v pg_dump >/dev/null && command -v pg_restore >/dev/null || \
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client >/dev/null; } || \
-		echo "pg_dump/pg_restore not found: backup_site and restore_site on PostgreSQL need postgresql-client"
+## Start or stop the embedded PostgreSQL by hand (make run and make test do it for themselves).
+db: install
+	$(PY) -m devtools.embedded_postgres start
 
-## Let the PostgreSQL on 127.0.0.1:5432 accept replication connections from 127.0.0.1, as it already
-## accepts every other connection from there (tests/test_read_replica.py starts a streaming replica of it).
-## Needs write access to its pg_hba.conf (root or the postgres user); safe to repeat.
-pg-replication:
-	@hba=$$(psql -h 127.0.0.1 -U postgres -tAc "SHOW hba_file") && \
-	if grep -Eq '^host[[:space:]]+replication[[:space:]]+all[[:space:]]+127\.0\.0\.1/32' "$$hba"; then \
-		echo "pg_hba.conf already accepts replication from 127.0.0.1"; \
-	else \
-		echo "host    replication     all             127.0.0.1/32            trust" >> "$$hba" && \
-		psql -h 127.0.0.1 -U postgres -tAc "SELECT pg_reload_conf()" >/dev/null && \
-		echo "pg_hba.conf: replication from 127.0.0.1 accepted ($$hba)"; \
-	fi
+db-stop: install
+	$(PY) -m devtools.embedded_postgres stop
 
 ## axe-core for the accessibility checks in the browser tests (skipped, with the reason, without npm)
 node_modules/.package-lock.json: package-lock.json
@@ -41,14 +34,11 @@ node_modules/.package-lock.json: package-lock.json
 
 ## Set up the database with the demo content and accounts (safe to repeat).
 demo: install
-	$(DEV) $(PY) manage.py migrate --noinput
-	$(DEV) $(PY) manage.py load_content fixtures
-	$(DEV) $(PY) manage.py setup_demo
-	$(DEV) $(PY) manage.py load_readers_content
+	$(DEV) $(WITH_DB) sh -c '$(DEMO_STEPS)'
 
-## Everything, then serve http://127.0.0.1:8000
-run: demo
-	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+## Everything, then serve http://127.0.0.1:8000 (Ctrl-C stops the server and the database)
+run: install
+	$(DEV) $(WITH_DB) sh -c '$(DEMO_STEPS) && exec $(PY) manage.py runserver 127.0.0.1:8000'
 
 ## Production: collectstatic, then gunicorn (needs SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL; docs/DEPLOYMENT.md).
 serve: install
@@ -82,7 +72,7 @@ bench-packages:
 			|| echo "Could not install$$missing: the benchmark falls back or says what is missing."; \
 	fi
 
-## The test suite (DATABASE_URL picks the database; SQLite by default).
+## The test suite, on the embedded PostgreSQL (tests/conftest.py starts it) unless DATABASE_URL names another.
 test: install system-packages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -95,7 +85,7 @@ format: install
 	$(VENV)/bin/ruff format .
 
 migrations-check: install
-	$(DEV) $(PY) manage.py makemigrations --check --dry-run
+	$(DEV) $(WITH_DB) $(PY) manage.py makemigrations --check --dry-run
 
 ci:
 	bash .ci/run

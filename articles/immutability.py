@@ -1,6 +1,6 @@
 """Signed-off content is immutable in the database itself, not only in `Model.save()`.
 
-Triggers on PostgreSQL and on SQLite refuse, whoever writes (the ORM's `save`,
+PostgreSQL triggers refuse, whoever writes (the ORM's `save`,
 `QuerySet.update`, `bulk_update`, `QuerySet.delete`, related managers, taggit, raw SQL):
 
     articles_articleversion   UPDATE or DELETE of a row whose OLD status is approved. The one
@@ -12,7 +12,7 @@ Triggers on PostgreSQL and on SQLite refuse, whoever writes (the ORM's `save`,
     articles_review           any UPDATE or DELETE.
     articles_articleevent     any UPDATE or DELETE, except clearing the link to a draft being deleted
                               (the ON DELETE SET NULL of `ArticleEvent.version`; the event stays).
-    PostgreSQL only           TRUNCATE of any of these tables (SQLite has no TRUNCATE).
+                              TRUNCATE of any of these tables.
 
 Deleting an article therefore fails too: its timeline and signed-off versions go with it.
 
@@ -20,13 +20,13 @@ The refusal is an integrity error whose message starts with `REFUSAL_MARKER`; ev
 Django connection translates it into `ImmutableVersionError` or `AppendOnlyError`
 (`translate_refusals`), so callers see the same clear errors as from the model checks.
 
-The guards are created by migration 0007_immutability_guards and re-created after every
-`migrate` (SQLite rebuilds a table to alter it, and its triggers go with the old table).
+The guards are created by migration 0007_immutability_guards and completed after every
+`migrate` (a later app's version part, such as images.VersionImage, gets its guard then).
 
 `guards_suspended()` is the one way around them: it drops the guards inside a transaction and
-re-creates them before that transaction commits. DDL is transactional on both engines and
-other connections cannot write the tables meanwhile (SQLite has one writer; PostgreSQL's
-DROP TRIGGER holds an exclusive lock until commit), so no other connection ever sees the
+re-creates them before that transaction commits. DDL is transactional and
+other connections cannot write the tables meanwhile (DROP TRIGGER holds an exclusive lock
+until commit), so no other connection ever sees the
 tables unguarded. Only the test suite's flush between transactional tests
 (tests/conftest.py) and the backup restore use it.
 """
@@ -74,44 +74,6 @@ def _event_columns() -> list[str]:
     from articles.models import ArticleEvent
 
     return [f.column for f in ArticleEvent._meta.concrete_fields]
-
-
-# --- SQLite -----------------------------------------------------------------------------------------------------
-
-
-def _sqlite_trigger(name: str, when: str, table: str, condition: str | None, message: str) -> str:
-    where = f" WHEN {condition}" if condition else ""
-    return (
-        f"CREATE TRIGGER IF NOT EXISTS {name} BEFORE {when} ON {table}{where} "
-        f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
-    )
-
-
-def sqlite_guards() -> dict[str, str]:
-    """{trigger name: CREATE TRIGGER statement}."""
-
-    def signed(ref: str, column: str) -> str:
-        return f"(SELECT status FROM {VERSIONS} WHERE id = {ref}.{column}) = 'approved'"
-
-    guards = {
-        "articles_guard_version_update": ("UPDATE", VERSIONS, "OLD.status = 'approved'", VERSION_REFUSAL),
-        "articles_guard_version_delete": ("DELETE", VERSIONS, "OLD.status = 'approved'", VERSION_REFUSAL),
-        "articles_guard_review_update": ("UPDATE", REVIEWS, None, REVIEW_REFUSAL),
-        "articles_guard_review_delete": ("DELETE", REVIEWS, None, REVIEW_REFUSAL),
-        "articles_guard_event_delete": ("DELETE", EVENTS, None, EVENT_REFUSAL),
-    }
-    unchanged = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in _event_columns() if c != "version_id")
-    unlinks_a_draft = (
-        f"NEW.version_id IS NULL AND OLD.version_id IS NOT NULL AND {unchanged} AND NOT {signed('OLD', 'version_id')}"
-    )
-    guards["articles_guard_event_update"] = ("UPDATE", EVENTS, f"NOT ({unlinks_a_draft})", EVENT_REFUSAL)
-    for table, column, label in part_tables():
-        name = f"articles_guard_{table.removeprefix('articles_')}"
-        message = part_refusal(label)
-        guards[f"{name}_insert"] = ("INSERT", table, signed("NEW", column), message)
-        guards[f"{name}_update"] = ("UPDATE", table, f"{signed('OLD', column)} OR {signed('NEW', column)}", message)
-        guards[f"{name}_delete"] = ("DELETE", table, signed("OLD", column), message)
-    return {name: _sqlite_trigger(name, *spec) for name, spec in guards.items()}
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------------------------------
@@ -186,27 +148,14 @@ def postgres_guards() -> dict[str, tuple[str, str]]:
 
 
 def guard_names(connection) -> list[str]:
-    """The guard triggers this engine has, by name."""
-    if connection.vendor == "postgresql":
-        return sorted(postgres_guards())
-    if connection.vendor == "sqlite":
-        return sorted(sqlite_guards())
-    return []
+    """The guard triggers the database should have, by name."""
+    return sorted(postgres_guards())
 
 
 def installed_guard_names(connection) -> list[str]:
     """The guard triggers the database has now."""
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT tgname FROM pg_trigger WHERE tgname LIKE 'articles\\_guard\\_%' AND NOT tgisinternal"
-            )
-        elif connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'articles\\_guard\\_%' ESCAPE '\\'"
-            )
-        else:
-            return []
+        cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'articles\\_guard\\_%' AND NOT tgisinternal")
         return sorted(row[0] for row in cursor.fetchall())
 
 
@@ -214,31 +163,19 @@ def install_guards(connection=None) -> None:
     """Create every guard that is missing (idempotent)."""
     connection = connection or connections[DEFAULT_DB_ALIAS]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            for sql in _PG_FUNCTIONS:
-                cursor.execute(sql)
-            for _table, sql in postgres_guards().values():
-                cursor.execute(sql)
-        elif connection.vendor == "sqlite":
-            for sql in sqlite_guards().values():
-                cursor.execute(sql)
+        for sql in _PG_FUNCTIONS:
+            cursor.execute(sql)
+        for _table, sql in postgres_guards().values():
+            cursor.execute(sql)
 
 
 def drop_guards(connection=None) -> None:
     connection = connection or connections[DEFAULT_DB_ALIAS]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            for name, (table, _sql) in postgres_guards().items():
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-            for function in (
-                "articles_guard_version()",
-                "articles_guard_version_part()",
-                "articles_guard_append_only()",
-            ):
-                cursor.execute(f"DROP FUNCTION IF EXISTS {function}")
-        elif connection.vendor == "sqlite":
-            for name in sqlite_guards():
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        for name, (table, _sql) in postgres_guards().items():
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        for function in ("articles_guard_version()", "articles_guard_version_part()", "articles_guard_append_only()"):
+            cursor.execute(f"DROP FUNCTION IF EXISTS {function}")
 
 
 def guards_are_due(connection) -> bool:

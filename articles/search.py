@@ -1,26 +1,19 @@
-"""Full-text search over listed articles: one interface, two engines.
+"""Full-text search over listed articles (PostgreSQL full-text search).
 
     search_articles(query, page) -> SearchResults
 
-PostgreSQL: a table `articles_search_document` (version_id, document tsvector,
+The index is a table `articles_search_document` (version_id, document tsvector,
 GIN-indexed), weighted title (A) > summary and causes (B) > body and FAQ (C),
-written by triggers when a version is signed off; ranked with ts_rank.
-SQLite: an FTS5 table `articles_search` (porter stemmer; columns title,
-keywords = summary and causes, body = body and FAQ) with one row per signed-off
-version, kept in step by triggers on articles_articleversion; ranked with bm25
-weighted 10 / 4 / 1.
+written by triggers when a version is signed off; ranked with ts_rank. The cause
+names a version is found by are the current ones: a trigger on taxonomy_cause
+re-indexes the versions that discuss a renamed cause. The signed-off version row
+itself is never written (articles/immutability.py refuses that).
 
-The cause names a version is found by are the current ones: a rename re-indexes the
-versions that discuss the cause (PostgreSQL: a trigger on taxonomy_cause; SQLite:
-`refresh_cause_names`, called on Cause post_save). The signed-off version row itself
-is never written (articles/immutability.py refuses that).
-
-Both engines see the same query: the words of the reader's text, lower-cased,
-English stop words dropped, all required (AND). Results are restricted to
-`Article.objects.listed()` through the ORM, so only live, non-archived articles
-are ever found, and old signed-off versions in the index never surface.
-Snippets are built in Python the same way for both: the best-matching sentence,
-HTML-escaped, then matching words wrapped in <mark>.
+The query is the words of the reader's text, lower-cased, English stop words
+dropped, all required (AND). Results are restricted to `Article.objects.listed()`
+through the ORM, so only live, non-archived articles are ever found, and old
+signed-off versions in the index never surface. Snippets are the best-matching
+sentence, HTML-escaped, with matching words wrapped in <mark>.
 """
 
 import html
@@ -58,43 +51,6 @@ STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 # --- the index (created by migration 0004_reader_site, re-ensured after every migrate) ---------------------------
 
 
-def sqlite_index_rows(where: str) -> str:
-    """The one statement that copies signed-off versions into the FTS5 table, for the rows
-    `where` selects (triggers, rebuild, reindex and generate_content all use it)."""
-    return (
-        "INSERT INTO articles_search (rowid, title, keywords, body) "
-        "SELECT id, title, summary || ' ' || search_causes, search_text FROM articles_articleversion "
-        f"WHERE status = 'approved' AND ({where})"
-    )
-
-
-SQLITE_INDEX_SQL = [
-    """CREATE VIRTUAL TABLE IF NOT EXISTS articles_search USING fts5(
-        title, keywords, body, tokenize = 'porter unicode61 remove_diacritics 2')""",
-    f"""CREATE TRIGGER IF NOT EXISTS articles_search_insert AFTER INSERT ON articles_articleversion
-       WHEN NEW.status = 'approved' BEGIN
-         DELETE FROM articles_search WHERE rowid = NEW.id;
-         {sqlite_index_rows("id = NEW.id")};
-       END""",
-    f"""CREATE TRIGGER IF NOT EXISTS articles_search_update AFTER UPDATE ON articles_articleversion BEGIN
-         DELETE FROM articles_search WHERE rowid = OLD.id;
-         {sqlite_index_rows("id = NEW.id")};
-       END""",
-    """CREATE TRIGGER IF NOT EXISTS articles_search_delete AFTER DELETE ON articles_articleversion BEGIN
-         DELETE FROM articles_search WHERE rowid = OLD.id;
-       END""",
-]
-SQLITE_REBUILD_SQL = [
-    "DELETE FROM articles_search",
-    sqlite_index_rows("1"),
-]
-SQLITE_DROP_SQL = [
-    "DROP TRIGGER IF EXISTS articles_search_insert",
-    "DROP TRIGGER IF EXISTS articles_search_update",
-    "DROP TRIGGER IF EXISTS articles_search_delete",
-    "DROP TABLE IF EXISTS articles_search",
-]
-
 # PostgreSQL: the index is a table of its own, not a column of the version: a signed-off version
 # never changes, but the cause names it is found by follow the taxonomy (a renamed cause is found
 # by its new name). A version's document is written when it is signed off (from the cause names
@@ -126,6 +82,10 @@ POSTGRES_INDEX_SQL = [
              WHERE attrelid = 'articles_search_document'::regclass AND attname = 'document') <> 'm' THEN
            ALTER TABLE articles_search_document ALTER COLUMN document SET STORAGE MAIN;
          END IF;
+       END
+       $$""",
+    """DO $$
+       BEGIN
          IF (SELECT attcompression FROM pg_attribute
              WHERE attrelid = 'articles_search_document'::regclass AND attname = 'document') <> 'l' THEN
            ALTER TABLE articles_search_document ALTER COLUMN document SET COMPRESSION lz4;
@@ -193,16 +153,6 @@ POSTGRES_DROP_SQL = [
     "DROP TABLE IF EXISTS articles_search_document",
 ]
 
-# SQLite: the triggers above may name only their own table (SQLite refuses to rebuild a table that
-# another table's trigger names, and migrations rebuild tables), so a cause rename rewrites the
-# keywords of the versions that discuss it from Python (`refresh_cause_names`, on Cause post_save).
-SQLITE_CURRENT_KEYWORDS_SQL = """
-    UPDATE articles_search SET keywords = (
-      SELECT v.summary || ' ' || coalesce((SELECT group_concat(c.name, ' ') FROM articles_versioncause vc
-        JOIN taxonomy_cause c ON c.id = vc.tag_id WHERE vc.content_object_id = v.id), '')
-      FROM articles_articleversion v WHERE v.id = articles_search.rowid)
-    WHERE rowid IN ({versions})"""
-
 
 def _run(conn, statements: list[str]) -> None:
     with conn.cursor() as cursor:
@@ -211,50 +161,13 @@ def _run(conn, statements: list[str]) -> None:
 
 
 def install_search_index(conn=None, rebuild: bool = False) -> None:
-    """Create the engine's index and triggers if missing (idempotent); `rebuild` refills it.
-
-    Runs in the migration and again after every `migrate`: on SQLite, a later
-    migration that rebuilds articles_articleversion drops its triggers.
-    """
+    """Create the index table and its triggers if missing (idempotent); `rebuild` refills it."""
     conn = conn or connection
-    if conn.vendor == "postgresql":
-        _run(conn, POSTGRES_INDEX_SQL + (POSTGRES_REBUILD_SQL if rebuild else []))
-    elif conn.vendor == "sqlite":
-        _run(conn, SQLITE_INDEX_SQL)
-        if rebuild:
-            _run(conn, SQLITE_REBUILD_SQL)
-            _run(conn, [SQLITE_CURRENT_KEYWORDS_SQL.format(versions="SELECT rowid FROM articles_search")])
+    _run(conn, POSTGRES_INDEX_SQL + (POSTGRES_REBUILD_SQL if rebuild else []))
 
 
 def drop_search_index(conn=None) -> None:
-    conn = conn or connection
-    if conn.vendor == "postgresql":
-        _run(conn, POSTGRES_DROP_SQL)
-    elif conn.vendor == "sqlite":
-        _run(conn, SQLITE_DROP_SQL)
-
-
-def refresh_cause_names(cause_id: int) -> None:
-    """Index the versions that discuss a cause under its current name (PostgreSQL: a trigger does it)."""
-    if connection.vendor == "sqlite":
-        versions = "SELECT content_object_id FROM articles_versioncause WHERE tag_id = %s"
-        _run_params(SQLITE_CURRENT_KEYWORDS_SQL.format(versions=versions), [cause_id])
-
-
-def reindex_article(article: Article) -> None:
-    """Re-index an article's signed-off versions (not needed in the normal flow: the
-    triggers index a version when its status becomes approved)."""
-    versions = "SELECT id FROM articles_articleversion WHERE article_id = %s"
-    if connection.vendor == "postgresql":
-        _run_params(f"DELETE FROM articles_search_document WHERE version_id IN ({versions})", [article.pk])
-        _run_params(POSTGRES_DOCUMENT_OF_VERSIONS.format(versions=versions), [article.pk])
-    elif connection.vendor == "sqlite":
-        _run_params(
-            "DELETE FROM articles_search WHERE rowid IN (SELECT id FROM articles_articleversion WHERE article_id = %s)",
-            [article.pk],
-        )
-        _run_params(sqlite_index_rows("article_id = %s"), [article.pk])
-        _run_params(SQLITE_CURRENT_KEYWORDS_SQL.format(versions=versions), [article.pk])
+    _run(conn or connection, POSTGRES_DROP_SQL)
 
 
 def _run_params(sql: str, params: list) -> None:
@@ -340,18 +253,6 @@ def _postgres_query(groups: list[Group]) -> tuple[str, list[str]]:
     return " && ".join(parts), params
 
 
-def _fts5_query(groups: list[Group]) -> str:
-    """An FTS5 MATCH expression: each word quoted, so none of the reader's text is syntax."""
-
-    def quoted(word: str) -> str:
-        return '"' + word.replace('"', "") + '"'
-
-    return " AND ".join(
-        "(" + " OR ".join("(" + " ".join(map(quoted, alternative)) + ")" for alternative in group) + ")"
-        for group in groups
-    )
-
-
 def _ranked_version_ids(groups: list[Group]) -> list[int]:
     """Live version ids of listed articles matching every group, best first (ties by title,
     then slug). Articles matching the reader's own words come before those found only through
@@ -361,44 +262,28 @@ def _ranked_version_ids(groups: list[Group]) -> list[int]:
     # "Some listed article's live version is this one": probed per candidate through the unique
     # live_version index, so the scan of matches stops at MAX_CANDIDATES. (As `IN (listed)`, the
     # ordered subquery made PostgreSQL sort and hash every listed article first: 700 ms at 100k.)
-    candidate = "c.version_id" if connection.vendor == "postgresql" else "c.rowid"
     listed_sql, listed_params = (
         Article.objects.listed()
-        .filter(live_version_id=RawSQL(candidate, ()))
+        .filter(live_version_id=RawSQL("c.version_id", ()))
         .order_by()
         .values("pk")
         .query.sql_with_params()
     )
     # The subquery is the ORM's own SQL for listed(); the reader's text is only ever a parameter.
-    if connection.vendor == "postgresql":
-        query, params = _postgres_query(groups)
-        exact_query, exact_params = _postgres_query(exact) if expanded else ("", [])
-        tier = f"d.document @@ ({exact_query}) DESC," if expanded else ""
-        sql = f"""
-            SELECT d.version_id FROM articles_search_document d
-            JOIN articles_articleversion v ON v.id = d.version_id
-            JOIN articles_article a ON a.live_version_id = d.version_id
-            WHERE d.version_id = ANY(ARRAY(
-                SELECT c.version_id FROM articles_search_document c
-                WHERE c.document @@ ({query}) AND EXISTS ({listed_sql}) LIMIT %s
-            ))
-            ORDER BY {tier} ts_rank(d.document, ({query})) DESC, v.title, a.slug
-        """
-        all_params = [*params, *listed_params, MAX_CANDIDATES, *exact_params, *params]
-    else:
-        match = _fts5_query(groups)
-        tier = "s.rowid IN (SELECT rowid FROM articles_search WHERE articles_search MATCH %s) DESC," if expanded else ""
-        sql = f"""
-            SELECT s.rowid FROM articles_search s
-            JOIN articles_article a ON a.live_version_id = s.rowid
-            JOIN articles_articleversion v ON v.id = s.rowid
-            WHERE articles_search MATCH %s AND s.rowid IN (
-                SELECT c.rowid FROM articles_search c WHERE articles_search MATCH %s AND EXISTS ({listed_sql})
-                LIMIT %s
-            )
-            ORDER BY {tier} bm25(articles_search, 10.0, 4.0, 1.0), v.title, a.slug
-        """
-        all_params = [match, match, *listed_params, MAX_CANDIDATES, *([_fts5_query(exact)] if expanded else [])]
+    query, params = _postgres_query(groups)
+    exact_query, exact_params = _postgres_query(exact) if expanded else ("", [])
+    tier = f"d.document @@ ({exact_query}) DESC," if expanded else ""
+    sql = f"""
+        SELECT d.version_id FROM articles_search_document d
+        JOIN articles_articleversion v ON v.id = d.version_id
+        JOIN articles_article a ON a.live_version_id = d.version_id
+        WHERE d.version_id = ANY(ARRAY(
+            SELECT c.version_id FROM articles_search_document c
+            WHERE c.document @@ ({query}) AND EXISTS ({listed_sql}) LIMIT %s
+        ))
+        ORDER BY {tier} ts_rank(d.document, ({query})) DESC, v.title, a.slug
+    """
+    all_params = [*params, *listed_params, MAX_CANDIDATES, *exact_params, *params]
     with connection.cursor() as cursor:
         cursor.execute(sql, all_params)
         return [row[0] for row in cursor.fetchall()]

@@ -8,13 +8,10 @@ in both apps (`articles.views`, `taxonomy.views`) call these
 functions and never each other; a query that bounds its work at any size says how.
 """
 
-from functools import reduce
 from math import ceil
-from operator import or_
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Page, Paginator
-from django.db import connection
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.db.models.lookups import Lookup
@@ -212,12 +209,9 @@ def related_articles(article: Article, cause_ids: list[int]) -> list[Article]:
         .values("content_object__article_id")[:RELATED_CANDIDATES]
         for cause_id in cause_ids[:RELATED_CAUSES]
     ]
-    if connection.vendor == "postgresql":
-        # `id = ANY(ARRAY(... UNION ALL ...))`: the ids are computed first (an InitPlan), then
-        # fetched by primary key, whatever the planner thinks of the table's size.
-        candidates = _EqualsAny(F("pk"), ArraySubquery(candidates.union(*tagged, all=True)))
-    else:  # SQLite allows no LIMIT inside a UNION; it is not the database a large site runs on
-        candidates = reduce(or_, [Q(pk__in=candidates), *(Q(pk__in=subquery) for subquery in tagged)])
+    # `id = ANY(ARRAY(... UNION ALL ...))`: the ids are computed first (an InitPlan), then
+    # fetched by primary key, whatever the planner thinks of the table's size.
+    candidates = _EqualsAny(F("pk"), ArraySubquery(candidates.union(*tagged, all=True)))
     # Per candidate, an index lookup of its live version's links (no GROUP BY over card rows).
     shared = (
         VersionCause.objects.filter(content_object_id=OuterRef("live_version_id"), tag_id__in=cause_ids)

@@ -10,20 +10,16 @@ from `freeze_derived_content`), and the words of each cause's current name
 articles: a version's words count while it is the live version of a listed
 article, a cause's while such a version discusses it. Draft text is never in it.
 
-Finding the closest word, on both engines: a bounded candidate set from the
-database, then the same scoring in Python (edit distance, then first letter,
-then how often the site uses the word), so both engines correct alike.
-PostgreSQL: candidates through pg_trgm's `%` operator on a trigram GIN index.
-SQLite: candidates of about the same length sharing a trigram with the word.
+Finding the closest word: a bounded candidate set from the database, through
+pg_trgm's `%` operator on a trigram GIN index, then scoring in Python (edit
+distance, then first letter, then how often the site uses the word).
 """
 
 import re
-from functools import reduce
-from operator import add, or_
 
-from django.db import connection
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When
-from django.db.models.functions import Length
+from django.contrib.postgres.lookups import TrigramSimilar
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db.models import Count, F, Q, QuerySet, Value
 
 from articles.models import Article, VersionCause, VocabularyWord
 
@@ -56,10 +52,7 @@ def cause_saved(sender, instance, **kwargs) -> None:
     """A cause was created or renamed: search and "did you mean" use its current name."""
     if kwargs.get("raw"):
         return  # loaddata or a restore: the rows come as they were, vocabulary included
-    from articles.search import refresh_cause_names
-
-    index_cause(instance)
-    refresh_cause_names(instance.pk)
+    index_cause(instance)  # the search index follows the name by itself (a trigger on taxonomy_cause)
 
 
 def listed_vocabulary() -> QuerySet:
@@ -69,35 +62,14 @@ def listed_vocabulary() -> QuerySet:
     return VocabularyWord.objects.filter(Q(version_id__in=live) | Q(cause_id__in=causes))
 
 
-def trigrams(word: str) -> list[str]:
-    return sorted({word[i : i + 3] for i in range(len(word) - 2)})
-
-
 def _candidates(term: str) -> list[tuple[str, int]]:
     """(word, uses) of up to CANDIDATES listed words that look like `term`."""
     words = listed_vocabulary().values("word")
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.lookups import TrigramSimilar
-        from django.contrib.postgres.search import TrigramSimilarity
-
-        # `%`: pg_trgm's similarity above its threshold (0.3 unless the server sets another), on the GIN index
-        rows = (
-            words.filter(TrigramSimilar(F("word"), Value(term)))
-            .annotate(uses=Count("id"), similarity=TrigramSimilarity("word", Value(term)))
-            .order_by("-similarity", "word")
-            .values_list("word", "uses")[:CANDIDATES]
-        )
-        return list(rows)
-    grams = trigrams(term)
-    if not grams:
-        return []
-    shared = reduce(add, [Case(When(word__contains=gram, then=Value(1)), default=Value(0)) for gram in grams])
+    # `%`: pg_trgm's similarity above its threshold (0.3 unless the server sets another), on the GIN index
     rows = (
-        words.annotate(length=Length("word"))
-        .filter(length__range=(len(term) - 3, len(term) + 3))
-        .filter(reduce(or_, [Q(word__contains=gram) for gram in grams]))
-        .annotate(uses=Count("id"), shared=shared)
-        .order_by("-shared", "word")
+        words.filter(TrigramSimilar(F("word"), Value(term)))
+        .annotate(uses=Count("id"), similarity=TrigramSimilarity("word", Value(term)))
+        .order_by("-similarity", "word")
         .values_list("word", "uses")[:CANDIDATES]
     )
     return list(rows)

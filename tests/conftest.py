@@ -21,11 +21,45 @@ from articles.immutability import guards_suspended
 from articles.models import Article, ArticleVersion, Person, Reference, Source, VersionAuthor, VersionCause
 from taxonomy.models import Cause, CauseGroup, Topic
 
+_EMBEDDED_STARTED_BY_THIS_RUN = []
+
+
+def pytest_configure(config):
+    """Without DATABASE_URL the suite runs on the embedded PostgreSQL of the checkout
+    (devtools/embedded_postgres.py): started here if it is not running, and stopped at the
+    end if this run started it. It starts in about a second."""
+    import os
+
+    from devtools.embedded_postgres import Cluster, StartError
+
+    if os.environ.get("DATABASE_URL"):
+        return
+    try:
+        cluster = Cluster.from_environment()
+        if cluster.start():
+            _EMBEDDED_STARTED_BY_THIS_RUN.append(cluster)
+    except StartError as exc:
+        raise pytest.UsageError(f"embedded PostgreSQL: {exc}") from exc
+
+
+def pytest_unconfigure(config):
+    for cluster in _EMBEDDED_STARTED_BY_THIS_RUN:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_throwaway_databases(django_db_blocker):
+    """Databases made for production-like subprocesses (tests/production.py) go at the end."""
+    yield
+    from tests.production import drop_throwaway_databases
+
+    drop_throwaway_databases()
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _flush_with_the_guards_suspended():
     """Transactional and live-server tests empty the database after each test (Django's
-    `flush`): TRUNCATE on PostgreSQL, DELETE on SQLite. The immutability guards refuse both
+    `flush`): TRUNCATE. The immutability guards refuse it
     for signed-off content and history, so the flush, and only the flush, runs inside
     `guards_suspended()`, which puts the guards back before its transaction commits."""
     original = TransactionTestCase._fixture_teardown

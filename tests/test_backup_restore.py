@@ -1,5 +1,5 @@
-"""backup_site writes the whole site to one file with the database's own tools (pg_dump,
-SQLite's backup API) and the media folder; restore_site brings it back, row for row,
+"""backup_site writes the whole site to one file with the database's own tool (pg_dump)
+and the media folder; restore_site brings it back, row for row,
 replacing the database all or nothing and the media folder in one swap."""
 
 import io
@@ -239,7 +239,7 @@ def test_a_damaged_database_file_changes_nothing(demo_site, media, tmp_path):
 
 def test_a_database_restore_that_fails_half_way_changes_nothing(demo_site, media, tmp_path, monkeypatch):
     """The dump is cut in half *and* its checksum matches, so the database's own tool starts
-    restoring and fails part way: pg_restore's single transaction (or SQLite's backup step)
+    restoring and fails part way: pg_restore's single transaction
     rolls back, and the media folder is not touched."""
     import json
 

@@ -6,17 +6,11 @@ import re
 import threading
 
 import pytest
-from django.db import connection
 
 from articles.models import Article, ArticleVersion, Review
 from tests.http_client import SignedInClient
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="row locking is tested on PostgreSQL (set DATABASE_URL to run it)"
-    ),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 ROUNDS = 5
 

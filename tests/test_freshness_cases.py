@@ -165,10 +165,6 @@ def test_publish_scheduled_from_cron_reaches_the_readers_of_runserver_with_the_d
 ):
     """The reported case end to end: `publish_scheduled` runs in its own process (as from
     cron) while this process serves readers with the development cache."""
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "cron in a second process needs a database both processes open; SQLite's test database is in memory"
-        )
     settings.CACHES = development_caches()
     cache.clear()
     purge_to = {"CACHE_PURGE_URL": ",".join(settings.SPASMINFO_CACHE_PURGE_URLS)} if PROXIED else {}

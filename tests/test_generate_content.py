@@ -70,7 +70,7 @@ def test_articles_are_in_the_search_index():
     for version in versions:
         found = search_articles(version.title)
         assert version.article in [hit.article for hit in found.hits], version.title
-    print(f"\nsearch found each of {versions.count()} synthetic articles by its title ({connection.vendor})")
+    print(f"\nsearch found each of {versions.count()} synthetic articles by its title")
 
 
 class _Rollback(Exception):

@@ -1,4 +1,4 @@
-"""Migrations apply forward on a database full of demo content (run on SQLite and PostgreSQL)."""
+"""Migrations apply forward on a database full of demo content."""
 
 from pathlib import Path
 

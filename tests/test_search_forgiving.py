@@ -1,12 +1,11 @@
 """Search that forgives: misspellings corrected from the site's own words, editors' synonyms,
-cause names as the taxonomy has them now. Every test runs on SQLite and on PostgreSQL."""
+cause names as the taxonomy has them now."""
 
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 
 from articles import services
@@ -68,7 +67,7 @@ def test_misspellings_and_lay_phrases_find_the_intended_article(demo_content):
     misspelled = [query for query, slug in MISSPELLINGS if slug in top(query)]
     lay = [query for query, slug in LAY_PHRASES if slug in top(query)]
     print(
-        f"\n{connection.vendor}: misspellings {len(misspelled)}/{len(MISSPELLINGS)}, "
+        f"\nmisspellings {len(misspelled)}/{len(MISSPELLINGS)}, "
         f"lay phrases {len(lay)}/{len(LAY_PHRASES)} found the intended article in the first 3 results"
     )
     missed = [q for q, _ in MISSPELLINGS if q not in misspelled] + [q for q, _ in LAY_PHRASES if q not in lay]

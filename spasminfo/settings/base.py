@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",
     "django_ratelimit",
     "taggit",
     "taxonomy",
@@ -89,15 +90,20 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "spasminfo.wsgi.application"
 
+# PostgreSQL only. Without DATABASE_URL: the embedded server of `make run` and `make test`
+# (devtools/embedded_postgres.py, in .pgdata/ on 127.0.0.1:54329); production sets DATABASE_URL.
+_EMBEDDED_DATABASE_URL = f"postgres://postgres@127.0.0.1:{env.int('EMBEDDED_PG_PORT', default=54329)}/spasminfo"
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": env.db("DATABASE_URL", default=_EMBEDDED_DATABASE_URL),
 }
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("spasminfo runs on PostgreSQL only: DATABASE_URL must be a postgres:// URL.")
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 # A streaming replica of the primary (PostgreSQL) for anonymous public reads (operations/replica.py).
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
-    if {DATABASES["default"]["ENGINE"], DATABASES["replica"]["ENGINE"]} != {"django.db.backends.postgresql"}:
-        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs PostgreSQL for both DATABASE_URL and the replica.")
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a postgres:// URL.")
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests: the same database, no copy made
 DATABASE_ROUTERS = ["operations.replica.ReplicaRouter"]
 # Seconds a change waits for the replica to replay it before caches are told (then told anyway).

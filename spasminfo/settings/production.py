@@ -12,6 +12,8 @@ from .base import MIDDLEWARE, env
 
 if DEBUG:  # noqa: F405
     raise ImproperlyConfigured("DEBUG must be off in production (unset DEBUG or set DEBUG=0).")
+if not env.str("DATABASE_URL", default=""):
+    raise ImproperlyConfigured("DATABASE_URL must be set in production, e.g. DATABASE_URL=postgres://user@db/spasminfo")
 if not env.list("ALLOWED_HOSTS", default=[]):
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production, e.g. ALLOWED_HOSTS=spasminfo.example")
 
@@ -21,9 +23,8 @@ if not env.list("ALLOWED_HOSTS", default=[]):
 for _database in DATABASES.values():  # noqa: F405  (the primary, and the replica if any)
     _database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     _database["CONN_HEALTH_CHECKS"] = True
-    if _database["ENGINE"] == "django.db.backends.postgresql":
-        _timeout = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
-        _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", _timeout)
+    _timeout = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+    _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", _timeout)
 
 # --- Static files: hashed names, compressed variants (gzip, and Brotli when the
 # brotli package is installed), served by WhiteNoise with far-future headers.

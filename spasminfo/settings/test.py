@@ -1,5 +1,5 @@
-"""Test runs: fast hashing, in-memory email, a fixed key; the database still comes
-from DATABASE_URL so the same suite runs on SQLite and PostgreSQL."""
+"""Test runs: fast hashing, in-memory email, a fixed key. The database is the embedded
+PostgreSQL (started by tests/conftest.py) unless DATABASE_URL names another server."""
 
 import os
 

@@ -5,8 +5,8 @@ from operations.backup import BackupError, backup_site
 
 class Command(BaseCommand):
     help = (
-        "Write the whole site to one archive: the database by its own tool (pg_dump, or SQLite's online "
-        "backup API) and every uploaded file. backup_site FILE.tar.gz"
+        "Write the whole site to one archive: the database by its own tool (pg_dump) "
+        "and every uploaded file. backup_site FILE.tar.gz"
     )
 
     def add_arguments(self, parser):

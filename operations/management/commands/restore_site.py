@@ -5,7 +5,7 @@ from operations.backup import BackupError, MediaSwapError, restore_site
 
 class Command(BaseCommand):
     help = (
-        "Replace this database (pg_restore / SQLite's backup API, all or nothing) and media folder (swapped in "
+        "Replace this database (pg_restore, all or nothing) and media folder (swapped in "
         "whole) with an archive written by backup_site. Refuses if the site already has content, unless --force."
     )
 
