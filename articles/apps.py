@@ -27,11 +27,5 @@ class ArticlesConfig(AppConfig):
 
         connect_signals()
 
-        from django.db.models.signals import post_save
-
-        from articles.vocabulary import cause_saved
-
-        post_save.connect(cause_saved, sender="taxonomy.Cause", dispatch_uid="articles_search_cause_saved")
-
         post_migrate.connect(ensure_immutability_guards, sender=self, dispatch_uid="articles_ensure_guards")
         connection_created.connect(add_refusal_translation, dispatch_uid="articles_translate_refusals")

@@ -151,7 +151,7 @@ def _page_number(value: str) -> str | None:
 
 
 def _search_query(value: str) -> str | None:
-    from articles.search import MAX_QUERY_LENGTH
+    from search.terms import MAX_QUERY_LENGTH
 
     return " ".join(value.split())[:MAX_QUERY_LENGTH] or None
 

@@ -8,7 +8,7 @@ recomputed on each request:
     toc                               the body's ## and ### headings (id, text, level)
     citation_backlinks                for each reference, the markers that cite it
     reading_minutes                   at 200 words a minute
-    search_causes, search_text        the plain text search indexes (see articles/search.py)
+    search_causes, search_text        the plain text search indexes (see search/index.py)
 
 `approve_version` calls `freeze_derived_content` just before the version is
 frozen; for drafts, `preview_derived_content` does the same work in memory
@@ -145,10 +145,10 @@ def preview_derived_content(version: ArticleVersion, references=None, images=Non
 
 def freeze_derived_content(version: ArticleVersion) -> None:
     """Compute and save the derived fields of a version about to be signed off."""
-    from articles import vocabulary
+    from articles.signals import version_frozen
 
     faq = preview_derived_content(version)
     for entry in faq:
         entry.save(update_fields=["answer_html"])
-    vocabulary.index_version(version, faq)  # the words "did you mean" may suggest once it is listed
+    version_frozen.send(sender=type(version), version=version, faq=faq)
     # version itself is saved by the caller together with its new status

@@ -18,8 +18,8 @@ from articles.caching import serve_uncached
 from articles.models import Article, Person
 from articles.ratelimits import limit_per_address
 from articles.reader_page import live_page_context
-from articles.search import search_articles
-from articles.suggestions import suggest
+from search.query import search_articles
+from search.suggestions import suggest
 
 
 class HomeView(TemplateView):

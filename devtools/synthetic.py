@@ -17,7 +17,7 @@ Versions are inserted awaiting review, their parts are added, and then one UPDAT
 batch off: the immutability guards (articles/immutability.py) refuse parts added to a version
 that is already signed off, as they would for any other writer. The search index is kept by
 database triggers that fire when a row's status becomes approved (AFTER UPDATE on both engines;
-articles/search.py), so signing the batch off indexes each version. `ensure_indexed` checks each batch and
+search/index.py), so signing the batch off indexes each version. `ensure_indexed` checks each batch and
 re-indexes any version the index lacks, so the result is indexed even if a trigger ever changed.
 """
 
@@ -422,7 +422,7 @@ def ensure_indexed(version_ids: list[int]) -> int:
     if not version_ids:
         return 0
     placeholders = ",".join(["%s"] * len(version_ids))
-    from articles.search import POSTGRES_DOCUMENT_OF_VERSIONS
+    from search.index import DOCUMENT_OF_VERSIONS
 
     with connection.cursor() as cursor:
         cursor.execute(
@@ -431,7 +431,7 @@ def ensure_indexed(version_ids: list[int]) -> int:
         if cursor.fetchone()[0] == len(version_ids):
             return 0
         cursor.execute(
-            POSTGRES_DOCUMENT_OF_VERSIONS.format(versions=placeholders)
+            DOCUMENT_OF_VERSIONS.format(versions=placeholders)
             + " AND v.id NOT IN (SELECT version_id FROM articles_search_document)",
             version_ids,
         )

@@ -12,8 +12,8 @@ from django.urls import reverse
 from articles.derived import faq_anchor_prefix
 from articles.models import Article, ArticleEvent, ArticleVersion, ImmutableVersionError, Review
 from articles.rendering import render_markdown
-from articles.search import search_articles
 from devtools.synthetic import ensure_indexed, verify_version
+from search.query import search_articles
 from taxonomy.models import Cause, CauseGroup
 
 pytestmark = pytest.mark.django_db

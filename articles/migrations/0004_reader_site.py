@@ -28,16 +28,16 @@ def backfill_derived(apps, schema_editor):
 
 
 def create_search_index(apps, schema_editor):
-    """SQLite: the FTS5 table and its triggers; PostgreSQL: the tsvector trigger and GIN index. Then fill it."""
-    from articles.search import install_search_index
+    """The search index's table, GIN index and triggers, then fill it (the SQL frozen as it was)."""
+    from articles.migrations._search_index_sql import install
 
-    install_search_index(schema_editor.connection, rebuild=True)
+    install(schema_editor.connection, rebuild=True)
 
 
 def drop_search_index(apps, schema_editor):
-    from articles.search import drop_search_index
+    from articles.migrations._search_index_sql import drop
 
-    drop_search_index(schema_editor.connection)
+    drop(schema_editor.connection)
 
 
 FEEDBACK_GROUPS = {"Editors": ["view_articlefeedback"], "Medical reviewers": ["view_articlefeedback"]}

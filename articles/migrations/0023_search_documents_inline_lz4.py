@@ -2,12 +2,12 @@ from django.db import migrations, transaction
 
 
 def rewrite_search_documents(apps, schema_editor):
-    """Rewrite every search document so it takes the storage install_search_index now asks for
-    (PostgreSQL: kept in the row, lz4-compressed); SQLite's FTS5 table is rebuilt alike.
+    """Rewrite every search document so it takes the storage the index now asks for (kept in
+    the row, lz4-compressed where the server has lz4).
 
     The column change (a brief exclusive lock) commits first; the rewrite (minutes at 100k
     articles) is one transaction of its own, during which searches read the old documents."""
-    from articles.search import install_search_index
+    from articles.migrations._search_index_sql import install as install_search_index
 
     connection = schema_editor.connection
     install_search_index(connection)

@@ -6,7 +6,6 @@ from .links import LinkCheck
 from .people import Person
 from .redirects import ArticleRedirect
 from .reviews import Review
-from .search import Synonym, VocabularyWord
 from .sources import Source
 from .versions import (
     ArticleVersion,
@@ -34,9 +33,7 @@ __all__ = [
     "Review",
     "Series",
     "Source",
-    "Synonym",
     "VersionAuthor",
     "VersionCause",
-    "VocabularyWord",
     "with_helpful_counts",
 ]

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "taxonomy",
     "articles",
     "images",
+    "search",
     "ninja",  # the content API's library (export_openapi_schema)
     "api",
     "previews",

@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from articles.models import Synonym
+from search.models import Synonym
 
 
 @admin.register(Synonym)
 class SynonymAdmin(admin.ModelAdmin):
-    """Readers' words for what the articles say: "charley horse" = "muscle cramp" (articles/search.py)."""
+    """Readers' words for what the articles say: "charley horse" = "muscle cramp" (search/query.py)."""
 
     list_display = ["words", "same_as", "kind"]
     list_filter = ["kind"]

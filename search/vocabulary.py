@@ -5,7 +5,7 @@
 
 The vocabulary is a table (`VocabularyWord`): the words of a version's title,
 headings and FAQ questions, written when it is signed off (`index_version`,
-from `freeze_derived_content`), and the words of each cause's current name
+on the version_frozen signal of `freeze_derived_content`), and the words of each cause's current name
 (`index_cause`, on every save of a cause). Suggestions come only from listed
 articles: a version's words count while it is the live version of a listed
 article, a cause's while such a version discusses it. Draft text is never in it.
@@ -21,7 +21,9 @@ from django.contrib.postgres.lookups import TrigramSimilar
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import Count, F, Q, QuerySet, Value
 
-from articles.models import Article, VersionCause, VocabularyWord
+from articles.models import Article, VersionCause
+from search.models import VocabularyWord
+from search.terms import STOP_WORDS
 
 MIN_WORD = 3
 MAX_WORD = 40
@@ -30,8 +32,6 @@ WORD = re.compile(rf"[^\W\d_]{{{MIN_WORD},{MAX_WORD}}}")
 
 
 def words_of(*texts: str) -> set[str]:
-    from articles.search import STOP_WORDS
-
     return {word for text in texts for word in WORD.findall((text or "").lower()) if word not in STOP_WORDS}
 
 
@@ -40,6 +40,11 @@ def index_version(version, faq: list) -> None:
     words = words_of(version.title, *(heading["text"] for heading in version.toc), *(e.question for e in faq))
     VocabularyWord.objects.filter(version=version).delete()
     VocabularyWord.objects.bulk_create(VocabularyWord(word=word, version=version) for word in sorted(words))
+
+
+def version_frozen(sender, version, faq, **kwargs) -> None:
+    """articles.signals.version_frozen: record the words of the version being signed off."""
+    index_version(version, faq)
 
 
 def index_cause(cause) -> None:

@@ -1,8 +1,33 @@
-"""What search knows besides the articles: editors' synonyms and the site's own words."""
+"""What search knows: the index's documents, editors' synonyms and the site's own words.
 
+The tables keep the names they had when these models lived in the articles app.
+"""
+
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+
+
+class SearchDocument(models.Model):
+    """A signed-off version's search document, written by the database's own triggers
+    (search/index.py); read-only to Django, hence unmanaged."""
+
+    version = models.OneToOneField(
+        "articles.ArticleVersion",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    document = SearchVectorField()
+
+    class Meta:
+        managed = False
+        db_table = "articles_search_document"
+
+    def __str__(self) -> str:
+        return f"search document of version {self.version_id}"
 
 
 class Synonym(models.Model):
@@ -17,6 +42,7 @@ class Synonym(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SAME)
 
     class Meta:
+        db_table = "articles_synonym"
         ordering = ["words", "same_as"]
         constraints = [
             models.UniqueConstraint(
@@ -31,7 +57,7 @@ class Synonym(models.Model):
         return f"{self.words} {'=' if self.kind == self.Kind.SAME else '~'} {self.same_as}"
 
     def clean(self) -> None:
-        from articles.search import query_terms
+        from search.terms import query_terms
 
         problems = {}
         for name in ("words", "same_as"):
@@ -45,7 +71,7 @@ class Synonym(models.Model):
 
 class VocabularyWord(models.Model):
     """A word of a signed-off version's title, headings or FAQ questions, or of a cause's current
-    name: what "did you mean" may suggest (only those of listed articles; see articles/vocabulary.py)."""
+    name: what "did you mean" may suggest (only those of listed articles; see search/vocabulary.py)."""
 
     word = models.CharField(max_length=40)
     version = models.ForeignKey(
@@ -54,6 +80,7 @@ class VocabularyWord(models.Model):
     cause = models.ForeignKey("taxonomy.Cause", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
+        db_table = "articles_vocabularyword"
         indexes = [models.Index(fields=["word"], name="articles_vocabulary_word")]
         constraints = [
             models.CheckConstraint(

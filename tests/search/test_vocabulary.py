@@ -1,20 +1,19 @@
 """Search that forgives: misspellings corrected from the site's own words, editors' synonyms,
 cause names as the taxonomy has them now."""
 
-from pathlib import Path
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
 from articles import services
-from articles.models import Synonym
-from articles.search import search_articles
+from search.models import Synonym
+from search.query import search_articles
+from tests.production import ROOT
 
 pytestmark = pytest.mark.django_db
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+FIXTURES = ROOT / "fixtures"
 
 # (what a reader types, the article they are looking for): found if it is among the first 3 results.
 # For a misspelling, the article looked for is one the correctly spelled word finds among its first 3.
@@ -152,7 +151,7 @@ def test_editors_manage_synonyms_in_the_admin(editor):
     client = Client()
     client.force_login(editor)
     response = client.post(
-        reverse("admin:articles_synonym_add"), {"words": "stitch", "same_as": "side cramp", "kind": "same"}
+        reverse("admin:search_synonym_add"), {"words": "stitch", "same_as": "side cramp", "kind": "same"}
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Synonym.objects.filter(words="stitch", same_as="side cramp").exists()
