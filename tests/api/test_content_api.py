@@ -111,6 +111,18 @@ def test_a_tampered_cursor_is_refused(consumer, publish):
     assert consumer.get(next_url[:-3] + "xyz").status_code == 400
 
 
+def test_a_cursor_of_one_list_is_refused_by_another(consumer, publish):
+    """The article and removal lists both order by (a time, an id): a cursor of the one decoded
+    on the other would have paged it from a wrong position without a word."""
+    publish(slug="a")
+    publish(slug="b")
+    next_url = consumer.get(f"{ARTICLES}?limit=1").json()["next"]
+    token = next_url.split("cursor=")[1].split("&")[0]
+    answer = consumer.get(f"{reverse('api:removed_list')}?cursor={token}")
+    assert answer.status_code == 400 and "not valid" in answer.json()["detail"]
+    assert consumer.get(next_url).status_code == 200
+
+
 def test_a_syndicators_loop_list_then_changes_since_then_etag_304(consumer, publish, reviewer, approve):
     """What a partner site runs every night: everything once, then only what changed, then revalidate."""
     with time_machine.travel("2026-03-01 09:00Z"):
