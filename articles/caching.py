@@ -640,7 +640,7 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
 
-        # A rate-limited route counts every request, cached or not (issue 10 point 3).
+        # A rate-limited route counts every request, cached or not, so the page cache never serves past a limit.
         limit = getattr(match.func, "rate_limit", None) or getattr(
             getattr(match.func, "view_class", None), "rate_limit", None
         )
