@@ -54,7 +54,7 @@ run: demo
 serve: install
 	PYTHON=$(PY) scripts/serve
 
-## Load and fault test on 127.0.0.1 with a throwaway PostgreSQL (docs/SECURITY.md); e.g. LOADTEST_ARGS="--duration 20".
+## Load and fault test on 127.0.0.1 with a throwaway PostgreSQL (docs/assurance.md); e.g. LOADTEST_ARGS="--duration 20".
 loadtest: install
 	$(PY) scripts/loadtest.py $(LOADTEST_ARGS)
 
