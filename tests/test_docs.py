@@ -69,7 +69,7 @@ def test_no_tracked_file_names_an_internal_issue_number():
 
 def test_the_link_finder_sees_links_and_skips_code_and_addresses():
     text = (
-        "[a](docs/a.md) ![b](images/b.png \"title\") [c](https://example.org) [d](#here)\n"
+        '[a](docs/a.md) ![b](images/b.png "title") [c](https://example.org) [d](#here)\n'
         "`[e](not/a/link.md)`\n```\n[f](in/a/block.md)\n```\n[g]: ref/g.md\n[h](mailto:x@example.org)\n"
     )
     assert relative_links(text) == ["docs/a.md", "images/b.png", "ref/g.md"]
