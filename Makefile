@@ -44,7 +44,7 @@ run: install
 serve: install
 	PYTHON=$(PY) scripts/serve
 
-## Load and fault test on 127.0.0.1 with a throwaway PostgreSQL (docs/SECURITY.md); e.g. LOADTEST_ARGS="--duration 20".
+## Load and fault test on 127.0.0.1 with a throwaway PostgreSQL (docs/assurance.md); e.g. LOADTEST_ARGS="--duration 20".
 loadtest: install
 	$(PY) scripts/loadtest.py $(LOADTEST_ARGS)
 

@@ -6,8 +6,9 @@ It does not depend on anyone remembering which page shows what:
 - Every cached page depends on the site-wide *content generation* (the tag ``content``).
   Every editorial change replaces it, on commit: any save or delete of a model of the
   editorial apps (one generic signal receiver, ``connect_signals``), and every workflow
-  service and the ``publish_scheduled`` command through ``content_changed()``, which is
-  also what to call after a write that sends no signal (``QuerySet.update``, raw SQL).
+  service and the ``publish_scheduled`` command through ``article_changed()``, which
+  replaces it as well; after a write that sends no signal (``QuerySet.update``, raw SQL)
+  call ``article_changed()`` or ``content_changed()``.
   Editorial changes are rare; each one makes every page miss once.
 - Writes by readers keep narrow tags, so a vote does not empty the cache: a view declares
   them in its URLconf (``cached_page(view, tags=["votes:{slug}"])``, formatted with the
@@ -640,7 +641,7 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
 
-        # A rate-limited route counts every request, cached or not (issue 10 point 3).
+        # A rate-limited route counts every request, cached or not, so the page cache never serves past a limit.
         limit = getattr(match.func, "rate_limit", None) or getattr(
             getattr(match.func, "view_class", None), "rate_limit", None
         )

@@ -1,7 +1,7 @@
 """Who may sign off as whom: the link between a person and an account, and reviewer status.
 
 An editor who could re-link people to accounts could put a sign-off under another
-reviewer's name (issue 10). So:
+reviewer's name. So:
 
 - changing a person's account link or medical reviewer status needs the
   `articles.manage_signers` permission, which no group holds (superusers have it);

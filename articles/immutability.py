@@ -5,8 +5,8 @@ PostgreSQL triggers refuse, whoever writes (the ORM's `save`,
 
     articles_articleversion   UPDATE or DELETE of a row whose OLD status is approved. The one
                               transition that signs a version off (OLD status not approved) passes.
-                              PostgreSQL lets an UPDATE through that changes nothing but the derived
-                              search_vector (a dead column).
+                              PostgreSQL lets an UPDATE through that changes nothing but the
+                              search_vector column, which nothing writes any more.
     every part of a version   INSERT into, UPDATE or DELETE of a row of a signed-off version, and
     (VersionContent models)   moving a row off or onto one (UPDATE of its version column).
     articles_review           any UPDATE or DELETE.

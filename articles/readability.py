@@ -113,17 +113,6 @@ class ContentQuality:
         """Every sentence over the limit, with where it is ("summary" or "body")."""
         return [(label.lower(), s) for label, figures in reversed(self.rows) for s in figures.long_sentences]
 
-    @property
-    def all_clear(self) -> bool:
-        return (
-            self.body.on_target
-            and self.summary.on_target
-            and not self.body.long_sentences
-            and not self.summary.long_sentences
-            and not self.uncited_sections
-            and not self.uncited_references
-        )
-
 
 # --- syllables ----------------------------------------------------------------
 

@@ -719,18 +719,6 @@ def set_review_interval(*, target: Article | Topic, months: int | None, user: Ab
     return articles
 
 
-@transaction.atomic
-def refresh_review_dates(*, articles) -> int:
-    """Recompute "next review due" after an interval changed (e.g. a topic's); returns how many moved."""
-    moved = 0
-    for article in articles.select_for_update().select_related("topic"):
-        due = article.compute_next_review_due()
-        if due != article.next_review_due:
-            article.save(update_fields=["next_review_due"])
-            moved += 1
-    return moved
-
-
 def publish_due(*, now: datetime.datetime | None = None) -> dict[str, list[str]]:
     """Carry out every go-live and archive whose time has come. Idempotent.
 

@@ -17,7 +17,7 @@ Media is restored into a temporary folder beside MEDIA_ROOT, checked against the
 checksums, and swapped in only after the database restore succeeded: never half replaced.
 
 Sessions are left out of the backup (they are sign-ins, not content).
-django-dbbackup was evaluated first; README ("Backups") says why it is not used.
+django-dbbackup was evaluated first; docs/DESIGN.md ("Choices") says why it is not used.
 """
 
 from __future__ import annotations

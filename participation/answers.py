@@ -1,4 +1,4 @@
-"""Questions and expert answers: the article workflow, for answers (issue 13, point 4).
+"""Questions and expert answers: the article workflow, for answers.
 
 An editor accepts a reader's question (private until then) and writes or enters an
 expert's answer; submitting fingerprints it and makes it read-only; a confirmed medical

@@ -1,4 +1,4 @@
-"""Email updates (issue 13, point 5): double opt-in, a digest for cron, one-click unsubscribe.
+"""Email updates: double opt-in, a digest for cron, one-click unsubscribe.
 
 Links carry a token signed with SECRET_KEY (django.core.signing: the subscription's id and a
 random nonce kept on it), so nothing secret is stored and a new nonce revokes old links.

@@ -7,7 +7,7 @@ TARGET must be a new, empty database (`createdb NAME`): restore_site brings the 
 data. Every table but sessions is
 read in full on both sides (each row's text form, sorted, hashed), so any changed, missing
 or extra row is a difference. Prints the sizes, the times and the number of differences.
-Used for the 10k-article figure in docs/SECURITY.md (issue 10, point 8).
+docs/assurance.md names it for the 10,000-article round trip.
 """
 
 import argparse

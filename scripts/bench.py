@@ -1,4 +1,4 @@
-"""The benchmark (issue 5): `make bench`, results in docs/PERFORMANCE.md. On 127.0.0.1 only,
+"""The benchmark: `make bench`, results in docs/PERFORMANCE.md. On 127.0.0.1 only,
 bounded in time; everything it starts is stopped at the end and its temp dir removed.
 
 1. A throwaway PostgreSQL cluster (initdb in a temp dir, a port in 8200-8299), the demo
@@ -565,7 +565,7 @@ def render(results: dict) -> tuple[str, list[str]]:
         ),
     ]
     if last["articles"] < 100_000:  # the growth targets (3 to 8) are set at 100k articles
-        targets[3:8] = [(name + " (below the issue's 100k)", value, ok) for name, value, ok in targets[3:8]]
+        targets[3:8] = [(name + " (target set at 100k)", value, ok) for name, value, ok in targets[3:8]]
     lines += ["", "### Targets", "", "| target | measured | |", "| --- | --- | --- |"]
     lines += [f"| {name} | {value} | **{verdict(ok)}** |" for name, value, ok in targets]
     return "\n".join(lines) + "\n", [name for name, _, ok in targets if not ok]

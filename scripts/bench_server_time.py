@@ -58,7 +58,7 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def searches(client: Client, repeat: int) -> list[float]:
     """`repeat` timings of each of the 20 searches: with 5, p95 is the 5th slowest of 100 (with
-    2 each, as until round 2, it was the 2nd slowest of 40, which one stray pause decided)."""
+    2 each it would be the 2nd slowest of 40, which one stray pause decides)."""
     times = []
     for query in SEARCHES:
         times += timed(client, f"/search/?q={query.replace(' ', '+')}", repeat)

@@ -74,7 +74,7 @@ def main(root: Path) -> int:
         path.write_text(f"---{new_front}---{rekey(body, keys)}", encoding="utf-8")
         converted += 1
     ordered = [{k: entry[k] for k in FIELD_ORDER + tuple(entry) if k in entry} for entry in library]
-    header = "# The shared source library: cite an entry in an article as [@key] (see README).\n"
+    header = "# The shared source library: cite an entry in an article as [@key] (see docs/editors.md).\n"
     sources_file.write_text(
         header + yaml.safe_dump({"sources": ordered}, sort_keys=False, allow_unicode=True, width=120), encoding="utf-8"
     )

@@ -1,4 +1,4 @@
-"""Load and fault test (issue 6, point 7), on 127.0.0.1 only, bounded in time.
+"""Load and fault test, on 127.0.0.1 only, bounded in time.
 
 1. Starts its own throwaway PostgreSQL cluster (initdb in a temp dir, a free port from
    55432, unix socket in the temp dir), loads the demo content and accounts.

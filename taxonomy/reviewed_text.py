@@ -39,10 +39,6 @@ class ReviewedText(models.Model):
     def published_text(self) -> dict:
         return {name: getattr(self, name) for name in self.REVIEWED_FIELDS}
 
-    def proposed_text(self) -> dict:
-        """What an editor sees in the form: the pending proposal over the published text."""
-        return {**self.published_text(), **self.pending_text}
-
     def propose_text(self, values: dict, *, user, at) -> None:
         """Keep `values` (field -> text) as the pending change; the published fields stay as they are.
 

@@ -1,4 +1,4 @@
-"""Issue 12 point 11: signed-in staff get an "Edit this page" link; cached reader pages never do."""
+"""Signed-in staff get an "Edit this page" link; cached reader pages never do."""
 
 import pytest
 from django.core.cache import cache

@@ -1,4 +1,4 @@
-"""The stale pages reported in issue 11, each reproduced with the page cache on: every one
+"""Pages that once showed stale content, each reproduced with the page cache on: every one
 showed the old content before the site-wide content generation (tests/test_freshness_matrix.py
 covers every field; these are the reported cases, step by step). With SPASMINFO_TEST_PROXY=varnish
 the pages are fetched through a real Varnish in front of the live server (tests/proxy.py)."""
@@ -146,7 +146,7 @@ def run_with_development_settings(*args: str, **env: str) -> str:
 
 
 def test_the_development_cache_is_shared_by_every_process():
-    """Until issue 11 it was local memory: one cache per process."""
+    """Not local memory, which would be one cache per process."""
     key = f"probe-{os.getpid()}-{time.monotonic_ns()}"
     script = "import django, sys; django.setup(); from django.core.cache import cache; "
     run_with_development_settings("-c", script + f"cache.set('{key}', 'from another process', 60)")

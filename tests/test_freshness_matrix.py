@@ -269,7 +269,7 @@ def admin_request(user):
 def admin_edit(user, obj, name, reviewers=()) -> tuple | None:
     """Change one field of `obj` the way its admin page does (form, save_model); or None.
 
-    Supporting text (issue 11) reaches readers only once a medical reviewer approves it:
+    Supporting text reaches readers only once a medical reviewer approves it:
     the first of `reviewers` who may (not the proposer, not the person described) signs it off.
     """
     model_admin = admin.site._registry[type(obj)]

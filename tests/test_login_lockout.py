@@ -37,7 +37,7 @@ def test_repeated_failures_lock_the_username_from_that_address_even_with_the_rig
 
 
 def test_wrong_passwords_from_one_address_never_lock_the_right_password_out_from_another(reviewer):
-    """Issue 10, point 5: five wrong passwords for `reviewer` locked that username everywhere."""
+    """Wrong passwords lock a (username, address) pair, never the username from every address."""
     attacker = Client()
     statuses = [attempt(attacker, "reviewer", f"wrong-{n}").status_code for n in range(settings.AXES_FAILURE_LIMIT * 3)]
     response = attempt(Client(), "reviewer", "pw", address=ELSEWHERE)
@@ -78,7 +78,7 @@ def test_failures_below_both_limits_do_not_lock_anyone_out(editor):
 
 @pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"])
 def test_a_rejected_next_after_sign_in_lands_on_the_admin_index(editor, next_url):
-    """Issue 10, point 7: an unsafe ?next= was dropped in favour of /accounts/profile/, a 404."""
+    """An unsafe ?next= is dropped for the admin index, not /accounts/profile/ (a 404)."""
     client = Client()
     response = client.post(f"/admin/login/?next={next_url}", {"username": "editor", "password": "pw", "next": next_url})
     print(f"\nsign-in with next={next_url!r} -> {response.status_code} {response.get('Location')}")

@@ -1,4 +1,4 @@
-"""Issue 12 point 7: the people a workflow step concerns are told, by email, after it commits."""
+"""The people a workflow step concerns are told, by email, after it commits."""
 
 import datetime
 

@@ -127,8 +127,8 @@ def test_a_new_live_version_shows_on_every_page_at_the_next_request(
     two_articles, editor, submit, approve, after_commit, cause, topic, writer, reviewer
 ):
     """An editorial change replaces the site-wide content generation: every page misses once.
-    (Until issue 11, only the pages whose declared tags matched missed; declarations were
-    incomplete, e.g. a series rename never reached the home page's cards.)"""
+    (Missing only the pages whose declared tags matched is not enough: declarations can be
+    incomplete, e.g. a series rename must reach the home page's cards.)"""
     night, colic = two_articles
     showing_night = [
         night.get_absolute_url(),

@@ -1,4 +1,4 @@
-"""Issue 12 point 5: a published article's earlier addresses answer 301 to where it lives now."""
+"""A published article's earlier addresses answer 301 to where it lives now."""
 
 import pytest
 from django.contrib.auth.models import User

@@ -74,15 +74,6 @@ def test_an_articles_own_interval_beats_its_topics(publish, topic):
     assert article.next_review_due == datetime.date(2026, 2, 28)
 
 
-def test_changing_a_topics_interval_moves_its_articles_due_dates(publish, topic):
-    article = published_on(publish, "2026-03-31 10:00Z")
-    topic.review_interval_months = 11
-    topic.save()
-    assert services.refresh_review_dates(articles=topic.articles.all()) == 1
-    article.refresh_from_db()
-    assert article.next_review_due == datetime.date(2027, 2, 28)
-
-
 def test_overdue_articles_stay_public_with_a_notice_by_default(publish, reader):
     article = published_on(publish, "2026-01-10 10:00Z")
     with time_machine.travel("2027-01-15 12:00Z", tick=False):

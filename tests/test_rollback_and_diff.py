@@ -1,4 +1,4 @@
-"""Issue 12 point 6: roll back to an earlier signed-off version, compare any two versions, and a
+"""Roll back to an earlier signed-off version, compare any two versions, and a
 resubmitted sent-back version opens on what changed since the reviewer's comment."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""Issue 12 point 10: the smaller defects an editor and a reviewer met, each pinned by a test."""
+"""Small things an editor and a reviewer meet in the admin, each pinned by a test."""
 
 import re
 

@@ -1,4 +1,4 @@
-"""Issue 12 point 9: no assignment leaves an article that nobody may sign off, unnoticed."""
+"""No assignment leaves an article that nobody may sign off, unnoticed."""
 
 import pytest
 from django.test import Client

@@ -1,4 +1,4 @@
-"""Issue 11, point 1: every sentence a reader sees about health or credentials is signed off.
+"""Every sentence a reader sees about health or credentials is signed off.
 
 Supporting text (cause, cause-group and topic descriptions; people's names, credentials,
 bios and links) changes through a proposal a medical reviewer approves; people, causes

@@ -1,4 +1,4 @@
-"""Issue 12 point 8: a medical reviewer takes a dangerous article down at once; a new sign-off brings it back."""
+"""A medical reviewer takes a dangerous article down at once; a new sign-off brings it back."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""The editor's one-line "what changed" note, part of the signed version (issue 15, point 4).
+"""The editor's one-line "what changed" note, part of the signed version.
 
 SQLite adds a NOT NULL column by rebuilding the table, and the immutability guards on other
 tables name articles_articleversion, so on SQLite they are dropped around the rebuild and put

@@ -284,10 +284,6 @@ class Article(models.Model):
         return reverse("articles:article_detail", kwargs={"slug": self.slug})
 
     @property
-    def is_archived(self) -> bool:
-        return self.archived_at is not None
-
-    @property
     def is_taken_down(self) -> bool:
         return self.taken_down_at is not None and self.live_version_id is None
 

@@ -89,7 +89,7 @@ class ArticleVersion(models.Model):
     reading_minutes = models.PositiveSmallIntegerField(default=0, editable=False)
     search_causes = models.TextField(blank=True, editable=False, help_text="Cause names, for search.")
     search_text = models.TextField(blank=True, editable=False, help_text="Body and FAQ as plain text, for search.")
-    # PostgreSQL only: filled by a database trigger when the version is signed off (see migration reader_site).
+    # Unused: nothing writes it (search reads its own index, articles/search.py); kept until a migration drops it.
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     created_by = models.ForeignKey(

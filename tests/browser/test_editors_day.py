@@ -1,4 +1,4 @@
-"""Issue 12, "Done when": the editor's day end to end in Chromium, with the email each step sends.
+"""The editor's day end to end in Chromium, with the email each step sends.
 
 Upload a picture, add a source and write with cite-by-key references, preview at both widths,
 submit (typed text kept), the reviewer compares versions and signs off, the published page equals

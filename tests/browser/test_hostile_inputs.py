@@ -320,7 +320,7 @@ def test_malformed_and_oversized_uploads_get_a_clear_error_and_leave_no_file(
     assert stored == []
 
 
-# --- what readers write, and what moderators and editors write about it (issue 13) -------------------
+# --- what readers write, and what moderators and editors write about it ------------------------------
 
 READER_FIELDS = (
     "prompt text",

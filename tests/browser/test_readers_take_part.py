@@ -1,4 +1,4 @@
-"""Issue 13, "Done when", in Chromium: a story through moderation and a report; a question
+"""Readers take part, in Chromium: a story through moderation and a report; a question
 through acceptance, an expert's answer and a reviewer's sign-off to a public QAPage."""
 
 import importlib

@@ -1,4 +1,4 @@
-"""`make run` shows stories under seed 002's four prompts and two answered questions (issue 13)."""
+"""`make run` shows stories under seed 002's four prompts and two answered questions."""
 
 from pathlib import Path
 

@@ -1,4 +1,4 @@
-"""Email updates (issue 13, point 5) through Django's outbox: subscribe, confirm (double opt-in),
+"""Email updates through Django's outbox: subscribe, confirm (double opt-in),
 digest, one-click unsubscribe with List-Unsubscribe; purge_reader_data --email."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""Questions answered by experts (issue 13, point 4): private until an editor accepts one; the
+"""Questions answered by experts: private until an editor accepts one; the
 answer goes through sign-off like an article (versioned, fingerprinted, immutable once signed);
 the public page, search, sitemap and QAPage JSON-LD show only signed-off answers."""
 

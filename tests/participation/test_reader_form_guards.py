@@ -1,5 +1,5 @@
 """Every public form of readers: honeypot, signed timestamp, length limits after Unicode
-normalisation, blocked words (issue 13, point 6)."""
+normalisation, blocked words."""
 
 import time
 

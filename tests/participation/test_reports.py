@@ -1,4 +1,4 @@
-""" "Report this" (issue 13, point 3): on every story and for every article page; enough reports
+""" "Report this": on every story and for every article page; enough reports
 hide a story until a moderator decides; reports on an article reach the reviewers' queue."""
 
 import pytest

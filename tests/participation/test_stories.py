@@ -1,4 +1,4 @@
-"""Stories under prompts (issue 13, points 1, 2 and 7): nothing a reader writes reaches another
+"""Stories under prompts: nothing a reader writes reaches another
 reader until a moderator approved it; approval refreshes exactly the pages that show it."""
 
 import pytest

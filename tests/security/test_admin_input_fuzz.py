@@ -1,6 +1,6 @@
 """Admin input never 500s: every changelist filter, search box and autocomplete, found by
 walking the admin's URL patterns, gets NUL bytes, over-long values, non-numbers and
-unknown ids, and answers 400 or an empty result (issue 10, point 6).
+unknown ids, and answers 400 or an empty result.
 
 Prints "admin fuzz: N changelists, M autocompletes, P parameters, R requests, 0 server errors".
 """
@@ -150,7 +150,7 @@ def test_admin_filters_search_and_autocomplete_never_fail_on_hostile_input(site,
     ],
 )
 def test_a_nul_byte_in_a_query_string_is_a_400_before_any_view(site, url):
-    """Issue 10, point 6: these were 500s on PostgreSQL."""
+    """Values that PostgreSQL cannot take (a NUL byte) never reach a query."""
     client, _ = site
     response = client.get(url)
     assert response.status_code == 400

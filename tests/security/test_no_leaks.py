@@ -197,7 +197,7 @@ def build_states(draft_factory, submit, publish, editor, reviewer, warm=lambda s
         )
 
     def story(status, marker):
-        """A live article whose prompt has a story a reader must not see (issue 13)."""
+        """A live article whose prompt has a story a reader must not see."""
 
         def build():
             article = publish(slug=f"leak-story-{status}", title=f"Story article {status}")
@@ -242,7 +242,7 @@ def build_states(draft_factory, submit, publish, editor, reviewer, warm=lambda s
         return "leak-reported", ["Lynxmark"], SUPPORTING_TEXT
 
     def question(stage, marker):
-        """A reader's question that readers must not see yet (issue 13, point 4)."""
+        """A reader's question that readers must not see yet."""
 
         def build():
             asked = Question.objects.create(text=f"{marker} question about cramps?", email=f"{marker}@example.org")

@@ -27,7 +27,7 @@ ROLES = [
     "editor_reviewer",  # holds both groups
     "superuser",
     "super_reviewer",  # a superuser who is also a confirmed medical reviewer
-    "moderator",  # Moderators: readers' stories only (issue 13)
+    "moderator",  # Moderators: readers' stories only
 ]
 A, D = "allow", "deny"
 
@@ -509,7 +509,7 @@ EXPECTED = {
     "sign off with an unconfirmed account link": {},
     "change a review record": {},
     "delete a published article": {},
-    # Readers' stories (issue 13): moderators decide; an approved story changes only with a recorded reason.
+    # Readers' stories: moderators decide; an approved story changes only with a recorded reason.
     # Questions: editors accept; an answer is signed off like an article (never by its answerer, here author_reviewer).
     "accept a reader's question": EDITORS,
     "sign off an expert's answer": SIGNERS,

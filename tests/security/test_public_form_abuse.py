@@ -83,7 +83,7 @@ def test_search_is_length_limited_and_rate_limited(publish):
 
 @override_settings(SPASMINFO_SEARCH_RATE="5/m")
 def test_an_address_refused_on_get_is_refused_on_head_with_new_queries(publish):
-    """Issue 10, point 3: from an address refused (429) on GET, HEAD searches were all rendered."""
+    """The limit counts every method: an address refused (429) on GET is refused on HEAD too."""
     publish()
     search = reverse("articles:search")
     gets = [Client().get(search, {"q": f"cramps {n}"}).status_code for n in range(6)]
@@ -95,7 +95,7 @@ def test_an_address_refused_on_get_is_refused_on_head_with_new_queries(publish):
 
 @override_settings(SPASMINFO_SEARCH_RATE="5/m", SPASMINFO_PAGE_CACHE=True)
 def test_a_search_served_from_the_page_cache_still_counts_towards_the_limit(publish):
-    """Issue 10, point 3: the page cache served repeated searches before the view's rate limit."""
+    """The limit is checked before the page cache, so a cached search still counts."""
     publish()
     search = reverse("articles:search")
     statuses = [Client().get(search, {"q": "cramps"}).status_code for _ in range(8)]
@@ -117,7 +117,7 @@ def test_every_method_counts_towards_the_limits(publish, method):
 
 @override_settings(SPASMINFO_READER_POST_RATE="10/h")
 def test_a_thousand_stories_from_one_address_are_capped_and_the_server_stays_healthy(publish, topic, capsys):
-    """Issue 13: 1,000 stories from one address (each with a fresh, valid form)."""
+    """1,000 stories from one address (each with a fresh, valid form)."""
     from participation.guard import issue
     from participation.models import Prompt, Story
 

@@ -1,5 +1,5 @@
-"""Issue 10, points 1 and 2: a sign-off always names who really gave it, and nobody reviews
-their own work. The attack from the issue, step by step through the admin, is refused."""
+"""A sign-off always names who really gave it, and nobody reviews their own work. Re-linking a
+reviewer's person to another account to sign off under their name is refused at every step."""
 
 import io
 
