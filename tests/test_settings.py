@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def start_django(settings_module: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "CACHE_URL"}}
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "CACHE_URL", "DATABASE_URL"}}
     return subprocess.run(
         [
             sys.executable,
@@ -51,9 +51,27 @@ def test_production_starts_with_what_it_needs():
         SECRET_KEY="x" * 50,
         ALLOWED_HOSTS="spasminfo.example",
         CACHE_URL="redis://127.0.0.1:6379/3",
+        DATABASE_URL="postgres://spasminfo@db.example/spasminfo",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_production_requires_a_database_url():
+    result = start_django(
+        "spasminfo.settings.production",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="spasminfo.example",
+        CACHE_URL="redis://127.0.0.1:6379/3",
+    )
+    assert result.returncode != 0
+    assert "DATABASE_URL must be set in production" in result.stderr
+
+
+def test_only_postgresql_is_accepted():
+    result = start_django("spasminfo.settings.dev", DATABASE_URL="mysql://root@127.0.0.1/spasminfo")
+    assert result.returncode != 0
+    assert "PostgreSQL only" in result.stderr
 
 
 def test_development_runs_without_configuration():

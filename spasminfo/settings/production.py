@@ -12,8 +12,6 @@ from .base import MIDDLEWARE, env
 
 if DEBUG:  # noqa: F405
     raise ImproperlyConfigured("DEBUG must be off in production (unset DEBUG or set DEBUG=0).")
-if not env.str("DATABASE_URL", default=""):
-    raise ImproperlyConfigured("DATABASE_URL must be set in production, e.g. DATABASE_URL=postgres://user@db/spasminfo")
 if not env.list("ALLOWED_HOSTS", default=[]):
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production, e.g. ALLOWED_HOSTS=spasminfo.example")
 
@@ -64,3 +62,7 @@ if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")):  # noqa
         "CACHE_URL must point at a shared cache in production, e.g. CACHE_URL=redis://127.0.0.1:6379/0 "
         "(page caching and rate limits are shared by every server process)."
     )
+
+# --- The database: named, never the development default (the embedded server of `make run`).
+if not env.str("DATABASE_URL", default=""):
+    raise ImproperlyConfigured("DATABASE_URL must be set in production, e.g. DATABASE_URL=postgres://user@db/spasminfo")
