@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def start_django(settings_module: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "CACHE_URL", "DATABASE_URL"}}
+    unset = {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "CACHE_URL", "DATABASE_URL"}
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(
         [
             sys.executable,
