@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from articles import services
+from articles import services, workflow
 from articles.linkcheck import check_urls, link_report, live_reference_urls
 from articles.models import Article, LinkCheck, Reference
 from articles.queues import due_soon_for, overdue_for
@@ -135,7 +135,7 @@ def test_checks_run_concurrently_but_never_more_than_the_per_host_limit(server):
 def cited(publish, server, refused_url):
     """A live article and its new draft citing every kind of address (signed off by the tests)."""
     article = publish()
-    draft = services.start_draft(article=article, user=services.SYSTEM)
+    draft = services.start_draft(article=article, user=workflow.SYSTEM)
     Reference.objects.filter(version=draft).delete()
     for number, path in enumerate(["/ok", "/moved", "/missing", "/slow"], start=1):
         Reference.objects.create(version=draft, number=number, kind="web", title=f"Page {path}", url=server + path)

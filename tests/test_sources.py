@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from articles import services, sources
+from articles import services, sources, workflow
 from articles.models import Article, ArticleVersion, FaqEntry, Reference, Source
 from articles.rendering import render_markdown
 from tests.test_admin_review_cycle import client_for, version_form
@@ -104,7 +104,7 @@ def test_unknown_keys_and_uncited_sources_show_when_the_draft_is_saved(draft_fac
     assert "no longer cited, so removed from the references: [@miller2005]" in page
     draft.refresh_from_db()
     assert draft.body == "Now cites [@nobody2020]."  # saved all the same: nothing typed is lost
-    with pytest.raises(services.IncompleteVersion, match="nobody2020"):
+    with pytest.raises(workflow.IncompleteVersion, match="nobody2020"):
         services.submit_version(version=draft, user=editor)
 
 
@@ -128,7 +128,7 @@ def test_a_new_draft_of_a_numbered_version_cites_the_same_sources_by_key(publish
 
 def test_mixing_numbered_and_keyed_citations_cannot_be_submitted(draft_factory, editor, library_source):
     draft = draft_factory(body="Numbered [@1] and keyed [@miller2005].")
-    with pytest.raises(services.IncompleteVersion, match="mixes numbered citations"):
+    with pytest.raises(workflow.IncompleteVersion, match="mixes numbered citations"):
         services.submit_version(version=draft, user=editor)
     assert Reference.objects.filter(version=draft).count() == 1
     assert Article.objects.get(pk=draft.article_id).live_version is None

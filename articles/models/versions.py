@@ -170,7 +170,7 @@ class ArticleVersion(models.Model):
 
         Whatever groups the account holds, such a version is its own work and it may not review it.
         """
-        if getattr(user, "pk", None) is None:  # nobody, or the site itself (services.SYSTEM)
+        if getattr(user, "pk", None) is None:  # nobody, or the site itself (workflow.SYSTEM)
             return False
         if user.pk in (self.created_by_id, self.submitted_by_id):
             return True
