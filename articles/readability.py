@@ -28,8 +28,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from articles.rendering import CITATION_PATTERN, cited_numbers
-from articles.source_keys import cited_keys
+from references.keys import CITATION_PATTERN, cited_keys, cited_numbers
 
 TARGET_GRADE = 8
 LONG_SENTENCE_WORDS = 25

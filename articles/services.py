@@ -40,7 +40,6 @@ from articles.models import (
     VersionAuthor,
     VersionCause,
 )
-from articles.rendering import cited_numbers
 from articles.workflow import (
     EDIT_PERMISSION,
     SIGN_OFF_PERMISSION,
@@ -57,6 +56,7 @@ from articles.workflow import (
 )
 from images.models import VersionImage
 from images.usage import image_problems, sync_images
+from references.keys import cited_numbers
 
 Status = ArticleVersion.Status
 Event = ArticleEvent.Kind

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from articles.models import ArticleVersion, Reference, Source
-from articles.source_keys import cited_keys, cited_numbers, identities, rekey, suggest_key
+from references.keys import cited_keys, cited_numbers, identities, rekey, suggest_key
 
 
 @dataclass

@@ -7,18 +7,12 @@ signed-off version. Entries are unique by DOI (any case), PMID and URL.
 """
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from articles.source_keys import KEY_PATTERN, normalise_url
-from articles.validators import validate_doi, validate_http_url, validate_pmid
-
-validate_key = RegexValidator(
-    KEY_PATTERN,
-    "A key is lower-case letters, digits, - and _, starting with a letter (e.g. maquirriain2007).",
-)
+from references.keys import normalise_url
+from references.validators import validate_doi, validate_http_url, validate_key, validate_pmid
 
 
 class Source(models.Model):
@@ -84,6 +78,6 @@ class Source(models.Model):
             raise ValidationError(problems)
 
     def citation_html(self) -> str:
-        from articles.citations import format_citation
+        from references.citations import format_citation
 
         return format_citation(self)

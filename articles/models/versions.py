@@ -18,7 +18,7 @@ from django.urls import reverse
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from articles.validators import validate_doi, validate_http_url, validate_pmid
+from references.validators import validate_doi, validate_http_url, validate_pmid
 from taxonomy.models import Cause
 
 
@@ -379,7 +379,7 @@ class Reference(VersionContent):
 
     def citation_html(self) -> str:
         """The reference in one consistent (AMA-like) style, as safe HTML."""
-        from articles.citations import format_citation
+        from references.citations import format_citation
 
         return format_citation(self)
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "taggit",
     "taxonomy",
+    "references",
     "articles",
     "images",
     "ninja",  # the content API's library (export_openapi_schema)
