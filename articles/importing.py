@@ -29,7 +29,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import services, workflow
-from articles.models import Article, FaqEntry, Person, Reference, Series, Source, VersionAuthor, VersionCause
+from articles.models import Article, FaqEntry, Person, Reference, Series, VersionAuthor, VersionCause
+from references.models import Source
 from taxonomy.models import Cause, CauseGroup, Topic
 
 ARTICLE_KEYS = {

@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from articles import caching, diffing, notifications, sources
+from articles import caching, citing, diffing, notifications
 from articles.derived import freeze_derived_content
 from articles.models import (
     Article,
@@ -199,7 +199,7 @@ def start_draft(
     _worked_on(draft, user)
     if source is not None:
         _copy_content(source, draft)
-        sources.move_to_library(draft)  # a version from before the source library: cite by key from now on
+        citing.move_to_library(draft)  # a version from before the source library: cite by key from now on
     record(
         article,
         Event.CREATED,
@@ -235,8 +235,8 @@ def readiness_problems(version: ArticleVersion) -> list[str]:
     if numbers != list(range(1, len(numbers) + 1)):
         problems.append(f"references must be numbered 1 to {len(numbers)} without gaps (found {numbers})")
     problems.extend(image_problems(version))
-    if sources.uses_library(version):
-        problems.extend(sources.cited_references(version)[1].errors)
+    if citing.uses_library(version):
+        problems.extend(citing.cited_references(version)[1].errors)
         return problems
     texts = [version.body, *version.faq_entries.values_list("answer", flat=True)]
     missing = sorted({n for text in texts for n in cited_numbers(text)} - set(numbers))
@@ -257,7 +257,7 @@ def submit_version(*, version: ArticleVersion, user: Actor, at: datetime.datetim
         raise WorkflowError(
             f"Only a draft or a sent-back version can be submitted; this one is {version.get_status_display().lower()}."
         )
-    sources.sync_references(version)  # the libraries as they are now; frozen from here on
+    citing.sync_references(version)  # the libraries as they are now; frozen from here on
     sync_images(version)
     problems = readiness_problems(version)
     if problems:

@@ -1,1 +1,1 @@
-from . import articles, links, people, redirects, search, sources, versions  # noqa: F401  (registers the ModelAdmins)
+from . import articles, people, redirects, search, versions  # noqa: F401  (registers the ModelAdmins)

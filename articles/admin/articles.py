@@ -15,8 +15,8 @@ from articles import lifecycle, services, workflow
 from articles.admin.review_interval import ReviewIntervalAdmin
 from articles.admin.workflow import PostStepMixin, ReReviewForm, TakeDownForm
 from articles.diffing import version_changes
-from articles.linkcheck import link_report
 from articles.models import Article, ArticleEvent, ArticleVersion, Person
+from references.linkcheck import link_report
 
 Status = ArticleVersion.Status
 
@@ -469,7 +469,7 @@ class ArticleAdmin(PostStepMixin, ReviewIntervalAdmin):
             "authors": version.ordered_authors(),
             "causes_by_group": version.causes_by_group(),
             "fingerprint": fingerprint,
-            "link_report": link_report(version),
+            "link_report": link_report(version.references.order_by("number")),
             "reviewer": reviewer,
             "form": form,
             "title": f"Re-review: {version.title}",
@@ -488,5 +488,7 @@ class ArticleAdmin(PostStepMixin, ReviewIntervalAdmin):
             extra_context["can_restore"] = can_change and article.archived_at is not None
             extra_context["can_re_review"] = user.has_perm(workflow.SIGN_OFF_PERMISSION) and article.live_version_id
             extra_context["can_take_down"] = not lifecycle.take_down_refusal(article, user)
-            extra_context["link_report"] = link_report(article.live_version) if article.live_version_id else None
+            extra_context["link_report"] = (
+                link_report(article.live_version.references.order_by("number")) if article.live_version_id else None
+            )
         return super().change_view(request, object_id, form_url, extra_context)

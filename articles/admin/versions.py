@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from articles import services, sources, workflow
+from articles import citing, services, workflow
 from articles.admin.workflow import PostStepMixin, ReviewForm, forbidden
 from articles.diffing import changes_between, comparable, version_changes
 from articles.models import ArticleVersion, FaqEntry, Reference, Review, VersionAuthor, VersionCause
@@ -110,7 +110,7 @@ class CauseInline(VersionPartInline, admin.TabularInline):
 
 
 class ReferenceInline(admin.TabularInline):
-    """Numbered by the machine from the body's [@key] citations (articles/sources.py): shown, never typed."""
+    """Numbered by the machine from the body's [@key] citations (articles/citing.py): shown, never typed."""
 
     model = Reference
     extra = 0
@@ -271,7 +271,7 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
         version = form.instance
         if not version.is_editable:
             return
-        report = sources.sync_references(version)
+        report = citing.sync_references(version)
         for problem in sync_images(version):
             self.message_user(request, f"Images: {problem}.", messages.ERROR)
         for problem in report.errors:

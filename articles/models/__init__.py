@@ -2,12 +2,10 @@ from .articles import Article, ArticleQuerySet, Series
 from .audit import AuditEntry
 from .events import ArticleEvent
 from .feedback import ArticleFeedback, HelpfulVote, with_helpful_counts
-from .links import LinkCheck
 from .people import Person
 from .redirects import ArticleRedirect
 from .reviews import Review
 from .search import Synonym, VocabularyWord
-from .sources import Source
 from .versions import (
     ArticleVersion,
     FaqEntry,
@@ -28,12 +26,10 @@ __all__ = [
     "FaqEntry",
     "HelpfulVote",
     "ImmutableVersionError",
-    "LinkCheck",
     "Person",
     "Reference",
     "Review",
     "Series",
-    "Source",
     "Synonym",
     "VersionAuthor",
     "VersionCause",

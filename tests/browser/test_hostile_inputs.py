@@ -10,9 +10,10 @@ from django.urls import reverse
 from PIL import Image as PILImage
 
 from articles import lifecycle, services, workflow
-from articles.models import Article, FaqEntry, Person, Source, VersionAuthor, VersionCause
+from articles.models import Article, FaqEntry, Person, VersionAuthor, VersionCause
 from images.models import Image
 from images.services import add_image
+from references.models import Source
 from taxonomy.models import Cause, CauseGroup, Topic
 from tests.security.hostile_inputs import corpus
 
@@ -224,7 +225,7 @@ def plant_for_editors(batch: list[tuple[int, str]], reviewer: Person, topic: Top
         reverse("admin:articles_articleredirect_changelist"),
         reverse("admin:articles_articleredirect_change", args=[redirect.pk]),
         reverse("admin:images_image_change", args=[image.pk]),
-        reverse("admin:articles_source_change", args=[source.pk]),
+        reverse("admin:references_source_change", args=[source.pk]),
     ]
 
 
@@ -238,7 +239,7 @@ def test_no_hostile_input_in_the_workbench_fields_runs_in_the_admin(
     topic = Topic.objects.create(name="Hostile topic", slug="hostile-topic")
     urls = [
         reverse("admin:images_image_changelist"),
-        reverse("admin:articles_source_changelist"),
+        reverse("admin:references_source_changelist"),
         reverse("admin:articles_article_changelist") + "?status=taken_down",
     ]
     for start in range(0, len(payloads), ADMIN_BATCH):
