@@ -27,5 +27,10 @@ class ArticlesConfig(AppConfig):
 
         connect_signals()
 
+        from articles.citing import live_reference_urls
+        from references.linkcheck import cites_urls
+
+        cites_urls(live_reference_urls)  # what check_references visits: the live versions' reference URLs
+
         post_migrate.connect(ensure_immutability_guards, sender=self, dispatch_uid="articles_ensure_guards")
         connection_created.connect(add_refusal_translation, dispatch_uid="articles_translate_refusals")

@@ -82,11 +82,11 @@ CONTENT = "content"  # the site-wide content generation: every cached page depen
 
 # The apps whose models are editorial content: any save or delete of one of their models
 # is an editorial change. Models written by readers are the exception, with narrow tags.
-EDITORIAL_APPS = ("articles", "taxonomy")
+EDITORIAL_APPS = ("articles", "references", "search", "taxonomy")
 READER_MODELS = {"articles.HelpfulVote"}  # invalidate("votes:<slug>") in articles.helpful
 # A new row of these shows on no page until a version that cites it is signed off (which purges
 # that article's pages): a draft adding a work to the library purges nothing at the proxy.
-SHOWN_ONLY_WHEN_CITED = {"articles.Source"}
+SHOWN_ONLY_WHEN_CITED = {"references.Source"}
 
 CSRF_PLACEHOLDER = "__spasminfo_csrf_token__"
 CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")([^"]+)(")')

@@ -25,7 +25,7 @@ from django.utils.html import strip_tags
 
 from articles.models import ArticleVersion
 from articles.rendering import RENDERED_MARKER, citation_anchors, render_markdown
-from articles.source_keys import key_numbers
+from references.keys import key_numbers
 
 WORDS_PER_MINUTE = 200
 HEADING = re.compile(r'<h([23]) id="([^"]+)">(.*?)</h\1>', re.S)

@@ -17,7 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from articles.models import AuditEntry, Person
-from articles.services import SYSTEM, Actor
+from articles.workflow import SYSTEM, Actor
 
 MANAGE_SIGNERS_PERMISSION = "articles.manage_signers"
 UNCHANGED: Any = object()  # "leave the account link as it is"
@@ -34,7 +34,7 @@ def _account(user) -> dict:
 def _who(user: Actor):
     """The account to record as having made a change: None ("system") for the site itself."""
     if user is None:
-        raise IdentityError("Say who is acting: a signed-in account, or services.SYSTEM for the site itself.")
+        raise IdentityError("Say who is acting: a signed-in account, or workflow.SYSTEM for the site itself.")
     return None if user is SYSTEM else user
 
 

@@ -28,8 +28,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles import services
-from articles.models import Article, FaqEntry, Person, Reference, Series, Source, VersionAuthor, VersionCause
+from articles import services, workflow
+from articles.models import Article, FaqEntry, Person, Reference, Series, VersionAuthor, VersionCause
+from references.models import Source
 from taxonomy.models import Cause, CauseGroup, Topic
 
 ARTICLE_KEYS = {
@@ -245,7 +246,7 @@ class _Loader:
                 article=article,
                 title=meta["title"],
                 summary=meta["summary"],
-                user=services.SYSTEM,
+                user=workflow.SYSTEM,
                 at=signed_off_at - datetime.timedelta(hours=3),
             )
             draft.body = meta["body"]
@@ -267,14 +268,14 @@ class _Loader:
                 raise _Abandon
             try:
                 services.submit_version(
-                    version=draft, user=services.SYSTEM, at=signed_off_at - datetime.timedelta(hours=2)
+                    version=draft, user=workflow.SYSTEM, at=signed_off_at - datetime.timedelta(hours=2)
                 )
                 draft.refresh_from_db()
                 services.approve_version(
                     version=draft,
                     reviewer=reviewer,
                     seen_fingerprint=draft.submitted_fingerprint,
-                    user=services.SYSTEM,
+                    user=workflow.SYSTEM,
                     at=signed_off_at,
                 )
                 if revision:
@@ -285,10 +286,10 @@ class _Loader:
                         article=live,
                         reviewer=reviewer,
                         seen_fingerprint=live.live_version.submitted_fingerprint,
-                        user=services.SYSTEM,
+                        user=workflow.SYSTEM,
                         at=self._at_noon(reviewed_on),
                     )
-            except services.WorkflowError as error:
+            except workflow.WorkflowError as error:
                 self.problems.append(f"{where}: {error}")
                 raise _Abandon from error
         self.report.count("articles", created=True)
@@ -315,7 +316,7 @@ class _Loader:
     def _revise(self, article, meta: dict, revision: dict, reviewer, where: str) -> None:
         """The second version: the file's text, with the editor's note, signed off on `revision.on`."""
         at = self._at_noon(revision["signed_off_on"])
-        draft = services.start_draft(article=article, user=services.SYSTEM, at=at - datetime.timedelta(hours=3))
+        draft = services.start_draft(article=article, user=workflow.SYSTEM, at=at - datetime.timedelta(hours=3))
         draft.summary = meta["summary"]
         draft.change_note = str(revision["change_note"]).strip()
         if not self._validate(draft, f"{where}: revision"):
@@ -324,10 +325,10 @@ class _Loader:
         draft.faq_entries.all().delete()
         if not self._load_faq(draft, meta.get("faq") or [], where):
             raise _Abandon
-        services.submit_version(version=draft, user=services.SYSTEM, at=at - datetime.timedelta(hours=2))
+        services.submit_version(version=draft, user=workflow.SYSTEM, at=at - datetime.timedelta(hours=2))
         draft.refresh_from_db()
         services.approve_version(
-            version=draft, reviewer=reviewer, seen_fingerprint=draft.submitted_fingerprint, user=services.SYSTEM, at=at
+            version=draft, reviewer=reviewer, seen_fingerprint=draft.submitted_fingerprint, user=workflow.SYSTEM, at=at
         )
 
     def _load_references(self, draft, records: list, where: str) -> bool:

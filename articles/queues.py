@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from articles.linkcheck import with_link_problem_counts
+from articles.citing import with_link_problem_counts
 from articles.models import Article, ArticleEvent, ArticleVersion, Person, VersionAuthor
 
 Status = ArticleVersion.Status

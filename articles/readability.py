@@ -28,8 +28,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from articles.rendering import CITATION_PATTERN, cited_numbers
-from articles.source_keys import cited_keys
+from references.keys import CITATION_PATTERN, cited_keys, cited_numbers
 
 TARGET_GRADE = 8
 LONG_SENTENCE_WORDS = 25
@@ -248,7 +247,7 @@ def uncited_sections(markdown_text: str) -> list[str]:
 def uncited_references(references, texts) -> list:
     """The references (anything with `.number`) that none of `texts` cites."""
     cited = {number for text in texts for number in cited_numbers(text)}
-    keys = set(cited_keys(texts))  # cite-by-key (articles/sources.py): a reference is cited by its library key
+    keys = set(cited_keys(texts))  # cite-by-key (articles/citing.py): a reference is cited by its library key
     return [ref for ref in references if ref.number not in cited and getattr(ref, "key", "") not in keys]
 
 

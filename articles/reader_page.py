@@ -15,7 +15,7 @@ import copy
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from articles import fragments, selectors, sources
+from articles import citing, fragments, selectors
 from articles.derived import preview_derived_content
 from articles.models import Article, ArticleVersion, Person
 from articles.review_history import HistoryEntry, review_history
@@ -62,7 +62,7 @@ def preview_page_context(version: ArticleVersion, *, reviewer: Person | None) ->
     Nothing is saved: the article is copied in memory and given the sign-off's dates. Rendered
     every time, never kept (a draft changes): `fragments.render_version`, not `fragments.live_page`.
     """
-    references = sources.references_to_show(version)
+    references = citing.references_to_show(version)
     images = images_to_show(version)
     signed_off = version.is_signed_off  # derived once already; a draft's is derived here, in memory
     faq = list(version.faq_entries.all()) if signed_off else preview_derived_content(version, references, images)

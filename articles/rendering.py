@@ -5,7 +5,7 @@ sanitizer (nh3), so no script, event handler or javascript: URL survives,
 whatever was typed. Citation markers become links to the numbered references:
 `[@maquirriain2007]` / `[@key1; @key2]` cite sources from the library by key and
 are numbered in order of first citation; `[@1]` / `[@1,3]` are the hand-numbered
-references of versions written before the library (articles/source_keys.py).
+references of versions written before the library (references/keys.py).
 """
 
 import re
@@ -15,8 +15,7 @@ import markdown
 import nh3
 from django.utils.html import escape
 
-from articles.source_keys import CITATION_PATTERN, citation_tokens, is_number, key_numbers
-from articles.source_keys import cited_numbers as cited_numbers
+from references.keys import CITATION_PATTERN, citation_tokens, is_number, key_numbers
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "em", "h2", "h3", "h4", "h5", "h6",

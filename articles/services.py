@@ -9,23 +9,25 @@ atomic and checks its own rules, so a rule holds whatever the caller.
         start_draft (copies the live version) ─────────────────────────────────────^
 
     re_review_live_version: a reviewer confirms the live version still stands (new approval, new dates)
-    take_down_article: emergency, the live version leaves the public site (410) until a new sign-off
-    archive_article / schedule_archive / restore_article / assign_reviewer / publish_due
+    publish_due: the scheduler's go-lives and archivings
 
 Every step is recorded as an ArticleEvent (the article's timeline). `user` is who acts:
 the signed-in account, or `SYSTEM` for the site itself (the importer, the scheduler, a
 command, a test that means it), which holds every permission and is recorded as no
 account. Nobody (None) is refused.
+
+The article's life beside its versions (take-down, archiving, assignment, review
+intervals) is lifecycle.py; the vocabulary both speak (SYSTEM, require, record, the
+errors) is workflow.py.
 """
 
 import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from articles import caching, diffing, notifications, sources
+from articles import caching, citing, diffing, notifications
 from articles.derived import freeze_derived_content
 from articles.models import (
     Article,
@@ -38,94 +40,31 @@ from articles.models import (
     VersionAuthor,
     VersionCause,
 )
-from articles.rendering import cited_numbers
+from articles.workflow import (
+    EDIT_PERMISSION,
+    SIGN_OFF_PERMISSION,
+    SYSTEM,
+    Actor,
+    IncompleteVersion,
+    NotAllowed,
+    StaleVersion,
+    WorkflowError,
+    account,
+    lock_article,
+    record,
+    require,
+)
 from images.models import VersionImage
 from images.usage import image_problems, sync_images
-from taxonomy.models import REVIEW_INTERVAL_MONTHS, Topic
-
-SIGN_OFF_PERMISSION = "articles.sign_off_articleversion"
-EDIT_PERMISSION = "articles.change_articleversion"
+from references.keys import cited_numbers
 
 Status = ArticleVersion.Status
 Event = ArticleEvent.Kind
 
 
-class WorkflowError(Exception):
-    """A workflow step that cannot happen; the message is meant for the person who tried."""
-
-
-class NotAllowed(WorkflowError):
-    pass
-
-
-class StaleVersion(WorkflowError):
-    pass
-
-
-class IncompleteVersion(WorkflowError):
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("This version is not ready for review: " + "; ".join(problems))
-
-
-class SystemActor:
-    """The site acting on its own behalf: every permission, no account, no person.
-
-    Steps it takes are stored with no user ("system" on the timeline); it cannot sign off
-    under a reviewer's name unless the caller says which reviewer (imported history).
-    """
-
-    is_authenticated = True
-    is_active = True
-
-    def has_perm(self, permission: str) -> bool:
-        return True
-
-    def __str__(self) -> str:
-        return "system"
-
-    def __repr__(self) -> str:
-        return "SYSTEM"
-
-
-SYSTEM = SystemActor()
-Actor = AbstractBaseUser | SystemActor
-
-
-def _account(user: Actor):
-    """The account to store for who acted: None for the system."""
-    return None if isinstance(user, SystemActor) else user
-
-
 def _lock(version: ArticleVersion) -> ArticleVersion:
     """Re-read the version under a row lock, so concurrent steps queue up."""
     return ArticleVersion.objects.select_for_update().select_related("article").get(pk=version.pk)
-
-
-def _require(user: Actor, permission: str, action: str) -> None:
-    if user is None:
-        raise NotAllowed(f"Nobody may {action}: pass the signed-in user, or services.SYSTEM for the site itself.")
-    if not user.has_perm(permission):
-        raise NotAllowed(f"You do not have permission to {action}.")
-
-
-def _record(
-    article: Article,
-    kind: str,
-    *,
-    user: Actor,
-    version: ArticleVersion | None = None,
-    comment: str = "",
-    at: datetime.datetime | None = None,
-) -> ArticleEvent:
-    return ArticleEvent.objects.create(
-        article=article,
-        version=version,
-        kind=kind,
-        user=_account(user),
-        comment=comment,
-        created_at=at or timezone.now(),
-    )
 
 
 def _review(
@@ -144,7 +83,7 @@ def _review(
         version=version,
         outcome=outcome,
         reviewer=reviewer,
-        user=_account(user),
+        user=account(user),
         comment=comment,
         fingerprint=fingerprint,
         content_shown=content_shown,
@@ -154,13 +93,9 @@ def _review(
 
 def _worked_on(version: ArticleVersion, user: Actor) -> None:
     """Remember that `user` created, edited or submitted `version`: it may never review it."""
-    account = _account(user)
-    if account is not None and account.pk is not None:
-        version.editors.add(account)
-
-
-def _lock_article(article_id: int) -> Article:
-    return Article.objects.select_for_update().get(pk=article_id)
+    editor = account(user)
+    if editor is not None and editor.pk is not None:
+        version.editors.add(editor)
 
 
 @transaction.atomic
@@ -176,19 +111,19 @@ def create_article(
 
     `at` dates the creation for imported history (load_content); otherwise now.
     """
-    _require(user, "articles.add_article", "create articles")
+    require(user, "articles.add_article", "create articles")
     if article.pk is not None:
         raise WorkflowError("This article already exists.")
-    article.created_by = _account(user)
+    article.created_by = account(user)
     article.save()
     version = ArticleVersion.objects.create(
-        article=article, number=1, title=title, summary=summary, created_by=_account(user)
+        article=article, number=1, title=title, summary=summary, created_by=account(user)
     )
     _worked_on(version, user)
     if at is not None:  # auto_now_add fields: date the rows as the history says
         Article.objects.filter(pk=article.pk).update(created_at=at)
         ArticleVersion.objects.filter(pk=version.pk).update(created_at=at)
-    _record(article, Event.CREATED, user=user, version=version, comment="Created with a first draft.", at=at)
+    record(article, Event.CREATED, user=user, version=version, comment="Created with a first draft.", at=at)
     return version
 
 
@@ -231,8 +166,8 @@ def start_draft(
     Readers keep seeing the live version until the new draft is signed off.
     `at` dates a new draft for imported history (load_content); otherwise now.
     """
-    _require(user, EDIT_PERMISSION, "edit articles")
-    article = _lock_article(article.pk)
+    require(user, EDIT_PERMISSION, "edit articles")
+    article = lock_article(article.pk)
     existing = article.open_version()
     if from_version is not None:
         if from_version.article_id != article.pk or not from_version.is_signed_off:
@@ -259,13 +194,13 @@ def start_draft(
         summary=source.summary if source else "",
         body=source.body if source else "",
         image_credits=source.image_credits if source else "",
-        created_by=_account(user),
+        created_by=account(user),
     )
     _worked_on(draft, user)
     if source is not None:
         _copy_content(source, draft)
-        sources.move_to_library(draft)  # a version from before the source library: cite by key from now on
-    _record(
+        citing.move_to_library(draft)  # a version from before the source library: cite by key from now on
+    record(
         article,
         Event.CREATED,
         user=user,
@@ -300,8 +235,8 @@ def readiness_problems(version: ArticleVersion) -> list[str]:
     if numbers != list(range(1, len(numbers) + 1)):
         problems.append(f"references must be numbered 1 to {len(numbers)} without gaps (found {numbers})")
     problems.extend(image_problems(version))
-    if sources.uses_library(version):
-        problems.extend(sources.cited_references(version)[1].errors)
+    if citing.uses_library(version):
+        problems.extend(citing.cited_references(version)[1].errors)
         return problems
     texts = [version.body, *version.faq_entries.values_list("answer", flat=True)]
     missing = sorted({n for text in texts for n in cited_numbers(text)} - set(numbers))
@@ -316,24 +251,24 @@ def submit_version(*, version: ArticleVersion, user: Actor, at: datetime.datetim
 
     `at` dates the submission for imported history (load_content); otherwise now.
     """
-    _require(user, EDIT_PERMISSION, "submit articles for review")
+    require(user, EDIT_PERMISSION, "submit articles for review")
     version = _lock(version)
     if not version.is_editable:
         raise WorkflowError(
             f"Only a draft or a sent-back version can be submitted; this one is {version.get_status_display().lower()}."
         )
-    sources.sync_references(version)  # the libraries as they are now; frozen from here on
+    citing.sync_references(version)  # the libraries as they are now; frozen from here on
     sync_images(version)
     problems = readiness_problems(version)
     if problems:
         raise IncompleteVersion(problems)
     version.status = Status.SUBMITTED
     version.submitted_at = at or timezone.now()
-    version.submitted_by = _account(user)
+    version.submitted_by = account(user)
     version.submitted_fingerprint = version.compute_fingerprint()
     version.save()
     _worked_on(version, user)
-    _record(version.article, Event.SUBMITTED, user=user, version=version, at=version.submitted_at)
+    record(version.article, Event.SUBMITTED, user=user, version=version, at=version.submitted_at)
     if at is None:  # imported history (load_content) is not news
         notifications.version_submitted(version)
     return version
@@ -342,19 +277,19 @@ def submit_version(*, version: ArticleVersion, user: Actor, at: datetime.datetim
 @transaction.atomic
 def withdraw_version(*, version: ArticleVersion, user: Actor) -> ArticleVersion:
     """Take a submitted version back to draft so it can be edited again."""
-    _require(user, EDIT_PERMISSION, "withdraw versions")
+    require(user, EDIT_PERMISSION, "withdraw versions")
     version = _lock(version)
     if version.status != Status.SUBMITTED:
         raise WorkflowError("Only a version awaiting review can be withdrawn.")
     version.status = Status.DRAFT
     version.submitted_fingerprint = ""
     version.save()
-    _record(version.article, Event.WITHDRAWN, user=user, version=version)
+    record(version.article, Event.WITHDRAWN, user=user, version=version)
     return version
 
 
 def _check_reviewer(version: ArticleVersion, reviewer: Person, user: Actor) -> None:
-    _require(user, SIGN_OFF_PERMISSION, "review articles")
+    require(user, SIGN_OFF_PERMISSION, "review articles")
     if user is not SYSTEM and getattr(user, "person", None) != reviewer:
         raise NotAllowed("You can only record a review under your own name; link your account to your person profile.")
     if user is not SYSTEM and not reviewer.account_link_confirmed:
@@ -390,22 +325,6 @@ def sign_off_refusal(version: ArticleVersion, reviewer: Person | None, user: Act
     return ""
 
 
-def assignment_refusal(article: Article, reviewer: Person | None) -> str:
-    """Why `reviewer` cannot be assigned to `article` ("" if they can): an assigned reviewer
-    who wrote the open version could never sign it off, and nobody else may."""
-    if reviewer is None:
-        return ""
-    if not reviewer.is_medical_reviewer:
-        return f"{reviewer.name} is not a medical reviewer."
-    open_version = article.open_version() if article.pk else None
-    if open_version is not None and open_version.author_links.filter(person=reviewer).exists():
-        return (
-            f"{reviewer.name} is an author of version {open_version.number}, so they could not sign it off "
-            "and nobody else could: choose a reviewer who is not an author."
-        )
-    return ""
-
-
 def _check_unchanged(version: ArticleVersion, seen_fingerprint: str) -> str:
     current = version.compute_fingerprint()
     if current != version.submitted_fingerprint:
@@ -433,7 +352,7 @@ def approve_version(
     shown to the reviewer: if the version changed since, nothing is approved.
     """
     version = _lock(version)
-    article = _lock_article(version.article_id)
+    article = lock_article(version.article_id)
     _check_reviewer(version, reviewer, user)
     if version.status != Status.SUBMITTED:
         raise WorkflowError(
@@ -450,7 +369,7 @@ def approve_version(
     review = _review(
         version, Review.Outcome.APPROVED, reviewer, user=user, comment=comment, fingerprint=fingerprint, at=at
     )
-    _record(
+    record(
         article,
         Event.APPROVED,
         user=user,
@@ -462,7 +381,7 @@ def approve_version(
         article.scheduled_version = version
         article.publish_at = go_live_at
         article.save(update_fields=["scheduled_version", "publish_at"])
-        _record(
+        record(
             article,
             Event.SCHEDULED,
             user=user,
@@ -490,7 +409,7 @@ def _make_live(
         article.scheduled_version = None  # superseded, or this very version
         article.publish_at = None
     article.save()
-    _record(article, Event.WENT_LIVE, user=user, version=version, at=at)
+    record(article, Event.WENT_LIVE, user=user, version=version, at=at)
 
 
 @transaction.atomic
@@ -508,7 +427,7 @@ def re_review_live_version(
     Records a new approval of the same version and moves "reviewed on" and
     "next review due"; the version itself does not change.
     """
-    article = _lock_article(article.pk)
+    article = lock_article(article.pk)
     version = article.live_version
     if version is None:
         raise WorkflowError("This article has no live version to re-review.")
@@ -525,7 +444,7 @@ def re_review_live_version(
     article.last_reviewed_at = at
     article.last_reviewed_by = reviewer
     article.save()
-    _record(article, Event.RE_REVIEWED, user=user, version=version, comment=comment, at=at)
+    record(article, Event.RE_REVIEWED, user=user, version=version, comment=comment, at=at)
     return review
 
 
@@ -556,167 +475,12 @@ def send_back_version(
     )
     version.status = Status.SENT_BACK
     version.save()
-    _record(version.article, Event.SENT_BACK, user=user, version=version, comment=review.comment)
+    record(version.article, Event.SENT_BACK, user=user, version=version, comment=review.comment)
     notifications.version_sent_back(version, review)
     return review
 
 
-# --- emergency take-down -----------------------------------------------------------------------
-
-TAKE_DOWN_PERMISSION = SIGN_OFF_PERMISSION  # medical reviewers (and superusers, who hold every permission)
-
-
-def take_down_refusal(article: Article, user: Actor) -> str:
-    """Why `user` may not take `article` down now ("" if they may): shown instead of the button."""
-    if user is None or not user.has_perm(TAKE_DOWN_PERMISSION):
-        return "Only a medical reviewer or a superuser can take an article down."
-    if article.live_version_id is None:
-        return "This article is not on the public site, so there is nothing to take down."
-    return ""
-
-
-@transaction.atomic
-def take_down_article(*, article: Article, user: Actor, reason: str) -> Article:
-    """Withdraw a live article for medical review, at once.
-
-    Readers get 410 Gone ("withdrawn for medical review") at its address instead of the
-    text; it leaves every list, search, feed and sitemap (they all start from `live()`,
-    which needs a live version) and the page cache. A go-live scheduled before the
-    take-down is cancelled. The timeline records who and why. Only a new sign-off
-    (`approve_version` of a version submitted again) brings the article back: neither a
-    re-review nor *Restore* does, as there is no live version to confirm or restore.
-    """
-    _require(user, TAKE_DOWN_PERMISSION, "take articles down")
-    reason = (reason or "").strip()
-    if not reason:
-        raise WorkflowError("Say why: a reason is required to take an article down.")
-    article = _lock_article(article.pk)
-    refusal = take_down_refusal(article, user)
-    if refusal:
-        raise WorkflowError(refusal)
-    version = article.live_version
-    at = timezone.now()
-    caching.article_changed(article.pk)
-    cancelled = article.scheduled_version
-    article.live_version = None
-    article.taken_down_at = at
-    article.scheduled_version = None
-    article.publish_at = None
-    article.save(update_fields=["live_version", "taken_down_at", "scheduled_version", "publish_at"])
-    _record(article, Event.TAKEN_DOWN, user=user, version=version, comment=reason, at=at)
-    if cancelled is not None:
-        _record(
-            article,
-            Event.SCHEDULED,
-            user=user,
-            version=cancelled,
-            comment=f"Go-live of version {cancelled.number} cancelled by the take-down; it needs a new sign-off.",
-            at=at,
-        )
-    notifications.article_taken_down(article, version, reason=reason, by=user)
-    return article
-
-
-# --- archiving, assignment and the scheduler -------------------------------------
-
-
-@transaction.atomic
-def archive_article(*, article: Article, user: Actor, comment: str = "", at=None) -> Article:
-    """Take an article out of listings, search and the sitemap; it stays readable with a notice."""
-    _require(user, "articles.change_article", "archive articles")
-    article = _lock_article(article.pk)
-    if article.archived_at is not None:
-        raise WorkflowError("This article is already archived.")
-    caching.article_changed(article.pk)
-    article.archived_at = at or timezone.now()
-    article.archive_at = None
-    article.save(update_fields=["archived_at", "archive_at"])
-    _record(article, Event.ARCHIVED, user=user, comment=comment, at=article.archived_at)
-    return article
-
-
-@transaction.atomic
-def schedule_archive(*, article: Article, archive_at: datetime.datetime | None, user: Actor) -> Article:
-    """Set (or clear, with None) the time at which the article is archived automatically."""
-    _require(user, "articles.change_article", "schedule archiving")
-    article = _lock_article(article.pk)
-    article.archive_at = archive_at
-    article.save(update_fields=["archive_at"])
-    note = f"To be archived at {archive_at:%Y-%m-%d %H:%M %Z}." if archive_at else "Scheduled archiving cancelled."
-    _record(article, Event.ARCHIVE_SCHEDULED, user=user, comment=note)
-    return article
-
-
-@transaction.atomic
-def restore_article(*, article: Article, user: Actor, comment: str = "") -> Article:
-    """Bring an archived article back into listings."""
-    _require(user, "articles.change_article", "restore articles")
-    article = _lock_article(article.pk)
-    if article.archived_at is None:
-        raise WorkflowError("This article is not archived.")
-    caching.article_changed(article.pk)
-    article.archived_at = None
-    article.save(update_fields=["archived_at"])
-    _record(article, Event.RESTORED, user=user, comment=comment)
-    return article
-
-
-@transaction.atomic
-def assign_reviewer(*, article: Article, reviewer: Person | None, user: Actor) -> Article:
-    _require(user, "articles.change_article", "assign reviewers")
-    article = _lock_article(article.pk)
-    refusal = assignment_refusal(article, reviewer)
-    if refusal:
-        raise NotAllowed(refusal)
-    article.assigned_reviewer = reviewer
-    article.save(update_fields=["assigned_reviewer"])
-    _record(
-        article, Event.ASSIGNED, user=user, comment=f"Assigned to {reviewer.byline}." if reviewer else "Unassigned."
-    )
-    if reviewer is not None:
-        notifications.reviewer_assigned(article, reviewer, user)
-    return article
-
-
-@transaction.atomic
-def set_review_interval(*, target: Article | Topic, months: int | None, user: AbstractBaseUser | None) -> list[Article]:
-    """Set the months between reviews of an article, or of a topic's articles (None: inherit).
-
-    What readers are told about review ("Next review due") follows from it, so only a
-    medical reviewer may change it, within 1 to 36 months, and each article it moves
-    records the change in its timeline. Returns the articles whose interval changed.
-    """
-    _require(user, SIGN_OFF_PERMISSION, "change review intervals")
-    low, high = REVIEW_INTERVAL_MONTHS
-    if months is not None and not low <= months <= high:
-        raise WorkflowError(f"A review interval is {low} to {high} months; {months} is not.")
-    target = type(target).objects.select_for_update().get(pk=target.pk)
-    before = target.review_interval_months
-    if before == months:
-        return []
-    is_article = isinstance(target, Article)
-    affected = (
-        Article.objects.filter(pk=target.pk) if is_article else target.articles.filter(review_interval_months=None)
-    )
-    old_dues = dict(affected.select_for_update().values_list("pk", "next_review_due"))
-    target.review_interval_months = months
-    target.save(update_fields=["review_interval_months"])
-    where = "" if is_article else f" (topic {target.name})"
-    articles = []
-    for article_id, old_due in sorted(old_dues.items()):
-        article = Article.objects.select_related("topic").get(pk=article_id)
-        article.save(update_fields=["next_review_due"])
-        articles.append(article)
-        _record(
-            article,
-            Event.INTERVAL_CHANGED,
-            user=user,
-            comment=f"Review interval{where}: {before or 'default'} → {months or 'default'} months; "
-            f"next review due {old_due or '—'} → {article.next_review_due or '—'}.",
-        )
-        if article.live_version_id:
-            caching.article_changed(article.pk)
-    return articles
+# --- the scheduler ----------------------------------------------------------------------------
 
 
 def publish_due(*, now: datetime.datetime | None = None) -> dict[str, list[str]]:
@@ -747,6 +511,6 @@ def publish_due(*, now: datetime.datetime | None = None) -> dict[str, list[str]]
                 article.archived_at = now
                 article.archive_at = None
                 article.save(update_fields=["archived_at", "archive_at"])
-                _record(article, Event.ARCHIVED, user=SYSTEM, comment="Archived as scheduled.", at=now)
+                record(article, Event.ARCHIVED, user=SYSTEM, comment="Archived as scheduled.", at=now)
                 done["archived"].append(article.slug)
     return done

@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import models
 
-from articles.models.sources import validate_key
 from articles.models.versions import ArticleVersion, VersionContent
+from references.validators import validate_key
 
 
 class Image(models.Model):

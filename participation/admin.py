@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 
 from articles.admin.people import ReadOnlyAdmin
-from articles.services import NotAllowed
+from articles.workflow import NotAllowed
 from participation import answers, moderation, reports
 from participation.models import (
     AnswerReview,
@@ -336,7 +336,7 @@ class AnswerVersionAdmin(admin.ModelAdmin):
         from django.shortcuts import render
         from django.urls import reverse
 
-        from articles.services import StaleVersion
+        from articles.workflow import StaleVersion
 
         version = AnswerVersion.objects.select_related("question", "answerer").get(pk=pk)
         reviewer = getattr(request.user, "person", None)

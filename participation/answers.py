@@ -4,7 +4,7 @@ An editor accepts a reader's question (private until then) and writes or enters 
 expert's answer; submitting fingerprints it and makes it read-only; a confirmed medical
 reviewer who did not write or submit it signs off exactly what was shown (the fingerprint
 under a row lock), which makes it the question's live answer and immutable; or sends it
-back with a comment. Permissions are the articles' own (`articles.services`): editors
+back with a comment. Permissions are the articles' own (`articles.workflow`): editors
 edit, `articles.sign_off_articleversion` signs off; SYSTEM for the site, None refused.
 """
 
@@ -14,15 +14,7 @@ from django.utils.text import slugify
 
 from articles.caching import content_changed
 from articles.models import Person
-from articles.services import (
-    EDIT_PERMISSION,
-    SIGN_OFF_PERMISSION,
-    Actor,
-    NotAllowed,
-    StaleVersion,
-    _account,
-    _require,
-)
+from articles.workflow import EDIT_PERMISSION, SIGN_OFF_PERMISSION, Actor, NotAllowed, StaleVersion, account, require
 from participation.models import AnswerReview, AnswerVersion, Question
 
 Status = AnswerVersion.Status
@@ -38,14 +30,14 @@ def _unique_slug(text: str, pk: int) -> str:
 
 @transaction.atomic
 def accept_question(*, question: Question, user: Actor, topic=None, article=None) -> Question:
-    _require(user, EDIT_PERMISSION, "accept questions")
+    require(user, EDIT_PERMISSION, "accept questions")
     question = Question.objects.select_for_update().get(pk=question.pk)
     if question.status != Question.Status.NEW:
         raise NotAllowed("Only a new question can be accepted.")
     question.status, question.accepted_at, question.decided_by = (
         Question.Status.ACCEPTED,
         timezone.now(),
-        _account(user),
+        account(user),
     )
     question.slug = _unique_slug(question.text, question.pk)
     question.topic = topic or question.topic
@@ -56,7 +48,7 @@ def accept_question(*, question: Question, user: Actor, topic=None, article=None
 
 @transaction.atomic
 def decline_question(*, question: Question, user: Actor, reason: str) -> Question:
-    _require(user, EDIT_PERMISSION, "decline questions")
+    require(user, EDIT_PERMISSION, "decline questions")
     if not reason.strip():
         raise NotAllowed("Give a reason for declining.")
     question = Question.objects.select_for_update().get(pk=question.pk)
@@ -64,7 +56,7 @@ def decline_question(*, question: Question, user: Actor, reason: str) -> Questio
         raise NotAllowed("An answered question stays; send a new answer version instead.")
     question.status, question.decided_by, question.decline_reason = (
         Question.Status.DECLINED,
-        _account(user),
+        account(user),
         reason[:300],
     )
     question.save()
@@ -74,7 +66,7 @@ def decline_question(*, question: Question, user: Actor, reason: str) -> Questio
 @transaction.atomic
 def start_answer(*, question: Question, answerer: Person, user: Actor, body: str = "") -> AnswerVersion:
     """A new draft answer (copying the live answer's text when there is one)."""
-    _require(user, EDIT_PERMISSION, "write answers")
+    require(user, EDIT_PERMISSION, "write answers")
     question = Question.objects.select_for_update().get(pk=question.pk)
     if question.status != Question.Status.ACCEPTED:
         raise NotAllowed("Accept the question before answering it.")
@@ -84,7 +76,7 @@ def start_answer(*, question: Question, answerer: Person, user: Actor, body: str
     if not body and question.live_answer_id:
         body = question.live_answer.body
     return AnswerVersion.objects.create(
-        question=question, number=number, answerer=answerer, body=body, created_by=_account(user)
+        question=question, number=number, answerer=answerer, body=body, created_by=account(user)
     )
 
 
@@ -94,13 +86,13 @@ def _lock(version: AnswerVersion) -> AnswerVersion:
 
 @transaction.atomic
 def submit_answer(*, version: AnswerVersion, user: Actor) -> AnswerVersion:
-    _require(user, EDIT_PERMISSION, "submit answers")
+    require(user, EDIT_PERMISSION, "submit answers")
     version = _lock(version)
     if version.status not in (Status.DRAFT, Status.SENT_BACK):
         raise NotAllowed("Only a draft or a sent-back answer can be submitted.")
     if not version.body.strip():
         raise NotAllowed("The answer is empty.")
-    version.status, version.submitted_by, version.submitted_at = Status.SUBMITTED, _account(user), timezone.now()
+    version.status, version.submitted_by, version.submitted_at = Status.SUBMITTED, account(user), timezone.now()
     version.submitted_fingerprint = version.compute_fingerprint()
     version.save()
     return version
@@ -112,11 +104,11 @@ def answer_sign_off_refusal(version: AnswerVersion, reviewer: Person | None, use
         return "Only medical reviewers sign off answers."
     if reviewer is None or not reviewer.is_medical_reviewer:
         return "Answers are signed off by a medical reviewer."
-    account = _account(user)
-    if account is not None:
-        if reviewer.user_id != account.pk or not reviewer.account_link_confirmed:
+    signer = account(user)
+    if signer is not None:
+        if reviewer.user_id != signer.pk or not reviewer.account_link_confirmed:
             return "You sign off only as the reviewer your account is linked to, once the link is confirmed."
-        if account.pk in (version.created_by_id, version.submitted_by_id):
+        if signer.pk in (version.created_by_id, version.submitted_by_id):
             return "Nobody signs off an answer their account wrote or submitted."
     if reviewer.pk == version.answerer_id:
         return "Nobody signs off their own answer."
@@ -140,7 +132,7 @@ def approve_answer(*, version: AnswerVersion, reviewer: Person, seen_fingerprint
     _check(version, reviewer, user, seen_fingerprint)
     now = timezone.now()
     AnswerReview.objects.create(
-        version=version, reviewer=reviewer, user=_account(user), outcome="approved", fingerprint=seen_fingerprint
+        version=version, reviewer=reviewer, user=account(user), outcome="approved", fingerprint=seen_fingerprint
     )
     version.status, version.approved_at = Status.APPROVED, now
     version.save()
@@ -176,7 +168,7 @@ def send_back_answer(*, version: AnswerVersion, reviewer: Person, comment: str, 
     AnswerReview.objects.create(
         version=version,
         reviewer=reviewer,
-        user=_account(user),
+        user=account(user),
         outcome="sent_back",
         fingerprint=version.submitted_fingerprint,
         comment=comment,

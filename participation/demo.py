@@ -8,7 +8,7 @@ import yaml
 from django.db import transaction
 
 from articles.models import Article, Person
-from articles.services import SYSTEM
+from articles.workflow import SYSTEM
 from participation import answers, moderation
 from participation.models import Prompt, Question, Story
 from taxonomy.models import Cause, Topic

@@ -1,5 +1,5 @@
 """Moderation of readers' stories: every step a function, checked against the actor's
-permission (`participation.moderate_story`; `services.SYSTEM` for the site itself, None
+permission (`participation.moderate_story`; `workflow.SYSTEM` for the site itself, None
 refused), and refreshing exactly the pages the story shows on (participation.caching)."""
 
 from collections.abc import Iterable
@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from articles.services import Actor, NotAllowed, _account, _require
+from articles.workflow import Actor, NotAllowed, account, require
 from participation import caching
 from participation.models import Story, StoryEdit
 
@@ -29,14 +29,14 @@ def _close_reports(stories, user: Actor) -> None:
 @transaction.atomic
 def approve_stories(*, stories: Iterable[Story], user: Actor) -> int:
     """Publish the stories; returns how many changed. Already approved ones are left as they are."""
-    _require(user, PERMISSION, "approve stories")
+    require(user, PERMISSION, "approve stories")
     changed = [story for story in _locked(stories) if story.status != Status.APPROVED]
     now = timezone.now()
     for story in changed:
         story.status, story.moderated_at, story.moderated_by, story.rejection_reason = (
             Status.APPROVED,
             now,
-            _account(user),
+            account(user),
             "",
         )
         story.save(update_fields=["status", "moderated_at", "moderated_by", "rejection_reason"])
@@ -48,7 +48,7 @@ def approve_stories(*, stories: Iterable[Story], user: Actor) -> int:
 @transaction.atomic
 def reject_stories(*, stories: Iterable[Story], user: Actor, reason: str) -> int:
     """Keep the stories off the site, with the reason (required)."""
-    _require(user, PERMISSION, "reject stories")
+    require(user, PERMISSION, "reject stories")
     reason = reason.strip()
     if not reason:
         raise NotAllowed("Give a reason for rejecting.")
@@ -59,7 +59,7 @@ def reject_stories(*, stories: Iterable[Story], user: Actor, reason: str) -> int
         story.status, story.moderated_at, story.moderated_by, story.rejection_reason = (
             Status.REJECTED,
             now,
-            _account(user),
+            account(user),
             reason[:300],
         )
         story.save(update_fields=["status", "moderated_at", "moderated_by", "rejection_reason"])
@@ -72,7 +72,7 @@ def reject_stories(*, stories: Iterable[Story], user: Actor, reason: str) -> int
 def edit_story(*, story: Story, user: Actor, display_name: str, text: str, reason: str) -> Story:
     """Change a story's words. For an approved story a reason is required; every change is
     recorded (StoryEdit: who, when, why, before and after)."""
-    _require(user, PERMISSION, "edit stories")
+    require(user, PERMISSION, "edit stories")
     (story,) = _locked([story])
     before = {"display_name": story.display_name, "text": story.text}
     after = {"display_name": display_name, "text": text}
@@ -81,7 +81,7 @@ def edit_story(*, story: Story, user: Actor, display_name: str, text: str, reaso
     reason = reason.strip()
     if story.status == Status.APPROVED and not reason:
         raise NotAllowed("An approved story is changed only with a reason.")
-    if _account(user) is None:
+    if account(user) is None:
         raise NotAllowed("Story edits are made by a moderator's account.")
     story.display_name, story.text = display_name, text
     story.save(update_fields=["display_name", "text"])

@@ -11,7 +11,7 @@
 from django.conf import settings
 from django.db import transaction
 
-from articles.services import Actor, _account, _require
+from articles.workflow import Actor, account, require
 from participation import moderation
 from participation.models import Report, Story
 
@@ -33,18 +33,18 @@ def close_reports(*, reports, user: Actor) -> int:
     reports = list(reports)
     for report in reports:
         if report.story_id:
-            _require(user, moderation.PERMISSION, "deal with reports on stories")
+            require(user, moderation.PERMISSION, "deal with reports on stories")
         elif user is None or not user.has_perm("articles.change_article"):
-            _require(user, "articles.sign_off_articleversion", "deal with reports on articles")
+            require(user, "articles.sign_off_articleversion", "deal with reports on articles")
     return Report.objects.filter(pk__in=[r.pk for r in reports], status=Report.Status.OPEN).update(
-        status=Report.Status.DONE, handled_by=_account(user)
+        status=Report.Status.DONE, handled_by=account(user)
     )
 
 
 def close_story_reports(stories, user: Actor) -> None:
     """A moderator decided on these stories: their open reports are dealt with."""
     Report.objects.open().filter(story__in=[s.pk for s in stories]).update(
-        status=Report.Status.DONE, handled_by=_account(user)
+        status=Report.Status.DONE, handled_by=account(user)
     )
 
 

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 
 from articles.admin.people import ReadOnlyAdmin
 from articles.models import ArticleVersion
-from articles.services import WorkflowError
+from articles.workflow import WorkflowError
 from previews import services
 from previews.models import MAX_DAYS, ExpertComment, PreviewLink
 

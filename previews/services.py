@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import ArticleEvent, ArticleVersion
-from articles.services import EDIT_PERMISSION, SYSTEM, Actor, NotAllowed, WorkflowError, _account, _record, _require
+from articles.workflow import EDIT_PERMISSION, SYSTEM, Actor, NotAllowed, WorkflowError, account, record, require
 from previews.models import MAX_DAYS, ExpertComment, PreviewLink
 
 DEFAULT_DAYS = 7
@@ -18,7 +18,7 @@ def create_preview_link(
     *, version: ArticleVersion, recipient: str, user: Actor, days: int = DEFAULT_DAYS
 ) -> PreviewLink:
     """A link to `version`'s preview, valid `days` days (1 to 30), until revoked or the version moves on."""
-    _require(user, EDIT_PERMISSION, "share previews")
+    require(user, EDIT_PERMISSION, "share previews")
     if version.status not in ArticleVersion.OPEN_STATUSES:
         raise WorkflowError("Only a draft or a version awaiting review can be shared for expert comment.")
     if not 1 <= days <= MAX_DAYS:
@@ -30,11 +30,11 @@ def create_preview_link(
         version=version,
         recipient=recipient.strip(),
         fingerprint=version.compute_fingerprint(),
-        created_by=_account(user),
+        created_by=account(user),
         created_at=now,
         expires_at=now + datetime.timedelta(days=days),
     )
-    _record(
+    record(
         version.article,
         Event.PREVIEW_LINK_CREATED,
         user=user,
@@ -47,13 +47,13 @@ def create_preview_link(
 
 @transaction.atomic
 def revoke_preview_link(*, link: PreviewLink, user: Actor) -> PreviewLink:
-    _require(user, EDIT_PERMISSION, "revoke preview links")
+    require(user, EDIT_PERMISSION, "revoke preview links")
     link = PreviewLink.objects.select_for_update().get(pk=link.pk)
     if link.revoked_at is not None:
         raise NotAllowed("This link is already revoked.")
-    link.revoked_at, link.revoked_by = timezone.now(), _account(user)
+    link.revoked_at, link.revoked_by = timezone.now(), account(user)
     link.save(update_fields=["revoked_at", "revoked_by"])
-    _record(
+    record(
         link.version.article, Event.PREVIEW_LINK_REVOKED, user=user, version=link.version, comment=f"Link #{link.pk}."
     )
     return link
@@ -68,7 +68,7 @@ def open_preview_link(token: str) -> PreviewLink | None:
 
 
 def record_view(link: PreviewLink) -> None:
-    _record(
+    record(
         link.version.article,
         Event.PREVIEW_LINK_VIEWED,
         user=SYSTEM,  # no account: the visitor; the kind and the comment say who
@@ -83,7 +83,7 @@ def add_expert_comment(*, link: PreviewLink, given_name: str, text: str) -> Expe
     comment = ExpertComment.objects.create(
         link=link, version=link.version, given_name=given_name.strip(), text=text.strip()
     )
-    _record(
+    record(
         link.version.article,
         Event.EXPERT_COMMENT,
         user=SYSTEM,  # no account: the visitor; the kind and the comment say who

@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from articles.source_keys import identities, rekey, suggest_key
+from references.keys import identities, rekey, suggest_key
 
 FIELD_ORDER = ("key", "kind", "authors", "title", "source", "year", "volume", "issue", "pages", "url", "pmid", "doi")
 TOP_LEVEL_KEY = re.compile(r"^[A-Za-z_]+:")

@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from articles import services
 from articles.immutability import guards_suspended
-from articles.models import Article, ArticleVersion, Person, Reference, Source, VersionAuthor, VersionCause
+from articles.models import Article, ArticleVersion, Person, Reference, VersionAuthor, VersionCause
+from references.models import Source
 from taxonomy.models import Cause, CauseGroup, Topic
 
 _EMBEDDED_STARTED_BY_THIS_RUN = []

@@ -17,10 +17,12 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from articles import services
-from articles.linkcheck import check_urls, link_report, live_reference_urls
-from articles.models import Article, LinkCheck, Reference
+from articles import services, workflow
+from articles.citing import live_reference_urls
+from articles.models import Article, Reference
 from articles.queues import due_soon_for, overdue_for
+from references.linkcheck import check_urls, cited_urls, link_report
+from references.models import LinkCheck
 
 SLOW_SECONDS = 2.0
 TIMEOUT = 0.5
@@ -135,7 +137,7 @@ def test_checks_run_concurrently_but_never_more_than_the_per_host_limit(server):
 def cited(publish, server, refused_url):
     """A live article and its new draft citing every kind of address (signed off by the tests)."""
     article = publish()
-    draft = services.start_draft(article=article, user=services.SYSTEM)
+    draft = services.start_draft(article=article, user=workflow.SYSTEM)
     Reference.objects.filter(version=draft).delete()
     for number, path in enumerate(["/ok", "/moved", "/missing", "/slow"], start=1):
         Reference.objects.create(version=draft, number=number, kind="web", title=f"Page {path}", url=server + path)
@@ -165,6 +167,7 @@ def test_the_command_checks_live_references_and_stores_each_result(cited, editor
     assert live_reference_urls() == sorted(
         [refused_url, f"{server}/missing", f"{server}/moved", f"{server}/ok", f"{server}/slow"]
     )
+    assert cited_urls() == live_reference_urls()  # what the command visits: articles registered them
     out = io.StringIO()
     call_command("check_references", "--timeout", str(TIMEOUT), stdout=out)
     assert "Checked 5 reference URLs" in out.getvalue() and "1 OK, 1 redirected, 3 dead" in out.getvalue()
@@ -186,7 +189,7 @@ def test_reviewers_see_dead_and_redirected_links_on_the_article_and_the_re_revie
     article, draft = cited
     article = _sign_off(draft, editor, reviewer)
     call_command("check_references", "--timeout", str(TIMEOUT), stdout=io.StringIO())
-    report = link_report(article.live_version)
+    report = link_report(article.live_version.references.order_by("number"))
     assert (len(report.dead), len(report.redirected), report.checked, report.linked) == (3, 1, 5, 5)
 
     client = Client()
@@ -218,5 +221,5 @@ def test_the_reviewer_queue_flags_articles_with_link_problems(cited, editor, rev
 
 def test_the_report_counts_only_references_with_a_web_address(publish):
     article = publish()  # its one reference has a DOI and no URL
-    report = link_report(article.live_version)
+    report = link_report(article.live_version.references.order_by("number"))
     assert (report.problems, report.checked, report.linked, report.last_checked_at) == ([], 0, 0, None)

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from articles import services
+from articles import lifecycle, services
 from articles.models import Article, Person, VersionCause
 from tests.test_admin_review_cycle import client_for
 
@@ -196,6 +196,6 @@ def test_an_address_with_no_live_article_keeps_nothing(publish, reviewer, reader
     assert reader.get("/articles/no-such-article/").status_code == 404
     assert kept_fragments() == set()
     reader.get(url)
-    on_commit(services.take_down_article, article=article, user=reviewer, reason="Wrong dose in table 2.")
+    on_commit(lifecycle.take_down_article, article=article, user=reviewer, reason="Wrong dose in table 2.")
     assert reader.get(url).status_code == 410
     assert reader.get(url).status_code == 410  # the kept shell of the live page is not served

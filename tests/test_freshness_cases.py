@@ -17,7 +17,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import services
+from articles import lifecycle, services
 from articles.models import Article, Series
 from tests.proxy import PROXIED
 
@@ -107,7 +107,7 @@ def test_with_overdue_policy_hide_a_shorter_topic_interval_takes_the_article_off
     assert all(article.get_absolute_url() in page(url) for url in lists)
 
     # A medical reviewer shortens the topic's interval ("Change review interval"): the article is now overdue.
-    after_commit(services.set_review_interval, target=topic, months=3, user=reviewer)
+    after_commit(lifecycle.set_review_interval, target=topic, months=3, user=reviewer)
 
     assert page(article.get_absolute_url()) == "status 404"
     for url in lists:
@@ -192,7 +192,7 @@ def test_publish_scheduled_from_cron_reaches_the_readers_of_runserver_with_the_d
     assert "second edition" in page(url) and "second edition" in page(reverse("articles:home"))
 
     # Timed archiving, the same way.
-    services.schedule_archive(article=article, archive_at=timezone.now() + datetime.timedelta(seconds=1), user=editor)
+    lifecycle.schedule_archive(article=article, archive_at=timezone.now() + datetime.timedelta(seconds=1), user=editor)
     cached(url, reverse("articles:home"))
     time.sleep(1.1)
     out = run_with_development_settings("manage.py", "publish_scheduled", DATABASE_URL=database_url(), **purge_to)

@@ -28,7 +28,7 @@ from django.http import QueryDict
 from django.test import Client, RequestFactory, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from articles import caching, services, supporting_text
+from articles import caching, lifecycle, services, supporting_text
 from articles.models import Article, ArticleVersion, FaqEntry, Person, Reference, Series, VersionAuthor, VersionCause
 from participation import answers
 from participation.models import Prompt, Question
@@ -393,17 +393,17 @@ def test_every_field_a_public_page_shows_is_fresh_on_every_route_at_the_next_req
             call_command("publish_scheduled", verbosity=0)
 
         def timed_archive():
-            services.schedule_archive(article=first, archive_at=_soon(), user=editor)
+            lifecycle.schedule_archive(article=first, archive_at=_soon(), user=editor)
             traveller.shift(datetime.timedelta(minutes=5))
             call_command("publish_scheduled", verbosity=0)
 
         for label, step in [
             ("services.re_review_live_version", re_review),
-            ("services.archive_article", lambda: services.archive_article(article=first, user=editor)),
-            ("services.restore_article", lambda: services.restore_article(article=first, user=editor)),
+            ("lifecycle.archive_article", lambda: lifecycle.archive_article(article=first, user=editor)),
+            ("lifecycle.restore_article", lambda: lifecycle.restore_article(article=first, user=editor)),
             ("publish_scheduled: go live", scheduled_go_live),
             ("publish_scheduled: archive", timed_archive),
-            ("services.restore_article (again)", lambda: services.restore_article(article=first, user=editor)),
+            ("lifecycle.restore_article (again)", lambda: lifecycle.restore_article(article=first, user=editor)),
         ]:
             matrix.check(label, step)
 

@@ -170,10 +170,10 @@ def test_a_signed_off_version_keeps_its_picture_and_words_and_the_hash_is_finger
 
 
 def test_an_unknown_picture_key_stops_the_submission(draft_factory, editor):
-    from articles import services
+    from articles import services, workflow
 
     draft = draft_factory(body="![[image:nowhere]]\n\nText [@1].")
-    with pytest.raises(services.IncompleteVersion, match="not in the image library"):
+    with pytest.raises(workflow.IncompleteVersion, match="not in the image library"):
         services.submit_version(version=draft, user=editor)
 
 

@@ -160,7 +160,7 @@ def test_the_command_reports_problems_as_a_clear_error(tmp_path):
 
 
 def test_the_demo_articles_cite_six_library_sources_by_key(db, editorial_groups):
-    from articles.models import Source
+    from references.models import Source
 
     load_content(FIXTURES)
     assert Source.objects.count() == 6

@@ -67,7 +67,7 @@ def test_migrating_back_past_the_change_note_is_refused_while_a_signed_off_versi
 @pytest.mark.django_db(transaction=True)
 def test_numbered_references_move_into_the_library_and_drafts_cite_by_key(editorial_groups, editor, tmp_path):
     from articles import services
-    from articles.models import Source
+    from references.models import Source
 
     load_content(without_revisions(FIXTURES, tmp_path))  # migrating back past 0019 is refused with signed notes
     # A draft written before the library: hand-numbered references, cited [@2] before [@1].

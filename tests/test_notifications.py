@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import services
+from articles import lifecycle, services, workflow
 from articles.models import Person
 
 
@@ -54,7 +54,7 @@ def test_submitting_an_assigned_article_emails_only_its_reviewer(
     draft_factory, submit, editor, addresses, author_reviewer, django_capture_on_commit_callbacks
 ):
     version = draft_factory()
-    services.assign_reviewer(article=version.article, reviewer=author_reviewer.person, user=editor)
+    lifecycle.assign_reviewer(article=version.article, reviewer=author_reviewer.person, user=editor)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         submit(version)
@@ -67,7 +67,7 @@ def test_assignment_emails_the_assignee_with_the_article_link(
 ):
     article = publish()
     with django_capture_on_commit_callbacks(execute=True):
-        services.assign_reviewer(article=article, reviewer=author_reviewer.person, user=editor)
+        lifecycle.assign_reviewer(article=article, reviewer=author_reviewer.person, user=editor)
 
     (message,) = mail.outbox
     assert message.to == ["okoro@example.org"]
@@ -139,7 +139,7 @@ def test_nothing_is_sent_when_the_step_fails(draft_factory, editor, addresses, d
     version = draft_factory()
     version.body = ""
     version.save()
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.IncompleteVersion):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(workflow.IncompleteVersion):
         services.submit_version(version=version, user=editor)
 
     assert mail.outbox == []

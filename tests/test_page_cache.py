@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from articles import caching, services
+from articles import caching, lifecycle, services, workflow
 from articles.models import Article, Person
 from articles.views import ArticleDetailView
 from taxonomy.models import Cause, CauseGroup, Topic
@@ -51,20 +51,20 @@ def two_articles(publish, after_commit, writer, reviewer, django_user_model):
         article=Article(slug="colic", topic=other_topic),
         title="Colic explained",
         summary="About colic.",
-        user=services.SYSTEM,
+        user=workflow.SYSTEM,
     )
     version.body = "Colic comes in waves [@1]."
     version.save()
     version.author_links.create(person=other_writer)
     version.cause_links.create(tag=other_cause)
     version.references.create(number=1, title="Colic", source="BMJ", year=2010)
-    version = services.submit_version(version=version, user=services.SYSTEM)
+    version = services.submit_version(version=version, user=workflow.SYSTEM)
     after_commit(
         services.approve_version,
         version=version,
         reviewer=reviewer.person,
         seen_fingerprint=version.submitted_fingerprint,
-        user=services.SYSTEM,
+        user=workflow.SYSTEM,
     )
     return night, Article.objects.get(slug="colic")
 
@@ -189,10 +189,10 @@ def test_re_review_archive_and_restore_show_at_once(publish, after_commit, revie
         page, state = fetch(url)
     assert state == "miss" and "1 March 2027" in page.content.decode()
 
-    after_commit(services.archive_article, article=article, user=editor)
+    after_commit(lifecycle.archive_article, article=article, user=editor)
     assert "archived on" in fetch(url)[0].content.decode()
     assert article.get_absolute_url() not in fetch(home)[0].content.decode()
-    after_commit(services.restore_article, article=article, user=editor)
+    after_commit(lifecycle.restore_article, article=article, user=editor)
     assert article.get_absolute_url() in fetch(home)[0].content.decode()
 
 

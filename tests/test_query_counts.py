@@ -7,9 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image as PILImage
 
-from articles.models import FaqEntry, Person, Source, VersionAuthor, VersionCause
+from articles.models import FaqEntry, Person, VersionAuthor, VersionCause
 from images.models import Image
 from images.services import add_image
+from references.models import Source
 from taxonomy.models import Cause
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from articles.rendering import cited_numbers, render_markdown
+from articles.rendering import render_markdown
+from references.keys import cited_numbers
 
 EVENT_HANDLER = re.compile(r"<[^>]*\son\w*\s*=", re.I)  # an on...= attribute inside any tag
 

@@ -11,7 +11,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import services
+from articles import lifecycle, services, workflow
 from articles.models import Article, ArticleEvent, ArticleVersion, Person, Review
 from articles.models.history import AppendOnlyError
 
@@ -121,15 +121,15 @@ def test_a_re_review_a_year_later_confirms_the_same_version_and_moves_both_dates
 def test_a_re_review_is_refused_to_editors_authors_and_stale_pages(publish, editor, reviewer, author_reviewer):
     article = publish(author=author_reviewer.person)
     fingerprint = article.live_version.compute_fingerprint()
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(workflow.NotAllowed):
         services.re_review_live_version(
             article=article, reviewer=reviewer.person, seen_fingerprint=fingerprint, user=editor
         )
-    with pytest.raises(services.NotAllowed, match="author"):
+    with pytest.raises(workflow.NotAllowed, match="author"):
         services.re_review_live_version(
             article=article, reviewer=author_reviewer.person, seen_fingerprint=fingerprint, user=author_reviewer
         )
-    with pytest.raises(services.StaleVersion):
+    with pytest.raises(workflow.StaleVersion):
         services.re_review_live_version(
             article=article, reviewer=reviewer.person, seen_fingerprint="0" * 64, user=reviewer
         )
@@ -185,7 +185,7 @@ def test_readers_keep_the_old_version_while_a_revision_waits_for_its_go_live_tim
 
 def test_the_scheduler_command_publishes_and_archives_what_is_due(publish, editor, capsys):
     article = publish()
-    services.schedule_archive(article=article, archive_at=timezone.now() - datetime.timedelta(minutes=1), user=editor)
+    lifecycle.schedule_archive(article=article, archive_at=timezone.now() - datetime.timedelta(minutes=1), user=editor)
     call_command("publish_scheduled")
     assert "archived night-cramps" in capsys.readouterr().out
     article.refresh_from_db()
@@ -196,22 +196,22 @@ def test_the_scheduler_command_publishes_and_archives_what_is_due(publish, edito
 
 def test_archiving_removes_from_lists_but_keeps_the_page_and_restoring_brings_it_back(publish, editor, reader):
     article = publish()
-    services.archive_article(article=article, user=editor)
+    lifecycle.archive_article(article=article, user=editor)
     assert not Article.objects.listed().filter(pk=article.pk).exists()
     page = reader.get(article.get_absolute_url())
     assert page.status_code == 200 and "archived on" in page.content.decode()
-    services.restore_article(article=article, user=editor)
+    lifecycle.restore_article(article=article, user=editor)
     assert Article.objects.listed().filter(pk=article.pk).exists()
 
 
 def test_reviewers_cannot_archive_or_restore(publish, reviewer, editor):
     article = publish()
-    with pytest.raises(services.NotAllowed):
-        services.archive_article(article=article, user=reviewer)
+    with pytest.raises(workflow.NotAllowed):
+        lifecycle.archive_article(article=article, user=reviewer)
     assert Article.objects.get(pk=article.pk).archived_at is None
-    services.archive_article(article=article, user=editor)
-    with pytest.raises(services.NotAllowed):
-        services.restore_article(article=article, user=reviewer)
+    lifecycle.archive_article(article=article, user=editor)
+    with pytest.raises(workflow.NotAllowed):
+        lifecycle.restore_article(article=article, user=reviewer)
     assert Article.objects.get(pk=article.pk).archived_at is not None
 
 
@@ -222,9 +222,9 @@ def test_an_assigned_article_is_signed_off_only_by_its_reviewer(
     draft_factory, submit, editor, reviewer, second_reviewer
 ):
     version = submit(draft_factory())
-    services.assign_reviewer(article=version.article, reviewer=second_reviewer.person, user=editor)
+    lifecycle.assign_reviewer(article=version.article, reviewer=second_reviewer.person, user=editor)
     version.refresh_from_db()
-    with pytest.raises(services.NotAllowed, match="assigned to Dee Park"):
+    with pytest.raises(workflow.NotAllowed, match="assigned to Dee Park"):
         services.approve_version(
             version=version, reviewer=reviewer.person, seen_fingerprint=version.submitted_fingerprint, user=reviewer
         )
@@ -237,8 +237,8 @@ def test_an_assigned_article_is_signed_off_only_by_its_reviewer(
 
 
 def test_only_medical_reviewers_can_be_assigned(publish, editor, writer):
-    with pytest.raises(services.NotAllowed):
-        services.assign_reviewer(article=publish(), reviewer=writer, user=editor)
+    with pytest.raises(workflow.NotAllowed):
+        lifecycle.assign_reviewer(article=publish(), reviewer=writer, user=editor)
 
 
 # --- history ---------------------------------------------------------------------------------
@@ -257,8 +257,8 @@ def test_every_transition_is_recorded_with_who_and_when(draft_factory, submit, e
     services.re_review_live_version(
         article=article, reviewer=reviewer.person, seen_fingerprint=version.compute_fingerprint(), user=reviewer
     )
-    services.archive_article(article=article, user=editor)
-    services.restore_article(article=article, user=editor)
+    lifecycle.archive_article(article=article, user=editor)
+    lifecycle.restore_article(article=article, user=editor)
     kinds = list(article.events.order_by("created_at", "id").values_list("kind", "user__username"))
     assert kinds == [
         (Event.CREATED, "editor"),
@@ -291,7 +291,7 @@ def due_articles(publish, second_reviewer, editor):
     overdue = published_on(publish, "2025-10-01 10:00Z", slug="overdue-one", title="Overdue one")
     due_soon = published_on(publish, "2025-12-05 10:00Z", slug="due-soon-one", title="Due soon one")
     published_on(publish, "2026-06-01 10:00Z", slug="not-due", title="Not due")
-    services.assign_reviewer(article=due_soon, reviewer=second_reviewer.person, user=editor)
+    lifecycle.assign_reviewer(article=due_soon, reviewer=second_reviewer.person, user=editor)
     return overdue, due_soon
 
 

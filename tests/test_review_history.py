@@ -6,7 +6,7 @@ import json
 import pytest
 import time_machine
 
-from articles import services
+from articles import services, workflow
 from articles.models import Article
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +74,7 @@ def test_a_second_version_cannot_be_submitted_without_saying_what_changed(publis
     draft = services.start_draft(article=article, user=editor)
     draft.body = "Changed [@1]."
     draft.save()
-    with pytest.raises(services.IncompleteVersion, match="say what changed"):
+    with pytest.raises(workflow.IncompleteVersion, match="say what changed"):
         services.submit_version(version=draft, user=editor)
     draft.change_note = "Shorter."
     draft.save()
@@ -96,9 +96,9 @@ def test_the_note_is_part_of_the_signed_version(publish, editor, submit):
     assert draft.submitted_fingerprint == fingerprint
     draft.change_note = "Other wording."  # changing the note after submission is a change of the version
     draft.save()
-    with pytest.raises(services.StaleVersion):
+    with pytest.raises(workflow.StaleVersion):
         services.approve_version(
-            version=draft, reviewer=article.last_reviewed_by, seen_fingerprint=fingerprint, user=services.SYSTEM
+            version=draft, reviewer=article.last_reviewed_by, seen_fingerprint=fingerprint, user=workflow.SYSTEM
         )
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from articles import services
+from articles import services, workflow
 from articles.models import Article, ArticleEvent, Review
 
 pytestmark = pytest.mark.django_db
@@ -53,14 +53,14 @@ def test_the_rolled_back_draft_goes_through_review_like_any_draft(two_versions, 
 def test_a_rollback_is_refused_while_another_version_is_open(two_versions, editor):
     article, v1, _ = two_versions
     open_draft = services.start_draft(article=article, user=editor)
-    with pytest.raises(services.WorkflowError, match=f"Version {open_draft.number} is open"):
+    with pytest.raises(workflow.WorkflowError, match=f"Version {open_draft.number} is open"):
         services.start_draft(article=article, user=editor, from_version=v1)
 
 
 def test_only_a_signed_off_version_of_the_same_article_can_be_rolled_back_to(two_versions, editor, draft_factory):
     article, _, _ = two_versions
     other = draft_factory(slug="other")
-    with pytest.raises(services.WorkflowError, match="signed-off version of the same article"):
+    with pytest.raises(workflow.WorkflowError, match="signed-off version of the same article"):
         services.start_draft(article=article, user=editor, from_version=other)
 
 

@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from articles import services
+from articles import lifecycle
 from articles.models import Article, Series
 
 pytestmark = pytest.mark.django_db
@@ -161,7 +161,7 @@ def test_take_down_asks_for_the_reason_on_its_own_page_before_posting(publish, r
     assert "take-down-form" not in change  # a link to the confirmation page, no form that posts at once
     assert reverse("admin:articles_article_takedown", args=[article.pk]) in change
     assert User.objects.filter(pk=reviewer.pk).exists()
-    assert services.take_down_refusal(article, reviewer) == ""
+    assert lifecycle.take_down_refusal(article, reviewer) == ""
 
 
 def test_any_other_refusal_gets_the_sites_403_page_with_the_way_back(draft_factory, django_user_model):

@@ -4,9 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from articles import services, sources
-from articles.models import Article, ArticleVersion, FaqEntry, Reference, Source
+from articles import citing, services, workflow
+from articles.models import Article, ArticleVersion, FaqEntry, Reference
 from articles.rendering import render_markdown
+from references.models import Source
 from tests.test_admin_review_cycle import client_for, version_form
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ def test_sources_are_numbered_by_order_of_first_citation_so_reordering_needs_no_
     draft_factory, library_source, second_source, submit
 ):
     draft = draft_factory(body="First [@maquirriain2007]. Then [@miller2005; @maquirriain2007].")
-    sources.sync_references(draft)
+    citing.sync_references(draft)
     assert [(r.number, r.key) for r in draft.references.order_by("number")] == [
         (1, "maquirriain2007"),
         (2, "miller2005"),
@@ -86,13 +87,13 @@ def test_a_signed_off_version_keeps_its_snapshot_when_the_library_entry_is_corre
     assert live.compute_fingerprint() == live.reviews.latest().fingerprint
 
     draft = services.start_draft(article=article, user=editor)
-    sources.sync_references(draft)
+    citing.sync_references(draft)
     assert draft.references.get().title == "Muscle cramps (corrected title)"  # the next version picks it up
 
 
 def test_unknown_keys_and_uncited_sources_show_when_the_draft_is_saved(draft_factory, editor, library_source):
     draft = draft_factory(body="Cited [@miller2005].")
-    sources.sync_references(draft)
+    citing.sync_references(draft)
     url = reverse("admin:articles_articleversion_change", args=[draft.pk])
     client = client_for(editor)
     revision = client.get(url).context["adminform"].form["revision_seen"].value()
@@ -104,7 +105,7 @@ def test_unknown_keys_and_uncited_sources_show_when_the_draft_is_saved(draft_fac
     assert "no longer cited, so removed from the references: [@miller2005]" in page
     draft.refresh_from_db()
     assert draft.body == "Now cites [@nobody2020]."  # saved all the same: nothing typed is lost
-    with pytest.raises(services.IncompleteVersion, match="nobody2020"):
+    with pytest.raises(workflow.IncompleteVersion, match="nobody2020"):
         services.submit_version(version=draft, user=editor)
 
 
@@ -128,7 +129,7 @@ def test_a_new_draft_of_a_numbered_version_cites_the_same_sources_by_key(publish
 
 def test_mixing_numbered_and_keyed_citations_cannot_be_submitted(draft_factory, editor, library_source):
     draft = draft_factory(body="Numbered [@1] and keyed [@miller2005].")
-    with pytest.raises(services.IncompleteVersion, match="mixes numbered citations"):
+    with pytest.raises(workflow.IncompleteVersion, match="mixes numbered citations"):
         services.submit_version(version=draft, user=editor)
     assert Reference.objects.filter(version=draft).count() == 1
     assert Article.objects.get(pk=draft.article_id).live_version is None

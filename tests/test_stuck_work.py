@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from articles import queues, services
+from articles import lifecycle, queues, services, workflow
 from articles.models import Article, VersionAuthor
 
 
@@ -23,15 +23,15 @@ def written_by_the_reviewer(draft_factory, reviewer):
 def test_assigning_an_author_of_the_open_version_is_refused_with_a_reason(written_by_the_reviewer, editor, reviewer):
     article = written_by_the_reviewer.article
 
-    with pytest.raises(services.NotAllowed, match=r"Ana Rivera is an author of version 1.*not an author"):
-        services.assign_reviewer(article=article, reviewer=reviewer.person, user=editor)
+    with pytest.raises(workflow.NotAllowed, match=r"Ana Rivera is an author of version 1.*not an author"):
+        lifecycle.assign_reviewer(article=article, reviewer=reviewer.person, user=editor)
 
     assert Article.objects.get(pk=article.pk).assigned_reviewer is None
 
 
 def test_a_reviewer_who_did_not_write_it_can_be_assigned(written_by_the_reviewer, editor, author_reviewer):
     article = written_by_the_reviewer.article
-    services.assign_reviewer(article=article, reviewer=author_reviewer.person, user=editor)
+    lifecycle.assign_reviewer(article=article, reviewer=author_reviewer.person, user=editor)
 
     assert Article.objects.get(pk=article.pk).assigned_reviewer == author_reviewer.person
 
@@ -55,7 +55,7 @@ def test_a_version_its_assigned_reviewer_wrote_shows_in_the_editors_queue(
     draft_factory, submit, editor, reviewer, author_reviewer
 ):
     version = draft_factory()
-    services.assign_reviewer(article=version.article, reviewer=reviewer.person, user=editor)
+    lifecycle.assign_reviewer(article=version.article, reviewer=reviewer.person, user=editor)
     VersionAuthor.objects.create(version=version, person=reviewer.person, position=1)  # added after assignment
     submit(version)
 
@@ -100,7 +100,7 @@ def test_the_sign_off_buttons_are_not_offered_to_an_author(written_by_the_review
     assert refusal == "Ana Rivera is an author of this version and cannot review it."
     assert refusal in review_page
     assert refusal in change_page
-    with pytest.raises(services.NotAllowed, match=refusal):  # the server says the same
+    with pytest.raises(workflow.NotAllowed, match=refusal):  # the server says the same
         services.approve_version(
             version=version, reviewer=reviewer.person, seen_fingerprint=version.submitted_fingerprint, user=reviewer
         )

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from articles import services, supporting_text
+from articles import lifecycle, supporting_text, workflow
 from articles.models import Article, ArticleEvent, AuditEntry, Person
 from taxonomy.models import Cause, CauseGroup, Topic
 
@@ -186,8 +186,8 @@ def test_the_review_interval_is_a_reviewers_change_bounded_and_in_the_timeline(p
     url = reverse("admin:articles_article_review_interval", args=[article.pk])
     assert signed_in(editor).post(url, {"months": 600}).status_code == 403
     assert signed_in(reviewer).post(url, {"months": 600}).status_code == 400
-    with pytest.raises(services.WorkflowError, match="1 to 36 months"):
-        services.set_review_interval(target=article, months=600, user=reviewer)
+    with pytest.raises(workflow.WorkflowError, match="1 to 36 months"):
+        lifecycle.set_review_interval(target=article, months=600, user=reviewer)
     assert Article.objects.get(pk=article.pk).review_interval_months is None
 
     due_before = Article.objects.get(pk=article.pk).next_review_due
@@ -198,7 +198,7 @@ def test_the_review_interval_is_a_reviewers_change_bounded_and_in_the_timeline(p
     assert event.user == reviewer and "default → 3 months" in event.comment
 
     other = publish(slug="other", title="Other")
-    services.set_review_interval(target=topic, months=24, user=reviewer)
+    lifecycle.set_review_interval(target=topic, months=24, user=reviewer)
     assert Article.objects.get(pk=other.pk).review_interval == 24
     assert other.events.filter(kind="interval_changed", comment__contains="topic").exists()
     assert not article.events.filter(kind="interval_changed", comment__contains="topic").exists()  # has its own

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import queues, services
+from articles import lifecycle, queues, services, workflow
 from articles.models import Article, ArticleEvent
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def live(publish):
 
 
 def take_down(article, user, reason="Advice under medical review."):
-    return services.take_down_article(article=article, user=user, reason=reason)
+    return lifecycle.take_down_article(article=article, user=user, reason=reason)
 
 
 def test_readers_get_410_withdrawn_for_medical_review_and_none_of_the_old_text(live, reviewer, reader):
@@ -86,13 +86,13 @@ def test_the_timeline_records_who_and_why(live, reviewer):
 
 
 def test_a_reason_is_required(live, reviewer):
-    with pytest.raises(services.WorkflowError, match="reason is required"):
+    with pytest.raises(workflow.WorkflowError, match="reason is required"):
         take_down(live, reviewer, reason="   ")
     assert Article.objects.live().filter(pk=live.pk).exists()
 
 
 def test_editors_cannot_take_an_article_down(live, editor):
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(workflow.NotAllowed):
         take_down(live, editor)
     assert Article.objects.live().filter(pk=live.pk).exists()
 
@@ -104,10 +104,10 @@ def test_a_superuser_can(live, django_user_model):
 
 
 def test_neither_restore_nor_re_review_brings_it_back(live, reviewer, editor):
-    services.archive_article(article=live, user=editor)
+    lifecycle.archive_article(article=live, user=editor)
     take_down(live, reviewer)
-    services.restore_article(article=live, user=editor)
-    with pytest.raises(services.WorkflowError, match="no live version"):
+    lifecycle.restore_article(article=live, user=editor)
+    with pytest.raises(workflow.WorkflowError, match="no live version"):
         services.re_review_live_version(article=live, reviewer=reviewer.person, seen_fingerprint="", user=reviewer)
     assert Client().get("/articles/dangerous/").status_code == 410
 

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 
-from articles import services
+from articles import lifecycle, services
 from articles.models import Article, Person, VersionCause
 from taxonomy.models import Cause, CauseGroup, Topic
 from tests.proxy import free_port, hit, through
@@ -135,14 +135,14 @@ def test_each_workflow_step_purges_exactly_the_pages_showing_the_article_and_the
     assert "1 of 1 found this helpful" in after("vote", {"article"})["article"]
 
     # An archive: the notice on the article, gone from the lists.
-    services.archive_article(article=Article.objects.get(pk=article.pk), user=editor)
+    lifecycle.archive_article(article=Article.objects.get(pk=article.pk), user=editor)
     shown = after("archive", set(affected))
     assert "archived on" in shown["article"]
     for name in ("home", "A to Z", "cause", "topic", "author", "feed", "related article"):
         assert affected["article"] not in shown[name], name
 
     # A take-down: 410 at its address (never kept), gone from every page.
-    services.take_down_article(article=Article.objects.get(pk=article.pk), user=reviewer, reason="Unsafe dose.")
+    lifecycle.take_down_article(article=Article.objects.get(pk=article.pk), user=reviewer, reason="Unsafe dose.")
     shown = after("take-down", set(affected))
     assert through(varnish, affected["article"])[0].status == 410
     assert not any(affected["article"] in text for name, text in shown.items() if name != "article")
@@ -172,7 +172,7 @@ def test_a_purge_is_sent_again_after_the_configured_delay(editorial_groups, varn
     article = publish()
     url = article.get_absolute_url()
     through(varnish, url)
-    services.archive_article(article=Article.objects.get(pk=article.pk), user=editor)
+    lifecycle.archive_article(article=Article.objects.get(pk=article.pk), user=editor)
     assert not hit(through(varnish, url)[0])  # the first purge
     assert hit(through(varnish, url)[0])  # stored again right after it
     time.sleep(1.0)
@@ -186,7 +186,7 @@ def test_a_proxy_that_is_down_never_fails_the_workflow_step_it_is_logged(
     settings.SPASMINFO_CACHE_PURGE_URLS = [f"http://127.0.0.1:{free_port()}/"]  # nothing listens there
     article = publish()
     with django_capture_on_commit_callbacks(execute=True):
-        services.archive_article(article=article, user=editor)
+        lifecycle.archive_article(article=article, user=editor)
     assert Article.objects.get(pk=article.pk).archived_at is not None
     messages = [record.getMessage() for record in caplog.records]
     assert any(f"Purging article:{article.pk} " in message and "listings" in message for message in messages)

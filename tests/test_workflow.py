@@ -3,7 +3,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from articles import services
+from articles import lifecycle, services, workflow
 from articles.models import Article, ArticleVersion, Review
 from articles.models.history import AppendOnlyError
 
@@ -19,7 +19,7 @@ def test_submitting_fingerprints_the_version(draft_factory, submit):
 def test_an_incomplete_draft_cannot_be_submitted(draft_factory, editor):
     version = draft_factory(body="Cites a missing source [@4].")
     version.author_links.all().delete()
-    with pytest.raises(services.IncompleteVersion) as caught:
+    with pytest.raises(workflow.IncompleteVersion) as caught:
         services.submit_version(version=version, user=editor)
     assert "at least one author" in str(caught.value)
     assert "[4]" in str(caught.value)
@@ -41,7 +41,7 @@ def test_approval_records_who_when_and_what_and_makes_the_version_live(draft_fac
 
 def test_an_editor_cannot_approve(draft_factory, submit, editor, reviewer):
     version = submit(draft_factory())
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(workflow.NotAllowed):
         services.approve_version(
             version=version, reviewer=reviewer.person, seen_fingerprint=version.submitted_fingerprint, user=editor
         )
@@ -50,7 +50,7 @@ def test_an_editor_cannot_approve(draft_factory, submit, editor, reviewer):
 
 def test_a_reviewer_cannot_approve_a_version_they_authored(draft_factory, submit, author_reviewer):
     version = submit(draft_factory(author=author_reviewer.person))
-    with pytest.raises(services.NotAllowed, match="author"):
+    with pytest.raises(workflow.NotAllowed, match="author"):
         services.approve_version(
             version=version,
             reviewer=author_reviewer.person,
@@ -71,7 +71,7 @@ def test_a_version_changed_after_submission_cannot_be_approved(draft_factory, su
     reference = version.references.get()
     reference.title = "Quietly changed after submission"
     reference.save()
-    with pytest.raises(services.StaleVersion, match="changed after it was submitted"):
+    with pytest.raises(workflow.StaleVersion, match="changed after it was submitted"):
         services.approve_version(
             version=version, reviewer=reviewer.person, seen_fingerprint=version.compute_fingerprint(), user=reviewer
         )
@@ -86,13 +86,13 @@ def test_approval_is_refused_when_the_reviewer_saw_other_content(draft_factory, 
     version.body = "Rewritten while the reviewer was reading."
     version.save()
     submit(version)
-    with pytest.raises(services.StaleVersion, match="changed while you were reading"):
+    with pytest.raises(workflow.StaleVersion, match="changed while you were reading"):
         services.approve_version(version=version, reviewer=reviewer.person, seen_fingerprint=seen, user=reviewer)
 
 
 def test_sending_back_needs_a_comment_and_keeps_it(draft_factory, submit, reviewer):
     version = submit(draft_factory())
-    with pytest.raises(services.WorkflowError, match="comment is required"):
+    with pytest.raises(workflow.WorkflowError, match="comment is required"):
         services.send_back_version(version=version, reviewer=reviewer.person, comment="  ", user=reviewer)
     services.send_back_version(version=version, reviewer=reviewer.person, comment="Cite a guideline.", user=reviewer)
     version.refresh_from_db()
@@ -145,7 +145,7 @@ def test_only_one_open_version_per_article_is_possible(publish, editor):
 
 
 def test_a_reviewer_cannot_start_a_draft(publish, reviewer):
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(workflow.NotAllowed):
         services.start_draft(article=publish(), user=reviewer)
 
 
@@ -177,10 +177,10 @@ def _steps(draft, submitted, live, reviewer):
         "re_review_live_version": lambda: services.re_review_live_version(
             article=live, reviewer=person, seen_fingerprint=live.live_version.compute_fingerprint(), user=None
         ),
-        "archive_article": lambda: services.archive_article(article=live, user=None),
-        "schedule_archive": lambda: services.schedule_archive(article=live, archive_at=None, user=None),
-        "restore_article": lambda: services.restore_article(article=live, user=None),
-        "assign_reviewer": lambda: services.assign_reviewer(article=live, reviewer=None, user=None),
+        "archive_article": lambda: lifecycle.archive_article(article=live, user=None),
+        "schedule_archive": lambda: lifecycle.schedule_archive(article=live, archive_at=None, user=None),
+        "restore_article": lambda: lifecycle.restore_article(article=live, user=None),
+        "assign_reviewer": lambda: lifecycle.assign_reviewer(article=live, reviewer=None, user=None),
     }
 
 
@@ -205,7 +205,7 @@ def test_a_step_taken_by_nobody_is_refused_and_changes_nothing(step, publish, dr
     submitted = submit(draft_factory(slug="submitted-one"))
     draft = draft_factory(slug="draft-one")
     events = live.events.count() + submitted.article.events.count() + draft.article.events.count()
-    with pytest.raises(services.NotAllowed, match="Nobody may"):
+    with pytest.raises(workflow.NotAllowed, match="Nobody may"):
         _steps(draft, submitted, live, reviewer)[step]()
     assert live.events.count() + submitted.article.events.count() + draft.article.events.count() == events
     assert Review.objects.count() == 1  # live's sign-off only
@@ -213,10 +213,10 @@ def test_a_step_taken_by_nobody_is_refused_and_changes_nothing(step, publish, dr
 
 def test_the_system_acts_with_every_permission_and_is_recorded_as_no_account(publish, writer, topic, cause):
     version = services.create_article(
-        article=Article(slug="imported", topic=topic), title="Imported", summary="From a file.", user=services.SYSTEM
+        article=Article(slug="imported", topic=topic), title="Imported", summary="From a file.", user=workflow.SYSTEM
     )
     assert version.created_by is None and version.article.created_by is None
     live = publish(slug="live-one")
-    services.archive_article(article=live, user=services.SYSTEM)
+    lifecycle.archive_article(article=live, user=workflow.SYSTEM)
     event = live.events.latest("created_at")
     assert event.kind == "archived" and event.user is None

@@ -1,1 +1,1 @@
-from . import articles, links, people, redirects, sources, versions  # noqa: F401  (registers the ModelAdmins)
+from . import articles, people, redirects, versions  # noqa: F401  (registers the ModelAdmins)

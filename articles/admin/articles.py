@@ -11,12 +11,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from articles import services
+from articles import lifecycle, services, workflow
 from articles.admin.review_interval import ReviewIntervalAdmin
 from articles.admin.workflow import PostStepMixin, ReReviewForm, TakeDownForm
 from articles.diffing import version_changes
-from articles.linkcheck import link_report
 from articles.models import Article, ArticleEvent, ArticleVersion, Person
+from references.linkcheck import link_report
 
 Status = ArticleVersion.Status
 
@@ -41,7 +41,7 @@ class ArticleChangeForm(forms.ModelForm):
     def clean_assigned_reviewer(self):
         reviewer = self.cleaned_data.get("assigned_reviewer")
         if "assigned_reviewer" in self.changed_data:
-            refusal = services.assignment_refusal(self.instance, reviewer)
+            refusal = lifecycle.assignment_refusal(self.instance, reviewer)
             if refusal:
                 raise forms.ValidationError(refusal)
         return reviewer
@@ -307,11 +307,11 @@ class ArticleAdmin(PostStepMixin, ReviewIntervalAdmin):
             obj.assigned_reviewer, obj.archive_at = saved.assigned_reviewer, saved.archive_at
             super().save_model(request, obj, form, change)
             if "assigned_reviewer" in form.changed_data:
-                services.assign_reviewer(
+                lifecycle.assign_reviewer(
                     article=obj, reviewer=form.cleaned_data["assigned_reviewer"], user=request.user
                 )
             if "archive_at" in form.changed_data:
-                services.schedule_archive(article=obj, archive_at=form.cleaned_data["archive_at"], user=request.user)
+                lifecycle.schedule_archive(article=obj, archive_at=form.cleaned_data["archive_at"], user=request.user)
         else:
             services.create_article(article=obj, title=form.cleaned_data["title"], user=request.user)
 
@@ -347,16 +347,16 @@ class ArticleAdmin(PostStepMixin, ReviewIntervalAdmin):
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
         try:
             version = services.start_draft(article=article, user=request.user)
-        except services.WorkflowError as error:
+        except workflow.WorkflowError as error:
             self.message_user(request, str(error), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
         return HttpResponseRedirect(reverse("admin:articles_articleversion_change", args=[version.pk]))
 
     def archive_view(self, request, pk):
-        return self._post_step(request, pk, services.archive_article, "Archived: out of listings, still readable.")
+        return self._post_step(request, pk, lifecycle.archive_article, "Archived: out of listings, still readable.")
 
     def restore_view(self, request, pk):
-        return self._post_step(request, pk, services.restore_article, "Restored to listings.")
+        return self._post_step(request, pk, lifecycle.restore_article, "Restored to listings.")
 
     def compare_view(self, request, pk):
         """Any two versions of the article side by side: ?from=N&to=M (version numbers). By default the
@@ -390,8 +390,8 @@ class ArticleAdmin(PostStepMixin, ReviewIntervalAdmin):
         """Emergency take-down: a page that says what will happen and asks for the reason (the confirmation),
         then the service."""
         article = get_object_or_404(Article.objects.select_related("live_version"), pk=pk)
-        refusal = services.take_down_refusal(article, request.user)
-        if refusal and not request.user.has_perm(services.TAKE_DOWN_PERMISSION):
+        refusal = lifecycle.take_down_refusal(article, request.user)
+        if refusal and not request.user.has_perm(lifecycle.TAKE_DOWN_PERMISSION):
             raise PermissionDenied(refusal)
         change_url = reverse("admin:articles_article_change", args=[pk])
         if refusal:
@@ -403,8 +403,8 @@ class ArticleAdmin(PostStepMixin, ReviewIntervalAdmin):
             status = 400
         elif form.is_bound:
             try:
-                services.take_down_article(article=article, user=request.user, reason=form.cleaned_data["reason"])
-            except services.WorkflowError as error:
+                lifecycle.take_down_article(article=article, user=request.user, reason=form.cleaned_data["reason"])
+            except workflow.WorkflowError as error:
                 self.message_user(request, str(error), messages.ERROR)
                 status = 400
             else:
@@ -428,7 +428,7 @@ class ArticleAdmin(PostStepMixin, ReviewIntervalAdmin):
 
     def re_review_view(self, request, pk):
         """A reviewer reads the live version and confirms it still stands."""
-        if not request.user.has_perm(services.SIGN_OFF_PERMISSION):
+        if not request.user.has_perm(workflow.SIGN_OFF_PERMISSION):
             raise PermissionDenied
         article = get_object_or_404(Article.objects.select_related("live_version"), pk=pk)
         version = article.live_version
@@ -443,7 +443,7 @@ class ArticleAdmin(PostStepMixin, ReviewIntervalAdmin):
         elif form.is_bound:
             try:
                 if reviewer is None:
-                    raise services.NotAllowed("Your account is not linked to a person profile, so you cannot sign off.")
+                    raise workflow.NotAllowed("Your account is not linked to a person profile, so you cannot sign off.")
                 services.re_review_live_version(
                     article=article,
                     reviewer=reviewer,
@@ -451,9 +451,9 @@ class ArticleAdmin(PostStepMixin, ReviewIntervalAdmin):
                     user=request.user,
                     comment=form.cleaned_data["comment"],
                 )
-            except services.WorkflowError as error:
+            except workflow.WorkflowError as error:
                 self.message_user(request, str(error), messages.ERROR)
-                status = 409 if isinstance(error, services.StaleVersion) else 400
+                status = 409 if isinstance(error, workflow.StaleVersion) else 400
             else:
                 self.message_user(request, "Re-review recorded; the review dates have moved.", messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
@@ -469,7 +469,7 @@ class ArticleAdmin(PostStepMixin, ReviewIntervalAdmin):
             "authors": version.ordered_authors(),
             "causes_by_group": version.causes_by_group(),
             "fingerprint": fingerprint,
-            "link_report": link_report(version),
+            "link_report": link_report(version.references.order_by("number")),
             "reviewer": reviewer,
             "form": form,
             "title": f"Re-review: {version.title}",
@@ -482,11 +482,13 @@ class ArticleAdmin(PostStepMixin, ReviewIntervalAdmin):
         if article is not None:
             user = request.user
             extra_context["open_version"] = article.open_version()
-            extra_context["can_edit_content"] = user.has_perm(services.EDIT_PERMISSION)
+            extra_context["can_edit_content"] = user.has_perm(workflow.EDIT_PERMISSION)
             can_change = user.has_perm("articles.change_article")
             extra_context["can_archive"] = can_change and article.archived_at is None and article.live_version_id
             extra_context["can_restore"] = can_change and article.archived_at is not None
-            extra_context["can_re_review"] = user.has_perm(services.SIGN_OFF_PERMISSION) and article.live_version_id
-            extra_context["can_take_down"] = not services.take_down_refusal(article, user)
-            extra_context["link_report"] = link_report(article.live_version) if article.live_version_id else None
+            extra_context["can_re_review"] = user.has_perm(workflow.SIGN_OFF_PERMISSION) and article.live_version_id
+            extra_context["can_take_down"] = not lifecycle.take_down_refusal(article, user)
+            extra_context["link_report"] = (
+                link_report(article.live_version.references.order_by("number")) if article.live_version_id else None
+            )
         return super().change_view(request, object_id, form_url, extra_context)

@@ -1,5 +1,5 @@
 """ "Change review interval" on articles and topics: a medical reviewer's step, bounded and
-recorded in each affected article's timeline (`services.set_review_interval`)."""
+recorded in each affected article's timeline (`lifecycle.set_review_interval`)."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from articles import services
+from articles import lifecycle, workflow
 from taxonomy.models import REVIEW_INTERVAL_MONTHS
 
 
@@ -32,13 +32,13 @@ class ReviewIntervalAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
-        if request.user.has_perm(services.SIGN_OFF_PERMISSION):
+        if request.user.has_perm(workflow.SIGN_OFF_PERMISSION):
             info = f"{self.model._meta.app_label}_{self.model._meta.model_name}"
             extra_context["review_interval_url"] = reverse(f"admin:{info}_review_interval", args=[object_id])
         return super().change_view(request, object_id, form_url, extra_context)
 
     def review_interval_view(self, request, pk):
-        if not request.user.has_perm(services.SIGN_OFF_PERMISSION):
+        if not request.user.has_perm(workflow.SIGN_OFF_PERMISSION):
             raise PermissionDenied
         obj = get_object_or_404(self.model, pk=pk)
         info = f"{self.model._meta.app_label}_{self.model._meta.model_name}"
@@ -48,10 +48,10 @@ class ReviewIntervalAdmin(admin.ModelAdmin):
         if request.method == "POST":
             if form.is_valid():
                 try:
-                    moved = services.set_review_interval(
+                    moved = lifecycle.set_review_interval(
                         target=obj, months=form.cleaned_data["months"], user=request.user
                     )
-                except services.WorkflowError as error:
+                except workflow.WorkflowError as error:
                     self.message_user(request, str(error), messages.ERROR)
                 else:
                     self.message_user(

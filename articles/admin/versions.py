@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from articles import services, sources
+from articles import citing, services, workflow
 from articles.admin.workflow import PostStepMixin, ReviewForm, forbidden
 from articles.diffing import changes_between, comparable, version_changes
 from articles.models import ArticleVersion, FaqEntry, Reference, Review, VersionAuthor, VersionCause
@@ -83,7 +83,7 @@ class VersionPartInline:
     extra = 0
 
     def _editable(self, request, obj) -> bool:
-        return obj is None or (obj.is_editable and request.user.has_perm(services.EDIT_PERMISSION))
+        return obj is None or (obj.is_editable and request.user.has_perm(workflow.EDIT_PERMISSION))
 
     def has_add_permission(self, request, obj=None):
         return self._editable(request, obj) and super().has_add_permission(request, obj)
@@ -110,7 +110,7 @@ class CauseInline(VersionPartInline, admin.TabularInline):
 
 
 class ReferenceInline(admin.TabularInline):
-    """Numbered by the machine from the body's [@key] citations (articles/sources.py): shown, never typed."""
+    """Numbered by the machine from the body's [@key] citations (articles/citing.py): shown, never typed."""
 
     model = Reference
     extra = 0
@@ -271,7 +271,7 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
         version = form.instance
         if not version.is_editable:
             return
-        report = sources.sync_references(version)
+        report = citing.sync_references(version)
         for problem in sync_images(version):
             self.message_user(request, f"Images: {problem}.", messages.ERROR)
         for problem in report.errors:
@@ -289,7 +289,7 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
             return super().response_change(request, obj)
         try:
             services.submit_version(version=obj, user=request.user)
-        except services.WorkflowError as error:
+        except workflow.WorkflowError as error:
             self.message_user(request, f"Your changes were saved, but not submitted: {error}", messages.ERROR)
         else:
             self.message_user(request, "Submitted for medical review.", messages.SUCCESS)
@@ -302,14 +302,14 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
             user = request.user
             extra_context.update(
                 version=version,
-                can_submit=version.is_editable and user.has_perm(services.EDIT_PERMISSION),
-                can_withdraw=version.status == Status.SUBMITTED and user.has_perm(services.EDIT_PERMISSION),
-                can_review=version.status == Status.SUBMITTED and user.has_perm(services.SIGN_OFF_PERMISSION),
+                can_submit=version.is_editable and user.has_perm(workflow.EDIT_PERMISSION),
+                can_withdraw=version.status == Status.SUBMITTED and user.has_perm(workflow.EDIT_PERMISSION),
+                can_review=version.status == Status.SUBMITTED and user.has_perm(workflow.SIGN_OFF_PERMISSION),
                 sign_off_refusal=services.sign_off_refusal(version, getattr(user, "person", None), user),
                 quality=assess_version(version),
                 can_roll_back=version.is_signed_off
                 and not version.is_live
-                and user.has_perm(services.EDIT_PERMISSION)
+                and user.has_perm(workflow.EDIT_PERMISSION)
                 and version.article.open_version() is None,
             )
         return super().change_view(request, object_id, form_url, extra_context)
@@ -347,7 +347,7 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
         version = get_object_or_404(ArticleVersion.objects.select_related("article"), pk=pk)
         try:
             draft = services.start_draft(article=version.article, user=request.user, from_version=version)
-        except services.WorkflowError as error:
+        except workflow.WorkflowError as error:
             self.message_user(request, str(error), messages.ERROR)
             return HttpResponseRedirect(self._change_url(version))
         self.message_user(
@@ -402,7 +402,7 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
     def review_view(self, request, pk):
         """Show the submitted version with its fingerprint; sign it off or send it back."""
         version = get_object_or_404(ArticleVersion.objects.select_related("article__live_version"), pk=pk)
-        if not request.user.has_perm(services.SIGN_OFF_PERMISSION):
+        if not request.user.has_perm(workflow.SIGN_OFF_PERMISSION):
             return forbidden(
                 self.admin_site,
                 request,
@@ -420,7 +420,7 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
         decision, comment, seen = (form.cleaned_data[name] for name in ("decision", "comment", "fingerprint"))
         try:
             if reviewer is None:
-                raise services.NotAllowed("Your account is not linked to a person profile, so you cannot sign off.")
+                raise workflow.NotAllowed("Your account is not linked to a person profile, so you cannot sign off.")
             if decision == ReviewForm.APPROVE:
                 go_live_at = form.cleaned_data["go_live_at"]
                 services.approve_version(
@@ -441,9 +441,9 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
                     version=version, reviewer=reviewer, comment=comment, user=request.user, seen_fingerprint=seen
                 )
                 self.message_user(request, "Sent back to the editors with your comments.", messages.SUCCESS)
-        except services.WorkflowError as error:
+        except workflow.WorkflowError as error:
             self.message_user(request, str(error), messages.ERROR)
-            status = 409 if isinstance(error, services.StaleVersion) else 400
+            status = 409 if isinstance(error, workflow.StaleVersion) else 400
             return self._review_page(request, version, reviewer, form, status=status)
         return HttpResponseRedirect(self._change_url(version))
 

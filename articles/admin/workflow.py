@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from articles import services
+from articles import workflow
 
 
 class PostStepMixin:
@@ -27,7 +27,7 @@ class PostStepMixin:
         obj = get_object_or_404(self.model, pk=pk)
         try:
             step(**{self.step_argument: obj}, user=request.user)
-        except services.WorkflowError as error:
+        except workflow.WorkflowError as error:
             self.message_user(request, str(error), messages.ERROR)
         else:
             self.message_user(request, success_message, messages.SUCCESS)

@@ -7,7 +7,7 @@ import taggit.managers
 from django.conf import settings
 from django.db import migrations, models
 
-import articles.validators
+import references.validators
 
 
 class Migration(migrations.Migration):
@@ -438,13 +438,13 @@ class Migration(migrations.Migration):
                 (
                     "pmid",
                     models.CharField(
-                        blank=True, max_length=12, validators=[articles.validators.validate_pmid], verbose_name="PMID"
+                        blank=True, max_length=12, validators=[references.validators.validate_pmid], verbose_name="PMID"
                     ),
                 ),
                 (
                     "doi",
                     models.CharField(
-                        blank=True, max_length=200, validators=[articles.validators.validate_doi], verbose_name="DOI"
+                        blank=True, max_length=200, validators=[references.validators.validate_doi], verbose_name="DOI"
                     ),
                 ),
                 (

@@ -12,7 +12,7 @@ keys by `start_draft`. Editors may add and change sources; reviewers view them.
 from django.db import migrations
 from django.db.models import F
 
-from articles.source_keys import cited_keys, identities, rekey, suggest_key
+from references.keys import cited_keys, identities, rekey, suggest_key
 
 FIELDS = ("kind", "authors", "title", "source", "year", "volume", "issue", "pages", "url", "pmid", "doi", "accessed")
 LIBRARY_GROUPS = {

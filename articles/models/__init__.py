@@ -2,11 +2,9 @@ from .articles import Article, ArticleQuerySet, Series
 from .audit import AuditEntry
 from .events import ArticleEvent
 from .feedback import ArticleFeedback, HelpfulVote, with_helpful_counts
-from .links import LinkCheck
 from .people import Person
 from .redirects import ArticleRedirect
 from .reviews import Review
-from .sources import Source
 from .versions import (
     ArticleVersion,
     FaqEntry,
@@ -27,12 +25,10 @@ __all__ = [
     "FaqEntry",
     "HelpfulVote",
     "ImmutableVersionError",
-    "LinkCheck",
     "Person",
     "Reference",
     "Review",
     "Series",
-    "Source",
     "VersionAuthor",
     "VersionCause",
     "with_helpful_counts",

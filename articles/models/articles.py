@@ -72,7 +72,7 @@ class ArticleQuerySet(models.QuerySet):
         return articles
 
     def taken_down(self):
-        """Articles withdrawn for medical review (services.take_down_article): readers get a 410
+        """Articles withdrawn for medical review (lifecycle.take_down_article): readers get a 410
         at their address until a reviewer signs off a version again."""
         return self.filter(taken_down_at__isnull=False, live_version__isnull=True)
 

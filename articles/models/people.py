@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
-from articles.validators import validate_http_url
+from references.validators import validate_http_url
 from taxonomy.reviewed_text import ReviewedText
 
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from articles.validators import validate_doi, validate_http_url, validate_pmid
+from references.validators import validate_doi, validate_http_url, validate_pmid
 from taxonomy.models import Cause
 
 
@@ -170,7 +170,7 @@ class ArticleVersion(models.Model):
 
         Whatever groups the account holds, such a version is its own work and it may not review it.
         """
-        if getattr(user, "pk", None) is None:  # nobody, or the site itself (services.SYSTEM)
+        if getattr(user, "pk", None) is None:  # nobody, or the site itself (workflow.SYSTEM)
             return False
         if user.pk in (self.created_by_id, self.submitted_by_id):
             return True
@@ -379,7 +379,7 @@ class Reference(VersionContent):
 
     def citation_html(self) -> str:
         """The reference in one consistent (AMA-like) style, as safe HTML."""
-        from articles.citations import format_citation
+        from references.citations import format_citation
 
         return format_citation(self)
 

@@ -1,7 +1,7 @@
 from django import template
 
 from articles import queues
-from articles.services import EDIT_PERMISSION, SIGN_OFF_PERMISSION
+from articles.workflow import EDIT_PERMISSION, SIGN_OFF_PERMISSION
 
 register = template.Library()
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "taggit",
     "taxonomy",
+    "references",
     "articles",
     "images",
     "search",

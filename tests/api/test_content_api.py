@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from api.models import ApiKey, ApiKeyUsage
-from articles import services, supporting_text
+from articles import lifecycle, services, supporting_text
 
 pytestmark = pytest.mark.django_db
 
@@ -157,7 +157,7 @@ def test_archiving_an_article_is_a_change_the_feed_reports(consumer, publish, ed
     with time_machine.travel("2026-03-01 09:00Z"):
         article = publish(slug="old-news")
     with time_machine.travel("2026-05-01 09:00Z"):
-        services.archive_article(article=article, user=editor)
+        lifecycle.archive_article(article=article, user=editor)
     record = consumer.get(ARTICLES, {"modified_since": "2026-04-01T00:00:00Z"}).json()["results"][0]
     assert record["identifier"] == "old-news" and record["dateArchived"].startswith("2026-05-01")
 
@@ -177,7 +177,7 @@ def test_a_take_down_is_announced_to_syndicators_until_a_new_sign_off_brings_the
     with time_machine.travel("2026-03-02 09:00Z"):
         assert consumer.get(REMOVED).json() == {"next": None, "results": []}
     with time_machine.travel("2026-04-01 09:00Z"):
-        services.take_down_article(article=article, user=reviewer, reason="Dosage under review (internal note)")
+        lifecycle.take_down_article(article=article, user=reviewer, reason="Dosage under review (internal note)")
     with time_machine.travel("2026-04-02 09:00Z"):
         response = consumer.get(REMOVED, {"removed_since": "2026-03-02T09:00:00Z"})
         assert response.status_code == 200
@@ -203,7 +203,7 @@ def test_a_take_down_is_announced_to_syndicators_until_a_new_sign_off_brings_the
 def test_the_removed_list_pages_by_cursor(consumer, publish, reviewer):
     for n in range(3):
         with time_machine.travel(f"2026-03-0{n + 1} 09:00Z"):
-            services.take_down_article(article=publish(slug=f"gone-{n}"), user=reviewer, reason="Checking")
+            lifecycle.take_down_article(article=publish(slug=f"gone-{n}"), user=reviewer, reason="Checking")
     first = consumer.get(REMOVED, {"limit": 2}).json()
     second = consumer.get(first["next"]).json()
     assert [r["identifier"] for r in first["results"] + second["results"]] == ["gone-0", "gone-1", "gone-2"]

@@ -51,7 +51,7 @@ def test_the_editors_day(live_server, open_page, sign_in, publish, editor, revie
     assert "was added successfully" in page.inner_text(".messagelist")
     assert Image.objects.get(key="calf").uploaded_by_id == editor.pk
 
-    page.goto(f"{admin}/articles/source/add/")
+    page.goto(f"{admin}/references/source/add/")
     page.fill("#id_key", "miller2005")
     page.fill("#id_authors", "Miller TM, Layzer RB")
     page.fill("#id_title", "Muscle cramps")

@@ -9,10 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image as PILImage
 
-from articles import services
-from articles.models import Article, FaqEntry, Person, Source, VersionAuthor, VersionCause
+from articles import lifecycle, services, workflow
+from articles.models import Article, FaqEntry, Person, VersionAuthor, VersionCause
 from images.models import Image
 from images.services import add_image
+from references.models import Source
 from taxonomy.models import Cause, CauseGroup, Topic
 from tests.security.hostile_inputs import corpus
 
@@ -90,7 +91,7 @@ def plant(batch: list[tuple[int, str]], reviewer: Person, group: CauseGroup) -> 
         article=Article(slug=f"hostile-{first}", topic=topic),
         title=clip(pick(0), 200),
         summary=clip(pick(1), 300),
-        user=services.SYSTEM,
+        user=workflow.SYSTEM,
     )
     Source.objects.create(  # the library entry the body cites; the version keeps a snapshot of it
         key=f"hostile{first}",
@@ -116,9 +117,9 @@ def plant(batch: list[tuple[int, str]], reviewer: Person, group: CauseGroup) -> 
     VersionAuthor.objects.create(version=version, person=author)
     VersionCause.objects.create(content_object=version, tag=cause)
     FaqEntry.objects.create(version=version, question=clip(pick(1), 300), answer=everything)
-    version = services.submit_version(version=version, user=services.SYSTEM)
+    version = services.submit_version(version=version, user=workflow.SYSTEM)
     services.approve_version(
-        version=version, reviewer=reviewer, seen_fingerprint=version.submitted_fingerprint, user=services.SYSTEM
+        version=version, reviewer=reviewer, seen_fingerprint=version.submitted_fingerprint, user=workflow.SYSTEM
     )
     article = Article.objects.get(pk=version.article_id)
     return [article.get_absolute_url(), author.get_absolute_url(), cause.get_absolute_url(), topic.get_absolute_url()]
@@ -188,7 +189,7 @@ def plant_for_editors(batch: list[tuple[int, str]], reviewer: Person, topic: Top
     texts = [payload for _, payload in batch]
     pick = lambda i: texts[i % len(texts)]  # noqa: E731
     version = services.create_article(
-        article=Article(slug=f"gone-{first}", topic=topic), title=f"Gone {first}", user=services.SYSTEM
+        article=Article(slug=f"gone-{first}", topic=topic), title=f"Gone {first}", user=workflow.SYSTEM
     )
     version.summary, version.body = "A summary.", f"Text [@editors{first}].\n\n![[image:editors{first}]]"
     version.save()
@@ -206,12 +207,12 @@ def plant_for_editors(batch: list[tuple[int, str]], reviewer: Person, topic: Top
         upload=SimpleUploadedFile("editors.png", picture.getvalue()),
         user=None,
     )
-    version = services.submit_version(version=version, user=services.SYSTEM)
+    version = services.submit_version(version=version, user=workflow.SYSTEM)
     services.approve_version(
-        version=version, reviewer=reviewer, seen_fingerprint=version.submitted_fingerprint, user=services.SYSTEM
+        version=version, reviewer=reviewer, seen_fingerprint=version.submitted_fingerprint, user=workflow.SYSTEM
     )
     article = Article.objects.get(pk=version.article_id)
-    services.take_down_article(article=article, user=services.SYSTEM, reason="\n".join(texts))
+    lifecycle.take_down_article(article=article, user=workflow.SYSTEM, reason="\n".join(texts))
     redirect = None
     for number, payload in batch:  # stored as they are (the admin form refuses them: see below)
         redirect = ArticleRedirect.objects.create(old_slug=clip(f"{number}{payload}", 200), article=article)
@@ -224,7 +225,7 @@ def plant_for_editors(batch: list[tuple[int, str]], reviewer: Person, topic: Top
         reverse("admin:articles_articleredirect_changelist"),
         reverse("admin:articles_articleredirect_change", args=[redirect.pk]),
         reverse("admin:images_image_change", args=[image.pk]),
-        reverse("admin:articles_source_change", args=[source.pk]),
+        reverse("admin:references_source_change", args=[source.pk]),
     ]
 
 
@@ -238,7 +239,7 @@ def test_no_hostile_input_in_the_workbench_fields_runs_in_the_admin(
     topic = Topic.objects.create(name="Hostile topic", slug="hostile-topic")
     urls = [
         reverse("admin:images_image_changelist"),
-        reverse("admin:articles_source_changelist"),
+        reverse("admin:references_source_changelist"),
         reverse("admin:articles_article_changelist") + "?status=taken_down",
     ]
     for start in range(0, len(payloads), ADMIN_BATCH):
@@ -345,14 +346,14 @@ def plant_readers(payloads: list[tuple[int, str]], reviewer: Person) -> tuple[li
     topic = Topic.objects.create(name="Readers", slug="readers")
     author = Person.objects.create(name="Ann Author", slug="ann-author")
     version = services.create_article(
-        article=Article(slug="readers-article", topic=topic), title="Readers", summary="S.", user=services.SYSTEM
+        article=Article(slug="readers-article", topic=topic), title="Readers", summary="S.", user=workflow.SYSTEM
     )
     version.body = "A body."
     version.save()
     VersionAuthor.objects.create(version=version, person=author)
-    version = services.submit_version(version=version, user=services.SYSTEM)
+    version = services.submit_version(version=version, user=workflow.SYSTEM)
     services.approve_version(
-        version=version, reviewer=reviewer, seen_fingerprint=version.submitted_fingerprint, user=services.SYSTEM
+        version=version, reviewer=reviewer, seen_fingerprint=version.submitted_fingerprint, user=workflow.SYSTEM
     )
     article = Article.objects.get(pk=version.article_id)
     texts = [payload for _, payload in payloads]
@@ -365,8 +366,8 @@ def plant_readers(payloads: list[tuple[int, str]], reviewer: Person) -> tuple[li
         )
         for text in texts
     ]
-    moderation.approve_stories(stories=stories[1:], user=services.SYSTEM)
-    moderation.reject_stories(stories=stories[:1], user=services.SYSTEM, reason=clip(texts[1], 300))
+    moderation.approve_stories(stories=stories[1:], user=workflow.SYSTEM)
+    moderation.reject_stories(stories=stories[:1], user=workflow.SYSTEM, reason=clip(texts[1], 300))
     for story, text in zip(stories[1:40], texts, strict=False):
         Report.objects.create(story=story, reason="offensive", text=clip(text, 1000))
     Report.objects.create(article=article, reason="other", text=clip(texts[2], 1000))
@@ -375,17 +376,17 @@ def plant_readers(payloads: list[tuple[int, str]], reviewer: Person) -> tuple[li
     for start in range(0, len(texts), 8):
         batch = texts[start : start + 8]
         question = answers.accept_question(
-            question=Question.objects.create(text=clip(f"{start} {batch[0]}", 120)), user=services.SYSTEM, topic=topic
+            question=Question.objects.create(text=clip(f"{start} {batch[0]}", 120)), user=workflow.SYSTEM, topic=topic
         )
-        answer = answers.start_answer(question=question, answerer=editor, body="\n\n".join(batch), user=services.SYSTEM)
-        answer = answers.submit_answer(version=answer, user=services.SYSTEM)
+        answer = answers.start_answer(question=question, answerer=editor, body="\n\n".join(batch), user=workflow.SYSTEM)
+        answer = answers.submit_answer(version=answer, user=workflow.SYSTEM)
         answers.approve_answer(
-            version=answer, reviewer=reviewer, seen_fingerprint=answer.submitted_fingerprint, user=services.SYSTEM
+            version=answer, reviewer=reviewer, seen_fingerprint=answer.submitted_fingerprint, user=workflow.SYSTEM
         )
         questions.append(Question.objects.get(pk=question.pk))
     Report.objects.create(question=questions[0], reason="inaccurate", text=clip(texts[3], 1000))
     declined = Question.objects.create(text=clip(texts[4], 120))
-    answers.decline_question(question=declined, user=services.SYSTEM, reason=clip(texts[5], 300))
+    answers.decline_question(question=declined, user=workflow.SYSTEM, reason=clip(texts[5], 300))
     StoryEdit.objects.create(
         story=stories[1], user=_superuser(), reason=clip(texts[6], 300), before={"text": texts[7]}, after={"text": "x"}
     )

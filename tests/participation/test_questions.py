@@ -12,7 +12,7 @@ from django.urls import reverse
 from articles.models import Person
 from articles.models.history import AppendOnlyError
 from articles.models.versions import ImmutableVersionError
-from articles.services import NotAllowed, StaleVersion
+from articles.workflow import NotAllowed, StaleVersion
 from participation import answers
 from participation.guard import issue
 from participation.models import AnswerReview, AnswerVersion, Question, QuestionVote, Report

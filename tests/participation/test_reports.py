@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles import queues
-from articles.services import NotAllowed
+from articles.workflow import NotAllowed
 from participation import moderation, reports
 from participation.guard import issue
 from participation.models import Report, Story

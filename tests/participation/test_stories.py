@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from articles.services import NotAllowed
+from articles.workflow import NotAllowed
 from participation import moderation
 from participation.guard import issue
 from participation.models import ArticlePrompt, Prompt, Story, StoryEdit

@@ -11,7 +11,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.urls import reverse
 
-from articles import services
+from articles import services, workflow
 from articles.models import ArticleEvent
 from previews import services as previews
 from previews.models import SALT, ExpertComment
@@ -115,10 +115,10 @@ def test_an_editor_makes_and_revokes_a_link_in_the_admin(client, draft, editor, 
 
 
 def test_only_editors_make_links_and_only_for_open_versions(draft, reviewer, editor, publish):
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(workflow.NotAllowed):
         previews.create_preview_link(version=draft, recipient="Dr Okafor", user=reviewer)
     live = publish(slug="live-one").live_version
-    with pytest.raises(services.WorkflowError):
+    with pytest.raises(workflow.WorkflowError):
         previews.create_preview_link(version=live, recipient="Dr Okafor", user=editor)
 
 

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from articles import services
+from articles import lifecycle, services
 from articles.models import Person
 from reviewcalendar.models import ReviewerFeed
 from taxonomy.models import Topic
@@ -49,7 +49,7 @@ def schedule(publish, draft_factory, submit, reviewer, second_reviewer, editor):
     published_on(publish, "2025-10-01 10:00Z", slug="overdue-one", title="Overdue one")  # due 2026-10-01
     due_soon = published_on(publish, "2025-12-05 10:00Z", slug="due-soon-one", title="Due soon one")  # 2026-12-05
     later = published_on(publish, "2026-06-01 10:00Z", slug="later-one", title="Later one")  # 2027-06-01
-    services.assign_reviewer(article=due_soon, reviewer=second_reviewer.person, user=editor)
+    lifecycle.assign_reviewer(article=due_soon, reviewer=second_reviewer.person, user=editor)
     other_topic = Topic.objects.create(name="Nerves", slug="nerves")
     later.topic = other_topic
     later.save()
@@ -63,7 +63,7 @@ def schedule(publish, draft_factory, submit, reviewer, second_reviewer, editor):
             user=reviewer,
             go_live_at=datetime.datetime(2026, 12, 9, 8, 0, tzinfo=datetime.UTC),
         )
-        services.schedule_archive(
+        lifecycle.schedule_archive(
             article=due_soon, archive_at=datetime.datetime(2026, 12, 20, 17, 0, tzinfo=datetime.UTC), user=editor
         )
 

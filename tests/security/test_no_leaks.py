@@ -28,7 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from api.models import ApiKey
-from articles import services, supporting_text
+from articles import lifecycle, services, supporting_text, workflow
 from articles.models import Article, Person
 from participation.models import AnswerVersion, Prompt, Question, Report, Story
 from taxonomy.models import Cause, CauseGroup, Topic
@@ -146,14 +146,14 @@ def build_states(draft_factory, submit, publish, editor, reviewer, warm=lambda s
     def archived():
         article = publish(slug="leak-archived", title="Tapirmark title", body="Tapirmark body [@1].")
         warm("leak-archived")
-        services.archive_article(article=article, user=editor)
+        lifecycle.archive_article(article=article, user=editor)
         return "leak-archived", ["Tapirmark"], LISTING_ONLY
 
     def taken_down():
         """Withdrawn for medical review (emergency take-down): its signed-off text must not show anywhere."""
         article = publish(slug="leak-taken-down", title="Rhinomark title", body="Rhinomark body [@1].")
         warm("leak-taken-down")
-        services.take_down_article(article=article, user=reviewer, reason="Rhinomark reason")
+        lifecycle.take_down_article(article=article, user=reviewer, reason="Rhinomark reason")
         return "leak-taken-down", ["Rhinomark", "leak-taken-down"], GONE
 
     def overdue_when_policy_hides():
@@ -304,8 +304,8 @@ def bad_tokens(slug):
         signing.dumps({"id": version.pk, "n": "x"}, salt="another"),
     ]
     if version.status in version.OPEN_STATUSES:
-        link = previews.create_preview_link(version=version, recipient="Dr Walk", user=services.SYSTEM)
-        previews.revoke_preview_link(link=link, user=services.SYSTEM)
+        link = previews.create_preview_link(version=version, recipient="Dr Walk", user=workflow.SYSTEM)
+        previews.revoke_preview_link(link=link, user=workflow.SYSTEM)
         tokens.append(link.token)
     return tokens
 

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import services
+from articles import lifecycle, services, workflow
 from articles.models import Article, ArticleVersion, Person, Review, VersionAuthor
 from participation import answers
 from participation.models import AnswerVersion, Prompt, Question, Story, StoryEdit
@@ -57,7 +57,7 @@ def build_state(publish, draft_factory, submit, author: Person, reviewer: Person
     submit(live_draft)
     live_draft.refresh_from_db()
     services.approve_version(
-        version=live_draft, reviewer=reviewer, seen_fingerprint=live_draft.submitted_fingerprint, user=services.SYSTEM
+        version=live_draft, reviewer=reviewer, seen_fingerprint=live_draft.submitted_fingerprint, user=workflow.SYSTEM
     )
     draft = with_author(draft_factory(slug="a-draft", title="A draft"))
     submitted = submit(with_author(draft_factory(slug="submitted", title="Submitted")))
@@ -185,7 +185,7 @@ def confirm_link(c: Client, s: State) -> bool:
 
 def bring_back_without_sign_off(c: Client, s: State) -> bool:
     """A reviewer took the live article down; the account tries restore, re-review and the article form."""
-    services.take_down_article(article=s.live, user=User.objects.get(username="reviewer"), reason="Checking.")
+    lifecycle.take_down_article(article=s.live, user=User.objects.get(username="reviewer"), reason="Checking.")
     fingerprint = s.live.live_version.compute_fingerprint()
     c.post(admin("articles_article_restore", s.live.pk))
     c.post(admin("articles_article_rereview", s.live.pk), {"fingerprint": fingerprint})
@@ -578,7 +578,7 @@ def test_roles_without_a_reviewer_profile_cannot_sign_off_even_through_the_servi
 ):
     user = editor if role == "editor" else django_user_model.objects.create_superuser("root", password="pw")
     version = submit(draft_factory())
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(workflow.NotAllowed):
         services.approve_version(
             version=version, reviewer=reviewer.person, seen_fingerprint=version.submitted_fingerprint, user=user
         )

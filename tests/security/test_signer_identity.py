@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.urls import reverse
 
-from articles import identity, services
+from articles import identity, lifecycle, services, workflow
 from articles.models import Article, ArticleVersion, AuditEntry, Person, Review
 from tests.conftest import make_user
 
@@ -42,7 +42,7 @@ def cast(db, editor, draft_factory):
         signing_confirmed_user=tomas_account,
     )
     version = draft_factory(slug="night-cramps", author=tomas)
-    services.assign_reviewer(article=version.article, reviewer=helena, user=editor)
+    lifecycle.assign_reviewer(article=version.article, reviewer=helena, user=editor)
     services.submit_version(version=version, user=editor)
     version.refresh_from_db()
     return {"helena": helena, "tomas": tomas, "tomas_account": tomas_account, "version": version}
@@ -130,7 +130,7 @@ def test_only_a_superuser_changes_links_and_reviewer_status_and_every_change_is_
     ]
 
     # Until a superuser confirms the new link, it signs nothing.
-    with pytest.raises(services.NotAllowed, match="not confirmed"):
+    with pytest.raises(workflow.NotAllowed, match="not confirmed"):
         services.send_back_version(
             version=cast["version"], reviewer=helena, comment="No.", user=User.objects.get(pk=tomas_account.pk)
         )
@@ -180,7 +180,7 @@ def test_an_account_with_both_roles_never_signs_off_its_own_work(how, cast, edit
     version.author_links.create(person=reviewer.person)  # someone else's byline
     ArticleVersion.objects.filter(pk=version.pk).update(created_by=None)
     version.editors.clear()
-    services.assign_reviewer(article=version.article, reviewer=None, user=editor)
+    lifecycle.assign_reviewer(article=version.article, reviewer=None, user=editor)
     if how == "created":
         ArticleVersion.objects.filter(pk=version.pk).update(created_by=tomas_account)
     elif how == "edited":
@@ -204,7 +204,7 @@ def test_an_account_with_both_roles_never_signs_off_its_own_work(how, cast, edit
         version.author_links.create(person=cast["tomas"], position=1)
     submitter = tomas_account if how == "submitted" else editor
     version = services.submit_version(version=ArticleVersion.objects.get(pk=version.pk), user=submitter)
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(workflow.NotAllowed):
         services.approve_version(
             version=version,
             reviewer=cast["tomas"],

@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from articles import identity, services
+from articles import identity, workflow
 from articles.models import Person
 
 # username, password, group, person slug it signs as (reviewers), superuser
@@ -51,9 +51,9 @@ class Command(BaseCommand):
                     raise CommandError(f"Person {person_slug!r} is already linked to another account.")
                 # Run by the operator: linked, made a reviewer and confirmed at once (all audited).
                 identity.change_signing_identity(
-                    person=person, user=services.SYSTEM, account=user, is_medical_reviewer=True
+                    person=person, user=workflow.SYSTEM, account=user, is_medical_reviewer=True
                 )
-                person = identity.confirm_account_link(person=person, user=services.SYSTEM)
+                person = identity.confirm_account_link(person=person, user=workflow.SYSTEM)
                 signs_as = f" (signs off as {person.byline})"
             role = group_name or "Superuser"
             shown = password if created or user.check_password(password) else "(changed since)"

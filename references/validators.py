@@ -1,15 +1,23 @@
-"""Validators for bibliographic identifiers and links."""
+"""Validators for bibliographic identifiers, library keys and links."""
 
 import re
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import RegexValidator, URLValidator
+
+from references.keys import KEY_PATTERN
 
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID_PATTERN = re.compile(r"^[1-9]\d{0,8}$")
 
 validate_http_url = URLValidator(
     schemes=["http", "https"], message="Enter a web address starting with http:// or https://."
+)
+
+# A source's (and a picture's) key, as cited in a body: [@key], ![[image:key]].
+validate_key = RegexValidator(
+    KEY_PATTERN,
+    "A key is lower-case letters, digits, - and _, starting with a letter (e.g. maquirriain2007).",
 )
 
 

@@ -2,12 +2,12 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.linkcheck import (
+from references.linkcheck import (
     DEFAULT_PER_HOST,
     DEFAULT_TIMEOUT,
     DEFAULT_WORKERS,
     check_urls,
-    live_reference_urls,
+    cited_urls,
     store_results,
 )
 
@@ -28,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args, timeout: float, per_host: int, workers: int, **options):
         if timeout <= 0 or per_host < 1 or workers < 1:
             raise CommandError("--timeout must be positive; --per-host and --workers at least 1.")
-        urls = live_reference_urls()
+        urls = cited_urls()
         started = time.monotonic()
         results = check_urls(urls, timeout=timeout, per_host=per_host, workers=workers)
         store_results(results)

@@ -1,4 +1,4 @@
-"""Cite-by-key: a version's reference list taken from the source library.
+"""A version cites the source library: its reference list, and the addresses the link check visits.
 
 While a version is editable, its `Reference` rows are a snapshot of the library
 sources its body and FAQ answers cite, numbered in order of first citation.
@@ -8,20 +8,22 @@ signed-off version keeps them for good whatever happens to the library later.
 
 Versions written before the library cite hand-numbered references ([@1]); they
 keep working as they are, and `start_draft` moves a new draft of one onto keys.
+
+The library itself (which entries a text cites, finding a work's entry) is
+references/library.py; the link checker, references/linkcheck.py, visits the
+reference URLs of live articles (`live_reference_urls`, registered in apps.py).
 """
 
-from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
-from articles.models import ArticleVersion, Reference, Source
-from articles.source_keys import cited_keys, cited_numbers, identities, rekey, suggest_key
-
-
-@dataclass
-class CitationReport:
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+from articles.models import Article, ArticleVersion, Reference
+from references.keys import cited_keys, cited_numbers, rekey
+from references.library import CitationReport, cited_sources, library_source_for
+from references.models import LinkCheck, Source
 
 
 def version_texts(version: ArticleVersion) -> list[str]:
@@ -41,25 +43,8 @@ def reference_from(source: Source, *, version: ArticleVersion, number: int) -> R
 
 def cited_references(version: ArticleVersion) -> tuple[list[Reference], CitationReport]:
     """The version's reference list as the library gives it now (unsaved rows), and what is wrong."""
-    texts = version_texts(version)
-    keys = cited_keys(texts)
-    report = CitationReport()
-    if not keys:
-        return [], report
-    if any(cited_numbers(text) for text in texts):
-        report.errors.append(
-            "the text mixes numbered citations like [@1] with library keys; cite every source by its key"
-        )
-    library = Source.objects.in_bulk(keys, field_name="key")
-    unknown = [key for key in keys if key not in library]
-    if unknown:
-        report.errors.append(
-            "the text cites "
-            + ", ".join(f"[@{key}]" for key in unknown)
-            + ", not in the source library (add the source under Sources, or correct the key)"
-        )
-    known = [library[key] for key in keys if key in library]
-    return [reference_from(source, version=version, number=n) for n, source in enumerate(known, start=1)], report
+    sources, report = cited_sources(version_texts(version))
+    return [reference_from(source, version=version, number=n) for n, source in enumerate(sources, start=1)], report
 
 
 def uses_library(version: ArticleVersion) -> bool:
@@ -104,44 +89,6 @@ def sync_references(version: ArticleVersion) -> CitationReport:
     return report
 
 
-def library_source_for(fields: dict) -> Source:
-    """The library's entry for a reference's work, added if the library lacks it."""
-    wanted = identities(fields)
-    for source in Source.objects.filter(_identity_filter(fields)):
-        known = identities({name: getattr(source, name) for name in ("doi", "pmid", "url", "title", "kind", "year")})
-        if set(known) & set(wanted):
-            return source
-    taken = set(Source.objects.values_list("key", flat=True))
-    source = Source(
-        key=suggest_key(fields, taken),
-        kind=fields.get("kind") or Source.Kind.JOURNAL,
-        title=fields.get("title") or "",
-        year=fields.get("year"),
-        accessed=fields.get("accessed"),
-        **{
-            name: fields.get(name) or ""
-            for name in ("authors", "source", "volume", "issue", "pages", "url", "pmid", "doi")
-        },
-    )
-    source.save()
-    return source
-
-
-def _identity_filter(fields: dict):
-    from django.db.models import Q
-
-    query = Q(pk__in=[])
-    if fields.get("doi"):
-        query |= Q(doi__iexact=fields["doi"].strip())
-    if fields.get("pmid"):
-        query |= Q(pmid=str(fields["pmid"]).strip())
-    if fields.get("url"):
-        query |= Q(url__startswith=fields["url"].strip().rstrip("/"))
-    if fields.get("title"):
-        query |= Q(title__iexact=fields["title"].strip())
-    return query
-
-
 @transaction.atomic
 def move_to_library(version: ArticleVersion) -> None:
     """Move an editable version's hand-numbered references into the library and cite them by key."""
@@ -157,3 +104,31 @@ def move_to_library(version: ArticleVersion) -> None:
             entry.answer = answer
             entry.save(update_fields=["answer"])
     sync_references(version)
+
+
+# --- the link check -------------------------------------------------------------------------------------------------
+
+
+def live_reference_urls() -> list[str]:
+    """Distinct http(s) URLs cited by the live version of every live article, sorted."""
+    urls = (
+        Reference.objects.filter(version_id__in=Article.objects.live().values("live_version_id"))
+        .exclude(url="")
+        .values_list("url", flat=True)
+        .distinct()
+    )
+    return sorted(url for url in urls if urlsplit(url).scheme in ("http", "https"))
+
+
+def _count(references: QuerySet) -> Coalesce:
+    counted = references.order_by().values("version_id").annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def with_link_problem_counts(articles: QuerySet[Article]) -> QuerySet[Article]:
+    """`dead_links` and `redirected_links` of each article's live version, as of the last check."""
+    cited = Reference.objects.filter(version_id=OuterRef("live_version_id"))
+    return articles.annotate(
+        dead_links=_count(cited.filter(url__in=LinkCheck.objects.dead().values("url"))),
+        redirected_links=_count(cited.filter(url__in=LinkCheck.objects.redirected().values("url"))),
+    )

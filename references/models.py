@@ -1,24 +1,28 @@
-"""The shared source library: each work is entered once and cited by its key.
+"""The shared source library, and the last check of each cited web address.
 
-Versions cite a source as `[@key]`; the version's numbered reference list is a
-snapshot of the cited sources (articles.models.Reference), taken while it is a
-draft and frozen with it, so correcting a library entry later changes no
-signed-off version. Entries are unique by DOI (any case), PMID and URL.
+`Source`: each work is entered once and cited by its key. Versions cite a source as
+`[@key]`; the version's numbered reference list is a snapshot of the cited sources
+(articles.models.Reference), taken while it is a draft and frozen with it, so
+correcting a library entry later changes no signed-off version. Entries are unique
+by DOI (any case), PMID and URL.
+
+`LinkCheck`: the last check of each reference URL (`manage.py check_references`,
+references/linkcheck.py). Keyed by URL, not by reference: a check result is a fact
+about a web page, not part of any version's signed-off content, so it changes freely
+while versions do not.
+
+Both tables were made by the articles app and keep their names (articles_source,
+articles_linkcheck).
 """
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 
-from articles.source_keys import KEY_PATTERN, normalise_url
-from articles.validators import validate_doi, validate_http_url, validate_pmid
-
-validate_key = RegexValidator(
-    KEY_PATTERN,
-    "A key is lower-case letters, digits, - and _, starting with a letter (e.g. maquirriain2007).",
-)
+from references.citations import format_citation
+from references.keys import normalise_url
+from references.validators import validate_doi, validate_http_url, validate_key, validate_pmid
 
 
 class Source(models.Model):
@@ -55,6 +59,7 @@ class Source(models.Model):
     COPIED_FIELDS = ("kind", "authors", "title", "source", "year", "volume", "issue", "pages", "url", "pmid", "doi")
 
     class Meta:
+        db_table = "articles_source"
         ordering = ["key"]
         verbose_name = "source"
         constraints = [
@@ -84,6 +89,52 @@ class Source(models.Model):
             raise ValidationError(problems)
 
     def citation_html(self) -> str:
-        from articles.citations import format_citation
-
         return format_citation(self)
+
+
+class LinkCheckQuerySet(models.QuerySet):
+    def dead(self):
+        """No answer (timeout, refused, DNS, TLS), or an error status."""
+        return self.filter(Q(status__isnull=True) | Q(status__gte=400))
+
+    def redirected(self):
+        """Answered, but from another address than the one cited."""
+        return self.filter(status__lt=400).exclude(final_url=F("url"))
+
+
+class LinkCheck(models.Model):
+    url = models.URLField(max_length=500, unique=True)
+    status = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="HTTP status of the last response; empty when there was none."
+    )
+    final_url = models.URLField(max_length=2000, blank=True, help_text="Where the redirects, if any, ended.")
+    error = models.CharField(max_length=200, blank=True, help_text="Why there was no response.")
+    checked_at = models.DateTimeField()
+
+    objects = LinkCheckQuerySet.as_manager()
+
+    class Meta:
+        db_table = "articles_linkcheck"
+        ordering = ["url"]
+        verbose_name = "reference link check"
+
+    def __str__(self) -> str:
+        return f"{self.url}: {self.summary}"
+
+    @property
+    def is_dead(self) -> bool:
+        return self.status is None or self.status >= 400
+
+    @property
+    def is_redirected(self) -> bool:
+        return not self.is_dead and self.final_url != self.url
+
+    @property
+    def summary(self) -> str:
+        if self.status is None:
+            return f"no response ({self.error})"
+        if self.is_dead:
+            return f"dead (HTTP {self.status})"
+        if self.is_redirected:
+            return f"redirected to {self.final_url}"
+        return f"OK (HTTP {self.status})"

@@ -1,13 +1,14 @@
-"""Checking the web addresses that live articles cite: `manage.py check_references`.
+"""Checking the web addresses the site cites: `manage.py check_references`.
 
-    live_reference_urls()            every http(s) reference URL of a live article's live version
+    cites_urls(source)               an app that cites registers, in its ready(), what to check
+                                     (articles: the reference URLs of live articles' live versions)
+    cited_urls()                     every registered address, http(s) only, each once, sorted
     check_urls(urls, ...)            fetch them concurrently: a thread pool, at most `per_host`
                                      requests to one host at a time, a timeout on each
     store_results(results)           one LinkCheck row per URL (insert or update)
-    link_problems(version)           the version's references whose last check found them dead
-                                     or redirected, for the admin article and re-review pages
-    with_link_problem_counts(qs)     articles annotated with dead_links / redirected_links, for
-                                     the reviewers' queues on the admin index
+    link_report(references)          of a version's references (anything with a `url`), those whose
+                                     last check found them dead or redirected, for the admin article
+                                     and re-review pages
 
 A link is dead when there is no answer (timeout, refused, name or TLS error) or the answer
 is an HTTP error (4xx, 5xx); redirected when the answer came from another address (the
@@ -21,16 +22,14 @@ import threading
 import urllib.error
 import urllib.request
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from articles.models import Article, ArticleVersion, LinkCheck, Reference
+from references.models import LinkCheck
 
 USER_AGENT = "spasminfo-link-check/1.0 (checks the references of medically reviewed articles)"
 DEFAULT_TIMEOUT = 10.0
@@ -54,14 +53,19 @@ class LinkResult:
         return not self.is_dead and self.final_url != self.url
 
 
-def live_reference_urls() -> list[str]:
-    """Distinct http(s) URLs cited by the live version of every live article, sorted."""
-    urls = (
-        Reference.objects.filter(version_id__in=Article.objects.live().values("live_version_id"))
-        .exclude(url="")
-        .values_list("url", flat=True)
-        .distinct()
-    )
+_url_sources: list[Callable[[], Iterable[str]]] = []
+
+
+def cites_urls(source: Callable[[], Iterable[str]]) -> None:
+    """Register `source`, a function listing web addresses an app cites, for `cited_urls`;
+    called from the citing app's AppConfig.ready() (so this module never imports it)."""
+    if source not in _url_sources:
+        _url_sources.append(source)
+
+
+def cited_urls() -> list[str]:
+    """Every address the registered sources cite, http(s) only, each once, sorted."""
+    urls = {url for source in _url_sources for url in source()}
     return sorted(url for url in urls if urlsplit(url).scheme in ("http", "https"))
 
 
@@ -134,7 +138,7 @@ def store_results(results: Iterable[LinkResult], *, at=None) -> int:
 
 @dataclass(frozen=True)
 class LinkProblem:
-    reference: Reference
+    reference: object  # the citing row (articles.models.Reference): .url, .number, .title
     check: LinkCheck
 
 
@@ -154,9 +158,10 @@ class LinkReport:
         return [p for p in self.problems if p.check.is_redirected]
 
 
-def link_report(version: ArticleVersion) -> LinkReport:
-    """The version's references whose URL was last found dead or redirected (two queries)."""
-    references = [ref for ref in version.references.order_by("number") if ref.url]
+def link_report(references: Iterable) -> LinkReport:
+    """Of `references` (a version's, in order; anything with a `url`), those whose URL was last
+    found dead or redirected (one query for the checks)."""
+    references = [ref for ref in references if ref.url]
     checks = {c.url: c for c in LinkCheck.objects.filter(url__in={ref.url for ref in references})}
     problems = [
         LinkProblem(ref, checks[ref.url])
@@ -168,18 +173,4 @@ def link_report(version: ArticleVersion) -> LinkReport:
         checked=sum(1 for ref in references if ref.url in checks),
         linked=len(references),
         last_checked_at=max((c.checked_at for c in checks.values()), default=None),
-    )
-
-
-def _count(references: QuerySet) -> Coalesce:
-    counted = references.order_by().values("version_id").annotate(n=Count("pk")).values("n")[:1]
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def with_link_problem_counts(articles: QuerySet[Article]) -> QuerySet[Article]:
-    """`dead_links` and `redirected_links` of each article's live version, as of the last check."""
-    cited = Reference.objects.filter(version_id=OuterRef("live_version_id"))
-    return articles.annotate(
-        dead_links=_count(cited.filter(url__in=LinkCheck.objects.dead().values("url"))),
-        redirected_links=_count(cited.filter(url__in=LinkCheck.objects.redirected().values("url"))),
     )
