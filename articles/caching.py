@@ -72,7 +72,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
-from articles import ratelimits
+from operations import ratelimits
 from operations.replica import wait_for_replicas
 
 logger = logging.getLogger(__name__)

@@ -4,7 +4,7 @@ from django.urls import path
 from articles import views
 from articles.caching import cached_page
 from articles.feeds import LatestArticlesFeed
-from articles.ratelimits import limit_per_address
+from operations.ratelimits import limit_per_address
 
 app_name = "articles"
 

@@ -16,10 +16,10 @@ from django.views.generic import DetailView, ListView, TemplateView
 from articles import helpful, selectors
 from articles.caching import serve_uncached
 from articles.models import Article, Person
-from articles.ratelimits import limit_per_address
 from articles.reader_page import live_page_context
 from articles.search import search_articles
 from articles.suggestions import suggest
+from operations.ratelimits import limit_per_address
 
 
 class HomeView(TemplateView):
@@ -195,12 +195,6 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
-
-
-def server_error(request):
-    """500 rendered without context processors or the database, which may be what failed."""
-    template = loader.get_template("500.html")
-    return HttpResponse(template.render({"site_name": settings.SPASMINFO_SITE_NAME}), status=500)
 
 
 def rate_limited(request, exception):

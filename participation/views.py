@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from articles.caching import serve_uncached
 from articles.models import Article
-from articles.ratelimits import limit_per_address
+from operations.ratelimits import limit_per_address
 from participation import reports, selectors
 from participation.forms import ReportForm, StoryForm
 from participation.models import Story

@@ -37,5 +37,5 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # A database error raised outside a view still gets the clean 503 page; anything else gets
-# the reader's 500 page (articles.views.server_error). See operations.middleware.
+# the 500 page. See operations.middleware.
 handler500 = "operations.middleware.server_error"
