@@ -43,7 +43,7 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from articles import admin_feedback  # noqa: F401  (registers the helpful-vote counts admin)
-        from articles.caching import connect_signals
+        from articles.freshness import connect_signals
 
         connect_signals()
 

@@ -25,7 +25,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from articles import caching, diffing, notifications, sources
+from articles import diffing, notifications, sources
+from articles import freshness as caching
 from articles.derived import freeze_derived_content
 from articles.models import (
     Article,

@@ -2,9 +2,9 @@ from django.conf import settings
 from django.urls import path
 
 from articles import views
-from articles.caching import cached_page
 from articles.feeds import LatestArticlesFeed
 from operations.ratelimits import limit_per_address
+from pagecache.middleware import cached_page
 
 app_name = "articles"
 

@@ -14,12 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
 from articles import helpful, selectors
-from articles.caching import serve_uncached
 from articles.models import Article, Person
 from articles.reader_page import live_page_context
-from articles.search import search_articles
+from articles.search import MAX_QUERY_LENGTH, search_articles
 from articles.suggestions import suggest
 from operations.ratelimits import limit_per_address
+from pagecache.middleware import canonical_parameter, serve_uncached
 
 
 class HomeView(TemplateView):
@@ -59,7 +59,7 @@ def staff_edit_url(request, article) -> str:
 
     Only a request that carries a session cookie is looked at: an anonymous reader's
     request never touches the session, so their page stays the same for everyone and
-    cacheable (signed-in requests bypass the page cache, articles.caching)."""
+    cacheable (signed-in requests bypass the page cache, pagecache)."""
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return ""
     user = request.user
@@ -154,6 +154,12 @@ class PersonArticlesView(selectors.NearestPageMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(person=self.person, role=self.role, **kwargs)
+
+
+@canonical_parameter("q")
+def search_query(value: str) -> str | None:
+    """A search as the search reads it: spaces collapsed, cut to MAX_QUERY_LENGTH (the page cache's key)."""
+    return " ".join(value.split())[:MAX_QUERY_LENGTH] or None
 
 
 @limit_per_address(group="search", rate_setting="SPASMINFO_SEARCH_RATE")

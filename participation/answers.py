@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.caching import content_changed
 from articles.models import Person
 from articles.services import (
     EDIT_PERMISSION,
@@ -23,6 +22,7 @@ from articles.services import (
     _account,
     _require,
 )
+from pagecache.tags import content_changed
 from participation.models import AnswerReview, AnswerVersion, Question
 
 Status = AnswerVersion.Status

@@ -1,4 +1,4 @@
-"""How readers' writing meets the page cache (articles/caching.py).
+"""How readers' writing meets the page cache (pagecache/).
 
 Readers' writes keep narrow tags, so a story does not empty the cache:
 
@@ -20,7 +20,7 @@ rare like every editorial change).
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from articles.caching import content_changed, invalidate
+from pagecache.tags import content_changed, invalidate
 
 
 def article_tag(article_slug: str) -> str:

@@ -4,9 +4,9 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from articles.caching import cached_page
 from articles.sitemaps import SITEMAPS
 from articles.views import robots_txt
+from pagecache.middleware import cached_page
 
 admin.site.site_header = "spasminfo editorial"
 admin.site.site_title = "spasminfo editorial"

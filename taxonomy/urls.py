@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles.caching import cached_page
+from pagecache.middleware import cached_page
 from taxonomy import views
 
 app_name = "taxonomy"

@@ -28,8 +28,9 @@ from django.http import QueryDict
 from django.test import Client, RequestFactory, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from articles import caching, services, supporting_text
+from articles import services, supporting_text
 from articles.models import Article, ArticleVersion, FaqEntry, Person, Reference, Series, VersionAuthor, VersionCause
+from pagecache.tags import CONTENT
 from participation import answers
 from participation.models import Prompt, Question
 from taxonomy.models import Cause, CauseGroup, Topic
@@ -60,7 +61,7 @@ def page_cache_on(settings, pages):
 
 
 def cached_patterns(resolver=None, namespace=""):
-    """(name, pattern) of every URL pattern served through caching.cached_page."""
+    """(name, pattern) of every URL pattern served through pagecache.middleware.cached_page."""
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
@@ -473,4 +474,4 @@ def test_the_matrix_covers_every_cached_route_of_the_urlconf():
             continue  # an article's stories under a prompt: the scene's prompt (Scene.routes)
         if "slug" in pattern.pattern.converters:
             assert shown_model(pattern) in {Article, Person, Cause, Topic, Question}, name
-    assert caching.CONTENT in next(iter(cached_patterns()))[1].callback.page_cache["tags"]
+    assert CONTENT in next(iter(cached_patterns()))[1].callback.page_cache["tags"]
