@@ -42,7 +42,6 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
-        from articles import admin_feedback  # noqa: F401  (registers the helpful-vote counts admin)
         from articles.freshness import connect_signals
 
         connect_signals()

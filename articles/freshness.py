@@ -29,7 +29,7 @@ from pagecache.shown import LISTINGS
 # The apps whose models are editorial content: any save or delete of one of their models
 # is an editorial change. Models written by readers are the exception, with narrow tags.
 EDITORIAL_APPS = ("articles", "taxonomy")
-READER_MODELS = {"articles.HelpfulVote"}  # invalidate("votes:<slug>") in articles.helpful
+READER_MODELS = {"articles.HelpfulVote"}  # invalidate("votes:<slug>") in reader.helpful
 # A new row of these shows on no page until a version that cites it is signed off (which purges
 # that article's pages): a draft adding a work to the library purges nothing at the proxy.
 SHOWN_ONLY_WHEN_CITED = {"articles.Source"}

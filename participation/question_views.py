@@ -13,15 +13,15 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from articles import helpful
 from articles.search import search_articles
-from articles.structured_data import json_ld_script, person_data
 from operations.ratelimits import limit_per_address
 from pagecache.middleware import serve_uncached
 from pagecache.tags import invalidate
 from participation import selectors, views
 from participation.forms import QuestionForm
 from participation.models import AnswerReview, Question, QuestionVote
+from reader import helpful
+from reader.structured_data import json_ld_script, person_data
 
 
 def question_tag(slug: str) -> str:

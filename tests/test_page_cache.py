@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from articles import services
 from articles.models import Article, Person
-from articles.views import ArticleDetailView
 from pagecache.tags import content_changed
+from reader.views import ArticleDetailView
 from taxonomy.models import Cause, CauseGroup, Topic
 
 pytestmark = pytest.mark.django_db

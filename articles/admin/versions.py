@@ -24,9 +24,9 @@ from articles.admin.workflow import PostStepMixin, ReviewForm, forbidden
 from articles.diffing import changes_between, comparable, version_changes
 from articles.models import ArticleVersion, FaqEntry, Reference, Review, VersionAuthor, VersionCause
 from articles.readability import assess_version
-from articles.reader_page import preview_page_context
-from articles.structured_data import image_url
 from images.usage import sync_images
+from reader.page import preview_page_context
+from reader.structured_data import image_url
 
 Status = ArticleVersion.Status
 PREVIEW_WIDTHS = (375, 1280)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "previews",
     "participation",
     "reviewcalendar",
+    "reader",
     "operations",
 ]
 
@@ -82,7 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.site",
+                "reader.context_processors.site",
             ],
         },
     },
@@ -251,7 +252,7 @@ SPASMINFO_CALENDAR_RATE = env.str("CALENDAR_RATE", default="30/m")  # reviewers'
 SPASMINFO_REPORTS_TO_HIDE = env.int("REPORTS_TO_HIDE", default=3)
 # suggestions as you type: a reader sends one request per pause in typing
 SPASMINFO_SUGGEST_RATE = env.str("SUGGEST_RATE", default="120/m")
-RATELIMIT_VIEW = "articles.views.rate_limited"
+RATELIMIT_VIEW = "reader.views.rate_limited"
 # django-ratelimit warns about any cache it does not list, Django's own RedisCache included
 # (its list predates it); RedisCache increments atomically, and production.py refuses a
 # cache that is not shared, so the warning's concern is met. Development's per-process

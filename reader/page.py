@@ -15,11 +15,12 @@ import copy
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from articles import fragments, selectors, sources
+from articles import sources
 from articles.derived import preview_derived_content
 from articles.models import Article, ArticleVersion, Person
 from articles.review_history import HistoryEntry, review_history
 from images.usage import images_to_show
+from reader import fragments, selectors
 
 
 def _series_total(parts: list[Article]) -> int | None:
@@ -52,7 +53,7 @@ def _shell(slug: str) -> dict:
 def live_page_context(slug: str, request: HttpRequest) -> dict:
     """The template context of the live article's page at `slug` (the view adds the reader's
     vote); Http404 if there is none. Every part is kept until what it shows changes
-    (articles.fragments)."""
+    (reader.fragments)."""
     return fragments.live_page(slug, request, shell=_shell)
 
 

@@ -38,16 +38,16 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from articles import selectors
 from articles.models import Article, ArticleVersion
 from articles.models.articles import live_content_prefetches
 from articles.review_history import prefetch as review_history_prefetch
 from articles.review_history import review_history
-from articles.structured_data import article_structured_data, image_url, json_ld_script
 from images.markup import credits
 from pagecache import shown, tags
 from pagecache.release import release
 from pagecache.tags import CONTENT
+from reader import selectors
+from reader.structured_data import article_structured_data, image_url, json_ld_script
 
 
 def version_context(article: Article, version: ArticleVersion, *, faq, references, images, history) -> dict:
@@ -127,8 +127,8 @@ def live_page(slug: str, request: HttpRequest, shell: Callable[[str], Part]) -> 
     structured_data, og_image), the related articles and the readers' prompts, each kept until a
     tag it depends on is replaced. Every key names the day, as what is live and listed may change
     at midnight with no editorial change (OVERDUE_POLICY=hide), and the release (`pagecache.release`)."""
-    from articles.helpful import votes_tag
     from participation.caching import article_tag
+    from reader.helpful import votes_tag
 
     day = f"{timezone.localdate().isoformat()}:{release()}"  # and the code that made it
     votes, stories = votes_tag(slug), article_tag(slug)

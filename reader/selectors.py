@@ -4,7 +4,7 @@ Every queryset here starts from `Article.objects.live()` or `.listed()` (the one
 visibility rule). Every list a page shows comes from here, and says which memberships it
 lists (`pagecache.shown.lists`): the keys by which a proxy purges the page when an article joins or
 leaves it (the articles the page shows are keyed by themselves, articles.freshness). Views
-in both apps (`articles.views`, `taxonomy.views`) call these
+in both apps (`reader.views`, `reader.taxonomy_views`) call these
 functions and never each other; a query that bounds its work at any size says how.
 """
 
@@ -141,7 +141,7 @@ def a_to_z():
 def article_page():
     """Live articles with what their page's per-request shell shows, in one query: the live
     version without its long text, topic, series, reviewer and vote counts. The rest is read by
-    articles.fragments, only when its cache misses."""
+    reader.fragments, only when its cache misses."""
     long_text = ("body", "body_html", "toc", "citation_backlinks", "search_causes", "search_text", "search_vector")
     return with_helpful_counts(
         Article.objects.live()

@@ -1,4 +1,4 @@
-"""Public pages, kept thin: what they list comes from articles.selectors (live() or listed())."""
+"""Public pages, kept thin: what they list comes from reader.selectors (live() or listed())."""
 
 from itertools import groupby
 
@@ -13,13 +13,13 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
-from articles import helpful, selectors
 from articles.models import Article, Person
-from articles.reader_page import live_page_context
 from articles.search import MAX_QUERY_LENGTH, search_articles
 from articles.suggestions import suggest
 from operations.ratelimits import limit_per_address
 from pagecache.middleware import canonical_parameter, serve_uncached
+from reader import helpful, selectors
+from reader.page import live_page_context
 
 
 class HomeView(TemplateView):
