@@ -6,3 +6,9 @@ class ReaderConfig(AppConfig):
 
     name = "reader"
     verbose_name = "Public site"
+
+    def ready(self):
+        from articles import version_page
+        from reader.page import preview_response
+
+        version_page.provide(preview_response)  # the admin's preview frame shows the reader's page

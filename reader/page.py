@@ -13,6 +13,7 @@ Both render the version's parts with the same fragment templates
 import copy
 
 from django.http import Http404, HttpRequest
+from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from articles import sources
@@ -21,6 +22,7 @@ from articles.models import Article, ArticleVersion, Person
 from articles.review_history import HistoryEntry, review_history
 from images.usage import images_to_show
 from reader import fragments, selectors
+from reader.structured_data import image_url
 
 
 def _series_total(parts: list[Article]) -> int | None:
@@ -104,3 +106,12 @@ def preview_page_context(version: ArticleVersion, *, reviewer: Person | None) ->
         "first_image": images[0].image if images else None,
         "preview": True,
     }
+
+
+def preview_response(request: HttpRequest, version: ArticleVersion, *, reviewer: Person | None) -> TemplateResponse:
+    """The page of `version` rendered by the reader's template (articles/article_detail.html), as
+    `preview_page_context` makes it: what the admin's preview frame shows (articles.version_page)."""
+    context = preview_page_context(version, reviewer=reviewer)
+    if context["first_image"] is not None:
+        context["og_image"] = request.build_absolute_uri(image_url(context["first_image"]))
+    return TemplateResponse(request, "articles/article_detail.html", context)
