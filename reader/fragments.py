@@ -12,7 +12,8 @@ the article's address and the day (`live_page`):
 - the live version's fragments: the byline box, the version's content (contents, body, FAQ,
   causes, references, credits, review history), the JSON-LD and the Open Graph picture;
 - the related articles;
-- the readers' prompts (also under the article's `stories:` tag: their counts of approved
+- the panels apps above the public site add (reader/panels.py), each also under its own tags:
+  participation's readers' prompts, under the article's `stories:` tag (their counts of approved
   stories).
 
 They are fresh exactly as long as a cached page is, and are read with the tokens in one
@@ -46,7 +47,7 @@ from images.markup import credits
 from pagecache import shown, tags
 from pagecache.release import release
 from pagecache.tags import CONTENT
-from reader import selectors
+from reader import panels, selectors
 from reader.structured_data import article_structured_data, image_url, json_ld_script
 
 
@@ -72,13 +73,6 @@ def render_version(context: dict) -> dict[str, SafeString]:
 
 def render_related(related: list[Article]) -> SafeString:
     return render_to_string("articles/_related.html", {"related": related})
-
-
-def render_prompts(article: Article) -> SafeString:
-    """The readers' prompts with their approved stories' counts (participation)."""
-    from participation.selectors import prompts_for
-
-    return render_to_string("participation/_prompts.html", {"article": article, "prompts": prompts_for(article)})
 
 
 def _live_version(article: Article, request: HttpRequest) -> dict:
@@ -124,22 +118,25 @@ def live_page(slug: str, request: HttpRequest, shell: Callable[[str], Part]) -> 
     `shell(slug)` reads what the page shows of the article itself (the article with its live
     version's short fields and vote counts, the series), kept until the next editorial change or
     vote; then, from its article, the live version's fragments (byline, version_content,
-    structured_data, og_image), the related articles and the readers' prompts, each kept until a
+    structured_data, og_image), the related articles and the panels (reader.panels), each kept until a
     tag it depends on is replaced. Every key names the day, as what is live and listed may change
     at midnight with no editorial change (OVERDUE_POLICY=hide), and the release (`pagecache.release`)."""
-    from participation.caching import article_tag
     from reader.helpful import votes_tag
 
     day = f"{timezone.localdate().isoformat()}:{release()}"  # and the code that made it
-    votes, stories = votes_tag(slug), article_tag(slug)
+    votes = votes_tag(slug)
+    shown_panels = panels.panels()
     parts = {  # name: (cache key, the tags it depends on)
         "shell": (f"fragments:shell:{slug}:{day}", (CONTENT, votes)),
         "version": (f"fragments:version:{slug}:{day}:{_site(request)}", (CONTENT,)),
         "related": (f"fragments:related:{slug}:{day}", (CONTENT,)),
-        "prompts": (f"fragments:prompts:{slug}:{day}", (CONTENT, stories)),
+        **{
+            panel.name: (f"fragments:{panel.name}:{slug}:{day}", (CONTENT, *(t.format(slug=slug) for t in panel.tags)))
+            for panel in shown_panels
+        },
     }
     if settings.SPASMINFO_FRAGMENT_CACHE:
-        depends_on = (CONTENT, votes, stories)
+        depends_on = list(dict.fromkeys(tag for _, depends in parts.values() for tag in depends))
         found = cache.get_many([key for key, _ in parts.values()] + [tags.token_key(tag) for tag in depends_on])
         current = tags.tokens(depends_on, found)  # read before the work: a change meanwhile replaces them
     else:
@@ -166,7 +163,8 @@ def live_page(slug: str, request: HttpRequest, shell: Callable[[str], Part]) -> 
         raise ValueError("Only a signed-off version's fragments are kept.")
     page.update(part("version", lambda: _live_version(article, request)))
     page.update(part("related", lambda: _related(article, page["cause_ids"])))
-    page.update(part("prompts", lambda: {"reader_prompts": render_prompts(article)}))
+    for panel in shown_panels:
+        page.update(part(panel.name, lambda panel=panel: {panel.context: panel.render(article)}))
     if keep:
         cache.set_many(keep, timeout=settings.SPASMINFO_PAGE_CACHE_SECONDS)
     return page

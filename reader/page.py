@@ -21,7 +21,7 @@ from articles.derived import preview_derived_content
 from articles.models import Article, ArticleVersion, Person
 from articles.review_history import HistoryEntry, review_history
 from images.usage import images_to_show
-from reader import fragments, selectors
+from reader import fragments, panels, selectors
 from reader.structured_data import image_url
 
 
@@ -102,7 +102,7 @@ def preview_page_context(version: ArticleVersion, *, reviewer: Person | None) ->
         **fragments.render_version(context),
         **_series_context(article),
         "related": fragments.render_related(selectors.related_articles(article, cause_ids)),
-        "reader_prompts": fragments.render_prompts(article),
+        **panels.render(article),
         "first_image": images[0].image if images else None,
         "preview": True,
     }

@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from operations.ratelimits import limit_per_address
 from pagecache.middleware import cached_page
-from reader import taxonomy_views, views
+from reader import panels, taxonomy_views, views
 from reader.feeds import LatestArticlesFeed
 
 article_patterns = [
@@ -16,9 +16,9 @@ article_patterns = [
         "articles/<slug:slug>/",
         cached_page(
             views.ArticleDetailView.as_view(),
-            # what readers change on it: the helpful-vote count (reader.helpful) and the
-            # approved stories' counts (participation.caching)
-            tags=["votes:{slug}", "stories:{slug}"],
+            # what readers change on it: the helpful-vote count (reader.helpful) and what the
+            # panels of other apps show (reader.panels: participation's approved stories' counts)
+            tags=["votes:{slug}", *panels.tags()],
             bypass_cookies=[settings.SPASMINFO_VOTER_COOKIE],
         ),
         name="article_detail",
