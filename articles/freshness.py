@@ -27,9 +27,9 @@ from pagecache import shown, tags
 from pagecache.shown import LISTINGS
 
 # The apps whose models are editorial content: any save or delete of one of their models
-# is an editorial change. Models written by readers are the exception, with narrow tags.
+# is an editorial change. Models written by readers live in other apps, with narrow tags
+# (reader.helpful's votes:<slug>, participation.caching's stories:<slug>).
 EDITORIAL_APPS = ("articles", "taxonomy")
-READER_MODELS = {"articles.HelpfulVote"}  # invalidate("votes:<slug>") in reader.helpful
 # A new row of these shows on no page until a version that cites it is signed off (which purges
 # that article's pages): a draft adding a work to the library purges nothing at the proxy.
 SHOWN_ONLY_WHEN_CITED = {"articles.Source"}
@@ -151,15 +151,9 @@ def _article_loaded(sender, instance, **kwargs) -> None:
 
 
 def editorial_models() -> list:
-    """Every model of the editorial apps except those readers write, with the through
-    models of their many-to-many fields (add/remove/clear send only m2m_changed)."""
-    models = [
-        model
-        for label in EDITORIAL_APPS
-        for model in apps.get_app_config(label).get_models()
-        if model._meta.label not in READER_MODELS
-    ]
-    return models
+    """Every model of the editorial apps (with the through models of their many-to-many fields,
+    connect_signals: add/remove/clear send only m2m_changed)."""
+    return [model for label in EDITORIAL_APPS for model in apps.get_app_config(label).get_models()]
 
 
 def connect_signals() -> None:

@@ -20,9 +20,10 @@ from django.db.models.functions import Coalesce, Lower
 from django.db.models.lookups import Lookup
 
 from articles.freshness import cause_key, person_key, series_key, topic_key
-from articles.models import Article, ArticleRedirect, VersionCause, with_helpful_counts
+from articles.models import Article, ArticleRedirect, VersionCause
 from pagecache.middleware import serve_uncached
 from pagecache.shown import LISTINGS, lists
+from reader.models import with_helpful_counts
 from taxonomy.models import Cause, CauseGroup, Topic
 
 HOME_LIST_LENGTH = 6

@@ -1,7 +1,6 @@
 from .articles import Article, ArticleQuerySet, Series
 from .audit import AuditEntry
 from .events import ArticleEvent
-from .feedback import ArticleFeedback, HelpfulVote, with_helpful_counts
 from .links import LinkCheck
 from .people import Person
 from .redirects import ArticleRedirect
@@ -20,13 +19,11 @@ from .versions import (
 __all__ = [
     "Article",
     "ArticleEvent",
-    "ArticleFeedback",
     "ArticleQuerySet",
     "ArticleRedirect",
     "ArticleVersion",
     "AuditEntry",
     "FaqEntry",
-    "HelpfulVote",
     "ImmutableVersionError",
     "LinkCheck",
     "Person",
@@ -38,5 +35,4 @@ __all__ = [
     "VersionAuthor",
     "VersionCause",
     "VocabularyWord",
-    "with_helpful_counts",
 ]
