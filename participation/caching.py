@@ -11,7 +11,8 @@ story replace exactly the two tags of that story (`story_changed`). Posting a st
 changes nothing public and invalidates nothing.
 
 The pages declare these tags in their URLconf (`cached_page(..., tags=[...])`): the article
-page in articles/urls.py, the story pages in participation/urls.py.
+page through its panel (participation/panels.py, read by reader/urls.py), the story pages in
+participation/urls.py.
 
 Prompts, and editors' changes of an answered question (its topic, causes, article), are
 editorial: any such change is an editorial change (`content_changed`: every page misses once,

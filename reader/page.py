@@ -7,7 +7,7 @@ readers will get. A preview derives the version's HTML in memory
 (`preview_derived_content`, the same code `freeze_derived_content` saves at
 sign-off) and shows the byline as it would read after a sign-off today.
 Both render the version's parts with the same fragment templates
-(articles/fragments.py); only the live page keeps them, per signed-off version.
+(reader/fragments.py); only the live page keeps them, per signed-off version.
 """
 
 import copy

@@ -51,7 +51,7 @@ NOT_EDITED_HERE = {
 @pytest.fixture(autouse=True)
 def page_cache_on(settings, pages):
     settings.SPASMINFO_PAGE_CACHE = True
-    settings.SPASMINFO_FRAGMENT_CACHE = True  # and the article page's fragments (articles/fragments.py)
+    settings.SPASMINFO_FRAGMENT_CACHE = True  # and the article page's fragments (reader/fragments.py)
     cache.clear()
     yield
     cache.clear()
@@ -174,7 +174,7 @@ def _without_csrf(content: bytes) -> bytes:
 class Matrix:
     """Fetch every route through the cache after each change. A page served from storage (hit)
     could be stale, and so could an article page rendered (miss) from kept fragments
-    (articles/fragments.py): each is compared with a render that bypasses every cache."""
+    (reader/fragments.py): each is compared with a render that bypasses every cache."""
 
     def __init__(self, scene, settings, capture, pages):
         self.scene, self.settings, self.capture, self.fetch = scene, settings, capture, pages

@@ -221,7 +221,7 @@ if SPASMINFO_OVERDUE_POLICY not in ("notice", "hide"):
 SPASMINFO_CONDITION = "Muscle spasm"
 # Anonymous public pages are cached and invalidated by tag (pagecache/).
 SPASMINFO_PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
-# The article page's per-version fragments and related articles (articles/fragments.py), page cache or not.
+# The article page's per-version fragments and related articles (reader/fragments.py), page cache or not.
 SPASMINFO_FRAGMENT_CACHE = env.bool("FRAGMENT_CACHE", default=True)
 # What names this release's code in the keys of kept pages and fragments (e.g. the commit being
 # deployed); empty: a hash of the project's Python files and templates (pagecache.release).
