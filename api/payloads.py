@@ -1,6 +1,6 @@
 """The API's records, as plain data: schema.org names wherever schema.org has one.
 
-An article is the page's own JSON-LD (`articles.structured_data.article_structured_data`:
+An article is the page's own JSON-LD (`reader.structured_data.article_structured_data`:
 MedicalWebPage, lastReviewed, reviewedBy, author, citation, about) plus what a syndicator
 needs to show it: the body HTML rendered at sign-off, its sections, the FAQ, the topic and
 series, and when the record last changed. Everything is read from the live (signed-off)
@@ -9,7 +9,7 @@ version and the signed-off fields of people, causes and topics.
 
 from django.urls import reverse
 
-from articles.structured_data import article_structured_data, person_data
+from reader.structured_data import article_structured_data, person_data
 
 # Every record has the same keys: a missing value is null, never an absent key.
 PERSON_KEYS = ("honorificSuffix", "sameAs")

@@ -3,7 +3,7 @@
 Thin operations over `api.selectors` (the reader site's visibility rules) and
 `api.payloads` (schema.org-named records). Every operation needs an API key
 (`api.auth`); lists are cursor-paginated (`api.pagination`); responses carry an ETag
-(`articles.caching.StableETagMiddleware`, Django's conditional GET), so a matching
+(`pagecache.middleware.StableETagMiddleware`, Django's conditional GET), so a matching
 If-None-Match gets a 304. The OpenAPI schema is served at /api/v1/openapi.json.
 
 Other apps add their endpoints without touching this module: each (prefix, router) named in

@@ -22,8 +22,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
-        from articles import admin_feedback  # noqa: F401  (registers the helpful-vote counts admin)
-        from articles.caching import connect_signals
+        from articles.freshness import connect_signals
 
         connect_signals()
 

@@ -17,7 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from articles import caching, notifications
+from articles import freshness, notifications
 from articles.models import Article, ArticleEvent, Person
 from articles.workflow import (
     SIGN_OFF_PERMISSION,
@@ -68,7 +68,7 @@ def take_down_article(*, article: Article, user: Actor, reason: str) -> Article:
         raise WorkflowError(refusal)
     version = article.live_version
     at = timezone.now()
-    caching.article_changed(article.pk)
+    freshness.article_changed(article.pk)
     cancelled = article.scheduled_version
     article.live_version = None
     article.taken_down_at = at
@@ -115,7 +115,7 @@ def archive_article(*, article: Article, user: Actor, comment: str = "", at=None
     article = lock_article(article.pk)
     if article.archived_at is not None:
         raise WorkflowError("This article is already archived.")
-    caching.article_changed(article.pk)
+    freshness.article_changed(article.pk)
     article.archived_at = at or timezone.now()
     article.archive_at = None
     article.save(update_fields=["archived_at", "archive_at"])
@@ -142,7 +142,7 @@ def restore_article(*, article: Article, user: Actor, comment: str = "") -> Arti
     article = lock_article(article.pk)
     if article.archived_at is None:
         raise WorkflowError("This article is not archived.")
-    caching.article_changed(article.pk)
+    freshness.article_changed(article.pk)
     article.archived_at = None
     article.save(update_fields=["archived_at"])
     record(article, Event.RESTORED, user=user, comment=comment)
@@ -201,5 +201,5 @@ def set_review_interval(*, target: Article | Topic, months: int | None, user: Ab
             f"next review due {old_due or '—'} → {article.next_review_due or '—'}.",
         )
         if article.live_version_id:
-            caching.article_changed(article.pk)
+            freshness.article_changed(article.pk)
     return articles

@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles import caching
 from articles.identity import IdentityError, signing_person
 from articles.models import AuditEntry, Person
+from pagecache.tags import content_changed
 from taxonomy.reviewed_text import ReviewedText
 
 
@@ -63,5 +63,5 @@ def approve_text(*, obj: ReviewedText, user: AbstractBaseUser, seen_fingerprint:
         comment=comment or f"Proposed by {proposer}.",
     )
     # Readers see it from now on: every page that might show it (bylines, lists, feed) is rebuilt.
-    caching.content_changed()
+    content_changed()
     return obj

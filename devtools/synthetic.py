@@ -33,7 +33,6 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles import caching
 from articles.derived import Derived, derive, preview_derived_content
 from articles.models import (
     Article,
@@ -48,6 +47,7 @@ from articles.models import (
 )
 from articles.models.versions import snapshot_fingerprint
 from devtools import synthetic_text as text
+from pagecache.tags import content_changed
 from taxonomy.models import Cause, CauseGroup, Topic
 
 SLUG_PREFIX = "synthetic-"
@@ -571,7 +571,7 @@ def generate(
             log(f"{made:,}/{count:,} articles ({made / elapsed:,.0f}/s, {elapsed:.0f} s)")
     elapsed = time.monotonic() - started
     # Bulk rows bypass the services, so empty the page cache outright (lists, search and sitemap changed).
-    caching.content_changed()
+    content_changed()
     return {
         "first": f"{SLUG_PREFIX}{first:06d}",
         "last": f"{SLUG_PREFIX}{first + count - 1:06d}",

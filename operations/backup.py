@@ -43,7 +43,7 @@ from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.recorder import MigrationRecorder
 
-from articles import caching
+from operations.signals import site_restored
 
 FORMAT = "spasminfo-backup/2"
 DUMP_NAME = "database.pgdump"
@@ -396,7 +396,7 @@ def restore_site(path: str | Path, *, using: str = DEFAULT_DB_ALIAS, force: bool
             shutil.rmtree(staged_media, ignore_errors=True)  # nothing was changed: drop the staged copy
             raise
         ContentType.objects.clear_cache()  # ids are the restored database's
-        caching.content_changed()  # every cached page showed the site as it was
+        site_restored.send(sender=None)  # every cached page showed the site as it was (pagecache)
         _swap_media(staged_media, media_root)
     return Report(
         database=vendor,

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.template import loader
 from django.template.loader import render_to_string
 
 logger = logging.getLogger("spasminfo.database")
@@ -58,10 +59,10 @@ class DatabaseUnavailableMiddleware:
 
 def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpResponse:
     """handler500: a database error raised outside a view (in a middleware, say) still
-    gets the 503 page; anything else gets the reader's 500 page."""
-    from articles.views import server_error as reader_server_error
-
+    gets the 503 page; anything else gets the 500 page, rendered without context processors
+    or the database, which may be what failed."""
     error = sys.exc_info()[1]
     if isinstance(error, DATABASE_DOWN_ERRORS):
         return database_unavailable_response(request)
-    return reader_server_error(request)
+    template = loader.get_template("500.html")
+    return HttpResponse(template.render({"site_name": settings.SPASMINFO_SITE_NAME}), status=500)

@@ -11,7 +11,7 @@ editor always sees their own change.
 A replica lags (streaming replication, usually milliseconds). A page rendered from it just
 after a change could show the old version and be kept by the page cache or a proxy under
 the new tokens, until the next change. So a change is announced to caches only once the
-replica has replayed it: `wait_for_replicas()` (called by `articles.caching` before it
+replica has replayed it: `wait_for_replicas()` (called by `pagecache.tags` before it
 replaces tags' tokens and purges the proxies) reads the primary's WAL position after the
 commit and waits until the replica's `pg_last_wal_replay_lsn()` has reached it, for at
 most `REPLICA_MAX_WAIT` seconds (then it logs an error and announces the change anyway).

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.caching import content_changed
 from articles.models import Person
 from articles.workflow import EDIT_PERMISSION, SIGN_OFF_PERMISSION, Actor, NotAllowed, StaleVersion, account, require
+from pagecache.tags import content_changed
 from participation.models import AnswerReview, AnswerVersion, Question
 
 Status = AnswerVersion.Status

@@ -1,4 +1,4 @@
-"""How readers' writing meets the page cache (articles/caching.py).
+"""How readers' writing meets the page cache (pagecache/).
 
 Readers' writes keep narrow tags, so a story does not empty the cache:
 
@@ -11,7 +11,8 @@ story replace exactly the two tags of that story (`story_changed`). Posting a st
 changes nothing public and invalidates nothing.
 
 The pages declare these tags in their URLconf (`cached_page(..., tags=[...])`): the article
-page in articles/urls.py, the story pages in participation/urls.py.
+page through its panel (participation/panels.py, read by reader/urls.py), the story pages in
+participation/urls.py.
 
 Prompts, and editors' changes of an answered question (its topic, causes, article), are
 editorial: any such change is an editorial change (`content_changed`: every page misses once,
@@ -20,7 +21,7 @@ rare like every editorial change).
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from articles.caching import content_changed, invalidate
+from pagecache.tags import content_changed, invalidate
 
 
 def article_tag(article_slug: str) -> str:

@@ -13,13 +13,14 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from articles import helpful
-from articles.caching import invalidate, serve_uncached
-from articles.ratelimits import limit_per_address
-from articles.structured_data import json_ld_script, person_data
+from operations.ratelimits import limit_per_address
+from pagecache.middleware import serve_uncached
+from pagecache.tags import invalidate
 from participation import selectors, views
 from participation.forms import QuestionForm
 from participation.models import AnswerReview, Question, QuestionVote
+from reader import helpful
+from reader.structured_data import json_ld_script, person_data
 from search.query import search_articles
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from articles.ratelimits import limit_per_address
+from operations.ratelimits import limit_per_address
 from participation import updates
 from participation.forms import SubscribeForm
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import path
 
-from articles.caching import cached_page
+from pagecache.middleware import cached_page
 from participation import question_views, update_views, views
 
 app_name = "participation"

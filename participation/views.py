@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from articles.caching import serve_uncached
 from articles.models import Article
-from articles.ratelimits import limit_per_address
+from operations.ratelimits import limit_per_address
+from pagecache.middleware import serve_uncached
 from participation import reports, selectors
 from participation.forms import ReportForm, StoryForm
 from participation.models import Story

@@ -8,10 +8,10 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 
-from articles.ratelimits import limit_per_address
-from articles.reader_page import preview_page_context
+from operations.ratelimits import limit_per_address
 from previews import services
 from previews.forms import ExpertCommentForm
+from reader.page import preview_page_context
 
 
 @never_cache

@@ -3,7 +3,7 @@
 from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_GET
 
-from articles.ratelimits import limit_per_address
+from operations.ratelimits import limit_per_address
 from reviewcalendar import ics
 from reviewcalendar.models import ReviewerFeed
 from reviewcalendar.selectors import feed_entries

@@ -4,9 +4,9 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from articles.caching import cached_page
-from articles.sitemaps import SITEMAPS
-from articles.views import robots_txt
+from pagecache.middleware import cached_page
+from reader.sitemaps import SITEMAPS
+from reader.views import robots_txt
 
 admin.site.site_header = "spasminfo editorial"
 admin.site.site_title = "spasminfo editorial"
@@ -24,9 +24,8 @@ urlpatterns = [
     path("", include("api.urls")),
     path("", include("previews.urls")),
     path("", include("reviewcalendar.urls")),
-    path("", include("taxonomy.urls")),
     path("", include("participation.urls")),
-    path("", include("articles.urls")),
+    path("", include("reader.urls")),
 ]
 
 if "devtools" in settings.INSTALLED_APPS:
@@ -37,5 +36,5 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # A database error raised outside a view still gets the clean 503 page; anything else gets
-# the reader's 500 page (articles.views.server_error). See operations.middleware.
+# the 500 page. See operations.middleware.
 handler500 = "operations.middleware.server_error"

@@ -184,6 +184,16 @@ def test_the_restored_site_works_and_takes_new_rows(demo_site, empty_site_backup
     User.objects.create_user("new-editor")
 
 
+def test_a_restore_makes_every_cached_page_miss(demo_site, empty_site_backup, media):
+    """Every cached page showed the site as it was: the restore replaces the content generation
+    (operations.signals.site_restored, received by the page cache)."""
+    from pagecache.tags import CONTENT, tokens
+
+    before = tokens([CONTENT])
+    restore_site(empty_site_backup, force=True)
+    assert tokens([CONTENT]) != before
+
+
 def test_restore_refuses_a_site_that_has_content(demo_site, tmp_path):
     archive = tmp_path / "site.tar.gz"
     call_command("backup_site", str(archive), stdout=io.StringIO())

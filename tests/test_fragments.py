@@ -1,4 +1,4 @@
-"""The article page's per-version fragments and related articles (articles/fragments.py): done
+"""The article page's per-version fragments and related articles (reader/fragments.py): done
 once per signed-off version and per change of their inputs, never stale, never for a draft."""
 
 import datetime

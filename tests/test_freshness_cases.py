@@ -27,7 +27,7 @@ FETCH = []  # the `pages` of the running test (tests/proxy.py)
 @pytest.fixture(autouse=True)
 def page_cache_on(settings, pages):
     settings.SPASMINFO_PAGE_CACHE = True
-    settings.SPASMINFO_FRAGMENT_CACHE = True  # and the article page's fragments (articles/fragments.py)
+    settings.SPASMINFO_FRAGMENT_CACHE = True  # and the article page's fragments (reader/fragments.py)
     cache.clear()
     FETCH[:] = [pages]
     yield

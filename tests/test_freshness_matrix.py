@@ -28,8 +28,9 @@ from django.http import QueryDict
 from django.test import Client, RequestFactory, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from articles import caching, lifecycle, services, supporting_text
+from articles import lifecycle, services, supporting_text
 from articles.models import Article, ArticleVersion, FaqEntry, Person, Reference, Series, VersionAuthor, VersionCause
+from pagecache.tags import CONTENT
 from participation import answers
 from participation.models import Prompt, Question
 from taxonomy.models import Cause, CauseGroup, Topic
@@ -50,7 +51,7 @@ NOT_EDITED_HERE = {
 @pytest.fixture(autouse=True)
 def page_cache_on(settings, pages):
     settings.SPASMINFO_PAGE_CACHE = True
-    settings.SPASMINFO_FRAGMENT_CACHE = True  # and the article page's fragments (articles/fragments.py)
+    settings.SPASMINFO_FRAGMENT_CACHE = True  # and the article page's fragments (reader/fragments.py)
     cache.clear()
     yield
     cache.clear()
@@ -60,7 +61,7 @@ def page_cache_on(settings, pages):
 
 
 def cached_patterns(resolver=None, namespace=""):
-    """(name, pattern) of every URL pattern served through caching.cached_page."""
+    """(name, pattern) of every URL pattern served through pagecache.middleware.cached_page."""
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
@@ -173,7 +174,7 @@ def _without_csrf(content: bytes) -> bytes:
 class Matrix:
     """Fetch every route through the cache after each change. A page served from storage (hit)
     could be stale, and so could an article page rendered (miss) from kept fragments
-    (articles/fragments.py): each is compared with a render that bypasses every cache."""
+    (reader/fragments.py): each is compared with a render that bypasses every cache."""
 
     def __init__(self, scene, settings, capture, pages):
         self.scene, self.settings, self.capture, self.fetch = scene, settings, capture, pages
@@ -473,4 +474,4 @@ def test_the_matrix_covers_every_cached_route_of_the_urlconf():
             continue  # an article's stories under a prompt: the scene's prompt (Scene.routes)
         if "slug" in pattern.pattern.converters:
             assert shown_model(pattern) in {Article, Person, Cause, Topic, Question}, name
-    assert caching.CONTENT in next(iter(cached_patterns()))[1].callback.page_cache["tags"]
+    assert CONTENT in next(iter(cached_patterns()))[1].callback.page_cache["tags"]

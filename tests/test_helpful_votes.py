@@ -5,7 +5,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from articles.models import HelpfulVote
+from reader.models import HelpfulVote
 
 pytestmark = pytest.mark.django_db
 
@@ -83,9 +83,9 @@ def test_editors_see_the_counts_in_the_admin(publish, editor, reviewer):
     for user in (editor, reviewer):
         client = Client()
         client.force_login(user)
-        response = client.get(reverse("admin:articles_articlefeedback_changelist"))
+        response = client.get(reverse("admin:reader_articlefeedback_changelist"))
         assert response.status_code == 200, user
         page = response.content.decode()
         assert "2 of 3" in page and "Night cramps" in page
         # read-only: nobody adds or edits votes there
-        assert client.get(reverse("admin:articles_articlefeedback_add")).status_code == 403
+        assert client.get(reverse("admin:reader_articlefeedback_add")).status_code == 403

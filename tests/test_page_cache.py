@@ -7,9 +7,10 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from articles import caching, lifecycle, services, workflow
+from articles import lifecycle, services, workflow
 from articles.models import Article, Person
-from articles.views import ArticleDetailView
+from pagecache.tags import content_changed
+from reader.views import ArticleDetailView
 from taxonomy.models import Cause, CauseGroup, Topic
 
 pytestmark = pytest.mark.django_db
@@ -267,7 +268,7 @@ def test_a_page_rendered_while_the_content_changed_is_never_served_again(publish
 
     def change_during_render(view, **kwargs):
         context = real_get_context_data(view, **kwargs)
-        after_commit(caching.content_changed)
+        after_commit(content_changed)
         return context
 
     monkeypatch.setattr(ArticleDetailView, "get_context_data", change_during_render)
@@ -288,7 +289,7 @@ def test_the_next_day_renders_afresh(publish):
 
 
 def test_a_new_release_renders_afresh_what_older_code_kept(publish, settings, django_assert_num_queries):
-    """Kept pages and fragments name the code that made them (caching.release): a deploy never
+    """Kept pages and fragments name the code that made them (pagecache.release): a deploy never
     serves the old markup or the old code's pickled models."""
     settings.SPASMINFO_FRAGMENT_CACHE = True
     url = publish().get_absolute_url()
@@ -301,7 +302,7 @@ def test_a_new_release_renders_afresh_what_older_code_kept(publish, settings, dj
 
 
 def test_the_code_fingerprint_follows_the_code_and_templates_not_what_the_site_writes(settings, tmp_path):
-    from articles.caching import _code_fingerprint
+    from pagecache.release import _code_fingerprint
 
     fingerprint = _code_fingerprint.__wrapped__  # uncached: read the tree again
     settings.BASE_DIR = tmp_path

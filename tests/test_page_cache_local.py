@@ -5,7 +5,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from articles import caching
+from pagecache import middleware
+from pagecache.tags import CONTENT, token_key
 
 pytestmark = pytest.mark.django_db
 
@@ -14,10 +15,10 @@ pytestmark = pytest.mark.django_db
 def page_cache_on(settings):
     settings.SPASMINFO_PAGE_CACHE = True
     cache.clear()
-    caching.local_pages.clear()
+    middleware.local_pages.clear()
     yield
     cache.clear()
-    caching.local_pages.clear()
+    middleware.local_pages.clear()
 
 
 @pytest.fixture
@@ -49,20 +50,20 @@ def test_a_change_made_by_another_process_is_seen_at_the_next_request(publish):
     Client().get(url)
     assert Client().get(url)["X-Page-Cache"] == "hit"
     # Another process's change replaces the content generation in the shared cache only.
-    cache.set(caching._tag_key(caching.CONTENT), "replaced-elsewhere", timeout=None)
+    cache.set(token_key(CONTENT), "replaced-elsewhere", timeout=None)
     assert Client().get(url)["X-Page-Cache"] == "miss"
 
 
 def test_an_evicted_token_is_a_miss_even_with_the_process_copy(publish):
     url = publish(slug="night-cramps").get_absolute_url()
     Client().get(url)
-    cache.delete(caching._tag_key(caching.CONTENT))
+    cache.delete(token_key(CONTENT))
     assert Client().get(url)["X-Page-Cache"] == "miss"
 
 
 def test_the_process_copies_stay_within_their_byte_budget(settings):
     settings.SPASMINFO_PAGE_CACHE_LOCAL_BYTES = 250
-    pages = caching._LocalPages()
+    pages = middleware._LocalPages()
     for n in range(5):
         pages.put(f"page-{n}", {"content": b"x" * 100, "headers": {}, "tokens": {}})
     pages.get("page-3")  # page-3 and page-4 are kept; reading page-3 makes page-4 the next to go

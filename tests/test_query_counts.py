@@ -29,7 +29,7 @@ EXPECTED = {
     # authors, causes, references, FAQ, images, related, readers' prompts with their approved-story counts
     "article_detail": 11,  # ... and the review history: signed-off versions, their sign-offs
     "series_article_detail": 12,  # ... and the series' parts
-    # warm: every part is kept (articles/fragments.py) until the next editorial change (the shell also
+    # warm: every part is kept (reader/fragments.py) until the next editorial change (the shell also
     # until a vote, the prompts until a story is approved)
     "article_detail_warm": 0,
     "series_article_detail_warm": 0,

@@ -237,7 +237,7 @@ def test_a_server_error_shows_the_500_page(settings, publish):
     client = Client(raise_request_exception=False)
     from unittest import mock
 
-    with mock.patch("articles.views.HomeView.get_context_data", side_effect=RuntimeError("boom")):
+    with mock.patch("reader.views.HomeView.get_context_data", side_effect=RuntimeError("boom")):
         response = client.get(reverse("articles:home"))
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()

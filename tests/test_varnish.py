@@ -193,27 +193,29 @@ def test_a_proxy_that_is_down_never_fails_the_workflow_step_it_is_logged(
 
 
 def test_purge_keys_of_an_article_are_those_of_the_pages_that_show_or_list_it():
-    """Which keys a page carries, which a change purges: both come from articles.caching."""
-    from articles import caching
+    """Which keys a page carries (pagecache.shown), which a change purges (articles.freshness)."""
+    from articles import freshness
+    from pagecache import shown as pages
 
-    shown = caching._Shown()
-    shown.articles = {1, 2}
-    assert caching.page_keys(shown) == ["listings"]  # declared no list: every article change purges it
+    shown = pages._Shown()
+    shown.items = {freshness.article_key(1), freshness.article_key(2)}
+    assert pages.page_keys(shown) == ["listings"]  # declared no list: every article change purges it
     shown.declared, shown.lists = True, {"cause:3"}
-    assert caching.page_keys(shown) == ["article:1", "article:2", "cause:3"]
-    shown.articles = set(range(caching.MAX_ARTICLE_KEYS + 1))
-    assert caching.page_keys(shown) == ["cause:3", "listings"]  # bounded
+    assert pages.page_keys(shown) == ["article:1", "article:2", "cause:3"]
+    shown.items = {freshness.article_key(pk) for pk in range(pages.MAX_SHOWN_KEYS + 1)}
+    assert pages.page_keys(shown) == ["cause:3", "listings"]  # bounded
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_rolled_back_transaction_leaves_nothing_in_the_next_ones_purge():
     """Its callbacks never ran: its batch (articles, keys as they were) must not become the next
     transaction's, whose purge would then name the rolled-back articles in place of its own."""
-    from articles import caching
+    from articles import freshness
+    from pagecache import tags
 
     with pytest.raises(RuntimeError), transaction.atomic():
-        caching.article_changed(1001)
+        freshness.article_changed(1001)
         raise RuntimeError("rolled back")
     with transaction.atomic():
-        caching.article_changed(7)
-        assert caching._batch().articles == {7}
+        freshness.article_changed(7)
+        assert set(tags._batch().subjects) == {"article:7"}

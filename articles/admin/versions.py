@@ -19,13 +19,11 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from articles import citing, services, workflow
+from articles import citing, services, version_page, workflow
 from articles.admin.workflow import PostStepMixin, ReviewForm, forbidden
 from articles.diffing import changes_between, comparable, version_changes
 from articles.models import ArticleVersion, FaqEntry, Reference, Review, VersionAuthor, VersionCause
 from articles.readability import assess_version
-from articles.reader_page import preview_page_context
-from articles.structured_data import image_url
 from images.usage import sync_images
 
 Status = ArticleVersion.Status
@@ -381,8 +379,8 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
 
     def preview_page_view(self, request, pk):
         """The version rendered by the reader's template (articles/article_detail.html) with the reader's
-        derivation, computed in memory: what readers get if it is signed off now. Never indexed; framed only
-        by the preview and review pages."""
+        derivation, computed in memory: what readers get if it is signed off now (the public site's page,
+        through articles.version_page). Never indexed; framed only by the preview and review pages."""
         version = get_object_or_404(
             ArticleVersion.objects.select_related("article__live_version", "article__topic", "article__series"), pk=pk
         )
@@ -391,10 +389,7 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
         reviewer = getattr(request.user, "person", None)
         if reviewer is None or not reviewer.is_medical_reviewer:
             reviewer = version.article.assigned_reviewer
-        context = preview_page_context(version, reviewer=reviewer)
-        if context["first_image"] is not None:
-            context["og_image"] = request.build_absolute_uri(image_url(context["first_image"]))
-        response = TemplateResponse(request, "articles/article_detail.html", context)
+        response = version_page.render(request, version, reviewer=reviewer)
         response["X-Robots-Tag"] = "noindex"
         response["Cache-Control"] = "private, no-store"
         return response

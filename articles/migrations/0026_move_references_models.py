@@ -47,7 +47,7 @@ def to_articles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0024_person_list_indexes"),
+        ("articles", "0025_move_reader_models"),
         ("references", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),

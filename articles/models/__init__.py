@@ -1,7 +1,6 @@
 from .articles import Article, ArticleQuerySet, Series
 from .audit import AuditEntry
 from .events import ArticleEvent
-from .feedback import ArticleFeedback, HelpfulVote, with_helpful_counts
 from .people import Person
 from .redirects import ArticleRedirect
 from .reviews import Review
@@ -17,13 +16,11 @@ from .versions import (
 __all__ = [
     "Article",
     "ArticleEvent",
-    "ArticleFeedback",
     "ArticleQuerySet",
     "ArticleRedirect",
     "ArticleVersion",
     "AuditEntry",
     "FaqEntry",
-    "HelpfulVote",
     "ImmutableVersionError",
     "Person",
     "Reference",
@@ -31,5 +28,4 @@ __all__ = [
     "Series",
     "VersionAuthor",
     "VersionCause",
-    "with_helpful_counts",
 ]

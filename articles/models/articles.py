@@ -32,7 +32,7 @@ class Series(models.Model):
 def live_content_prefetches() -> list:
     """The live version's parts a page shows (authors, causes, references, FAQ, pictures), one
     query each: for `with_live_content`, or for articles already loaded (`prefetch_related_objects`,
-    articles.fragments, which reads them only when its cache misses)."""
+    reader.fragments, which reads them only when its cache misses)."""
     from articles.models import Reference, VersionAuthor, VersionCause
     from images.models import VersionImage
 

@@ -8,7 +8,7 @@ register = template.Library()
 @register.inclusion_tag("participation/_prompts.html", takes_context=True)
 def reader_prompts(context, article):
     """The article's prompts, each with "Share your story" and "Read N stories" (approved only).
-    One query; the article page declares the tag "stories:<slug>" (articles/urls.py), so it is
+    One query; the article page declares the tag "stories:<slug>" (reader/urls.py, from participation.panels), so it is
     refreshed when a story under it is approved (participation.caching)."""
     return {"article": article, "prompts": selectors.prompts_for(article)}
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_ratelimit",
     "taggit",
+    "pagecache",
     "taxonomy",
     "references",
     "articles",
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "previews",
     "participation",
     "reviewcalendar",
+    "reader",
     "operations",
 ]
 
@@ -56,13 +58,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     # Cached public pages are served here, before sessions, auth, messages and CSRF.
-    "articles.caching.PageCacheMiddleware",
+    "pagecache.middleware.PageCacheMiddleware",
     "operations.middleware.DatabaseUnavailableMiddleware",
     "operations.replica.ReplicaMiddleware",  # before anything reads: replica or primary for this request
     "operations.input.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "articles.caching.StableETagMiddleware",
+    "pagecache.middleware.StableETagMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -84,7 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.site",
+                "reader.context_processors.site",
             ],
         },
     },
@@ -225,12 +227,12 @@ if SPASMINFO_OVERDUE_POLICY not in ("notice", "hide"):
     raise ImproperlyConfigured(f"OVERDUE_POLICY must be 'notice' or 'hide', not {SPASMINFO_OVERDUE_POLICY!r}.")
 # The condition every article is about (schema.org `about` in each article's JSON-LD).
 SPASMINFO_CONDITION = "Muscle spasm"
-# Anonymous public pages are cached and invalidated by tag (articles/caching.py).
+# Anonymous public pages are cached and invalidated by tag (pagecache/).
 SPASMINFO_PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
-# The article page's per-version fragments and related articles (articles/fragments.py), page cache or not.
+# The article page's per-version fragments and related articles (reader/fragments.py), page cache or not.
 SPASMINFO_FRAGMENT_CACHE = env.bool("FRAGMENT_CACHE", default=True)
 # What names this release's code in the keys of kept pages and fragments (e.g. the commit being
-# deployed); empty: a hash of the project's Python files and templates (articles.caching.release).
+# deployed); empty: a hash of the project's Python files and templates (pagecache.release).
 SPASMINFO_RELEASE = env.str("RELEASE", default="")
 SPASMINFO_PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 60 * 60)
 SPASMINFO_PAGE_CACHE_MAX_BYTES = env.int("PAGE_CACHE_MAX_BYTES", default=512 * 1024)  # larger pages are not kept
@@ -241,7 +243,7 @@ SPASMINFO_PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=16 
 SPASMINFO_CACHE_PURGE_URLS = env.list("CACHE_PURGE_URL", default=[])
 SPASMINFO_CACHE_PURGE_TIMEOUT = env.float("CACHE_PURGE_TIMEOUT", default=2.0)  # seconds per proxy
 # every purge is sent again this many seconds later (0: once), for a page rendered before a change
-# and stored by the proxy just after its purge (articles.caching.purge_twice)
+# and stored by the proxy just after its purge (pagecache.purge.purge_twice)
 SPASMINFO_CACHE_PURGE_AGAIN_SECONDS = env.float("CACHE_PURGE_AGAIN_SECONDS", default=2.0)
 # Public forms are rate limited per client address (django-ratelimit, counting in the cache).
 # Behind a proxy, set RATELIMIT_IP_META_KEY (see docs/DEPLOYMENT.md) so each reader counts alone.
@@ -258,7 +260,7 @@ SPASMINFO_CALENDAR_RATE = env.str("CALENDAR_RATE", default="30/m")  # reviewers'
 SPASMINFO_REPORTS_TO_HIDE = env.int("REPORTS_TO_HIDE", default=3)
 # suggestions as you type: a reader sends one request per pause in typing
 SPASMINFO_SUGGEST_RATE = env.str("SUGGEST_RATE", default="120/m")
-RATELIMIT_VIEW = "articles.views.rate_limited"
+RATELIMIT_VIEW = "reader.views.rate_limited"
 # django-ratelimit warns about any cache it does not list, Django's own RedisCache included
 # (its list predates it); RedisCache increments atomically, and production.py refuses a
 # cache that is not shared, so the warning's concern is met. Development's per-process

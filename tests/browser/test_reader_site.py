@@ -5,7 +5,7 @@ import re
 import pytest
 from django.template.loader import render_to_string
 
-from articles.models import HelpfulVote
+from reader.models import HelpfulVote
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from articles.models import HelpfulVote
+from reader.models import HelpfulVote
 
 
 @pytest.fixture(autouse=True)

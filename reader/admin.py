@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import Count, Q
 
 from articles.admin.people import ReadOnlyAdmin
-from articles.models import ArticleFeedback
+from reader.models import ArticleFeedback
 
 
 @admin.register(ArticleFeedback)

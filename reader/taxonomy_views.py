@@ -1,10 +1,10 @@
 """Cause and topic pages: only causes and topics a live article names (`.public()`); the
-articles they list come from articles.selectors (listed())."""
+articles they list come from reader.selectors (listed())."""
 
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
-from articles import selectors
+from reader import selectors
 from taxonomy.models import Cause, Topic
 
 

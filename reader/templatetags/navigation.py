@@ -18,7 +18,7 @@ from django import template
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 
-from articles.structured_data import json_ld_script
+from reader.structured_data import json_ld_script
 
 register = template.Library()
 

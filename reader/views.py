@@ -1,4 +1,4 @@
-"""Public pages, kept thin: what they list comes from articles.selectors (live() or listed())."""
+"""Public pages, kept thin: what they list comes from reader.selectors (live() or listed())."""
 
 from itertools import groupby
 
@@ -13,13 +13,14 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
-from articles import helpful, selectors
-from articles.caching import serve_uncached
 from articles.models import Article, Person
-from articles.ratelimits import limit_per_address
-from articles.reader_page import live_page_context
+from operations.ratelimits import limit_per_address
+from pagecache.middleware import canonical_parameter, serve_uncached
+from reader import helpful, selectors
+from reader.page import live_page_context
 from search.query import search_articles
 from search.suggestions import suggest
+from search.terms import MAX_QUERY_LENGTH
 
 
 class HomeView(TemplateView):
@@ -59,7 +60,7 @@ def staff_edit_url(request, article) -> str:
 
     Only a request that carries a session cookie is looked at: an anonymous reader's
     request never touches the session, so their page stays the same for everyone and
-    cacheable (signed-in requests bypass the page cache, articles.caching)."""
+    cacheable (signed-in requests bypass the page cache, pagecache)."""
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return ""
     user = request.user
@@ -156,6 +157,12 @@ class PersonArticlesView(selectors.NearestPageMixin, ListView):
         return super().get_context_data(person=self.person, role=self.role, **kwargs)
 
 
+@canonical_parameter("q")
+def search_query(value: str) -> str | None:
+    """A search as the search reads it: spaces collapsed, cut to MAX_QUERY_LENGTH (the page cache's key)."""
+    return " ".join(value.split())[:MAX_QUERY_LENGTH] or None
+
+
 @limit_per_address(group="search", rate_setting="SPASMINFO_SEARCH_RATE")
 class SearchView(TemplateView):
     template_name = "articles/search.html"
@@ -195,12 +202,6 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
-
-
-def server_error(request):
-    """500 rendered without context processors or the database, which may be what failed."""
-    template = loader.get_template("500.html")
-    return HttpResponse(template.render({"site_name": settings.SPASMINFO_SITE_NAME}), status=500)
 
 
 def rate_limited(request, exception):

@@ -86,22 +86,16 @@ class PersonSitemap(Sitemap):
         return item.last_review
 
 
-class QuestionSitemap(Sitemap):
-    """Answered questions (participation): public once accepted and their answer signed off."""
-
-    def items(self):
-        from participation.models import Question
-
-        return Question.objects.public().only("slug", "answered_at").order_by("slug")
-
-    def lastmod(self, item):
-        return item.answered_at
-
-
+# The sections of sitemap.xml, in order; apps above the public site add theirs (`add_section`).
 SITEMAPS = {
     "articles": ArticleSitemap,
     "topics": TopicSitemap,
     "causes": CauseSitemap,
     "people": PersonSitemap,
-    "questions": QuestionSitemap,
 }
+
+
+def add_section(name: str, sitemap: type[Sitemap]) -> None:
+    """List `sitemap`'s pages in sitemap.xml too, after the sections before it (participation adds
+    the answered questions from its AppConfig.ready())."""
+    SITEMAPS[name] = sitemap

@@ -4,7 +4,7 @@ shows changes.
 A signed-off version never changes, but its page also shows what editors may change (a
 person's name and credentials, a cause's name or group, a source, the article's review dates
 and history): each such change is an editorial change, which replaces the content generation
-(articles.caching). So every part of the page is kept under the generation's token, keyed by
+(articles.freshness). So every part of the page is kept under the generation's token, keyed by
 the article's address and the day (`live_page`):
 
 - the shell: the article with its live version's short fields, topic, reviewer, vote counts
@@ -12,12 +12,13 @@ the article's address and the day (`live_page`):
 - the live version's fragments: the byline box, the version's content (contents, body, FAQ,
   causes, references, credits, review history), the JSON-LD and the Open Graph picture;
 - the related articles;
-- the readers' prompts (also under the article's `stories:` tag: their counts of approved
+- the panels apps above the public site add (reader/panels.py), each also under its own tags:
+  participation's readers' prompts, under the article's `stories:` tag (their counts of approved
   stories).
 
 They are fresh exactly as long as a cached page is, and are read with the tokens in one
 round trip: a warm page runs no query (one more for a reader whose browser voted). Each keeps
-what it showed (`caching.recording`: the article, the related articles, the lists they come
+what it showed (`pagecache.shown.recording`: the article, the related articles, the lists they come
 from), so a page made from kept parts carries the same Surrogate-Key for the proxy. What
 depends on the moment is worked out per request from the kept data (the overdue notice).
 
@@ -38,14 +39,16 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from articles import caching, selectors
-from articles.caching import CONTENT
 from articles.models import Article, ArticleVersion
 from articles.models.articles import live_content_prefetches
 from articles.review_history import prefetch as review_history_prefetch
 from articles.review_history import review_history
-from articles.structured_data import article_structured_data, image_url, json_ld_script
 from images.markup import credits
+from pagecache import shown, tags
+from pagecache.release import release
+from pagecache.tags import CONTENT
+from reader import panels, selectors
+from reader.structured_data import article_structured_data, image_url, json_ld_script
 
 
 def version_context(article: Article, version: ArticleVersion, *, faq, references, images, history) -> dict:
@@ -70,13 +73,6 @@ def render_version(context: dict) -> dict[str, SafeString]:
 
 def render_related(related: list[Article]) -> SafeString:
     return render_to_string("articles/_related.html", {"related": related})
-
-
-def render_prompts(article: Article) -> SafeString:
-    """The readers' prompts with their approved stories' counts (participation)."""
-    from participation.selectors import prompts_for
-
-    return render_to_string("participation/_prompts.html", {"article": article, "prompts": prompts_for(article)})
 
 
 def _live_version(article: Article, request: HttpRequest) -> dict:
@@ -122,24 +118,27 @@ def live_page(slug: str, request: HttpRequest, shell: Callable[[str], Part]) -> 
     `shell(slug)` reads what the page shows of the article itself (the article with its live
     version's short fields and vote counts, the series), kept until the next editorial change or
     vote; then, from its article, the live version's fragments (byline, version_content,
-    structured_data, og_image), the related articles and the readers' prompts, each kept until a
+    structured_data, og_image), the related articles and the panels (reader.panels), each kept until a
     tag it depends on is replaced. Every key names the day, as what is live and listed may change
-    at midnight with no editorial change (OVERDUE_POLICY=hide), and the release (`caching.release`)."""
-    from articles.helpful import votes_tag
-    from participation.caching import article_tag
+    at midnight with no editorial change (OVERDUE_POLICY=hide), and the release (`pagecache.release`)."""
+    from reader.helpful import votes_tag
 
-    day = f"{timezone.localdate().isoformat()}:{caching.release()}"  # and the code that made it
-    votes, stories = votes_tag(slug), article_tag(slug)
+    day = f"{timezone.localdate().isoformat()}:{release()}"  # and the code that made it
+    votes = votes_tag(slug)
+    shown_panels = panels.panels()
     parts = {  # name: (cache key, the tags it depends on)
         "shell": (f"fragments:shell:{slug}:{day}", (CONTENT, votes)),
         "version": (f"fragments:version:{slug}:{day}:{_site(request)}", (CONTENT,)),
         "related": (f"fragments:related:{slug}:{day}", (CONTENT,)),
-        "prompts": (f"fragments:prompts:{slug}:{day}", (CONTENT, stories)),
+        **{
+            panel.name: (f"fragments:{panel.name}:{slug}:{day}", (CONTENT, *(t.format(slug=slug) for t in panel.tags)))
+            for panel in shown_panels
+        },
     }
     if settings.SPASMINFO_FRAGMENT_CACHE:
-        tags = (CONTENT, votes, stories)
-        found = cache.get_many([key for key, _ in parts.values()] + [caching.token_key(tag) for tag in tags])
-        current = caching.tokens(tags, found)  # read before the work: a change meanwhile replaces them
+        depends_on = list(dict.fromkeys(tag for _, depends in parts.values() for tag in depends))
+        found = cache.get_many([key for key, _ in parts.values()] + [tags.token_key(tag) for tag in depends_on])
+        current = tags.tokens(depends_on, found)  # read before the work: a change meanwhile replaces them
     else:
         found, current = {}, None
     keep: dict[str, dict] = {}
@@ -149,13 +148,13 @@ def live_page(slug: str, request: HttpRequest, shell: Callable[[str], Part]) -> 
         wanted = None if current is None else [current[tag] for tag in depends]
         entry = found.get(key)
         if wanted is None or not isinstance(entry, dict) or entry.get("tokens") != wanted:
-            with caching.recording() as shown:  # the proxy keys of what it shows (articles, lists)
+            with shown.recording() as record:  # the proxy keys of what it shows (articles, lists)
                 made = make()
-            entry = {"tokens": wanted, "parts": made, "shown": shown}
+            entry = {"tokens": wanted, "parts": made, "shown": record}
             if wanted is not None:
                 keep[key] = entry
         else:
-            caching.show(entry["shown"])  # the page carries the same proxy keys as when it was made
+            shown.show(entry["shown"])  # the page carries the same proxy keys as when it was made
         return entry["parts"]
 
     page = dict(part("shell", lambda: shell(slug)))  # a copy: the kept entry stays the shell alone
@@ -164,7 +163,8 @@ def live_page(slug: str, request: HttpRequest, shell: Callable[[str], Part]) -> 
         raise ValueError("Only a signed-off version's fragments are kept.")
     page.update(part("version", lambda: _live_version(article, request)))
     page.update(part("related", lambda: _related(article, page["cause_ids"])))
-    page.update(part("prompts", lambda: {"reader_prompts": render_prompts(article)}))
+    for panel in shown_panels:
+        page.update(part(panel.name, lambda panel=panel: {panel.context: panel.render(article)}))
     if keep:
         cache.set_many(keep, timeout=settings.SPASMINFO_PAGE_CACHE_SECONDS)
     return page

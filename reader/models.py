@@ -1,10 +1,13 @@
-"""Readers' "Was this helpful?" votes: anonymous, one per browser per article."""
+"""Readers' "Was this helpful?" votes: anonymous, one per browser per article.
+
+Their table keeps the name it had when the model was the editorial core's (articles_helpfulvote):
+the model moved apps, its rows did not (reader/migrations/0001_initial.py)."""
 
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from articles.models.articles import Article
+from articles.models import Article
 
 
 class HelpfulVote(models.Model):
@@ -16,6 +19,7 @@ class HelpfulVote(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "articles_helpfulvote"
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["article", "voter"], name="articles_one_vote_per_browser_per_article"),

@@ -13,8 +13,8 @@ import secrets
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from articles.caching import invalidate
-from articles.models import HelpfulVote
+from pagecache.tags import invalidate
+from reader.models import HelpfulVote
 
 COOKIE_MAX_AGE = 60 * 60 * 24 * 365 * 2
 TOKEN_PATTERN_LENGTH = 43  # secrets.token_urlsafe(32)

@@ -1,23 +1,24 @@
+"""The public site's addresses, in two namespaces: ``articles`` (home, articles, people, search,
+feed) and ``taxonomy`` (the cause and topic pages)."""
+
 from django.conf import settings
-from django.urls import path
+from django.urls import include, path
 
-from articles import views
-from articles.caching import cached_page
-from articles.feeds import LatestArticlesFeed
-from articles.ratelimits import limit_per_address
+from operations.ratelimits import limit_per_address
+from pagecache.middleware import cached_page
+from reader import panels, taxonomy_views, views
+from reader.feeds import LatestArticlesFeed
 
-app_name = "articles"
-
-urlpatterns = [
+article_patterns = [
     path("", cached_page(views.HomeView.as_view()), name="home"),
     path("articles/", cached_page(views.ArticleIndexView.as_view()), name="article_index"),
     path(
         "articles/<slug:slug>/",
         cached_page(
             views.ArticleDetailView.as_view(),
-            # what readers change on it: the helpful-vote count (articles.helpful) and the
-            # approved stories' counts (participation.caching)
-            tags=["votes:{slug}", "stories:{slug}"],
+            # what readers change on it: the helpful-vote count (reader.helpful) and what the
+            # panels of other apps show (reader.panels: participation's approved stories' counts)
+            tags=["votes:{slug}", *panels.tags()],
             bypass_cookies=[settings.SPASMINFO_VOTER_COOKIE],
         ),
         name="article_detail",
@@ -45,4 +46,24 @@ urlpatterns = [
         name="search_suggest",
     ),
     path("feed/", cached_page(LatestArticlesFeed()), name="feed"),
+]
+
+taxonomy_patterns = [
+    path("causes/", cached_page(taxonomy_views.CauseIndexView.as_view()), name="cause_index"),
+    path(
+        "causes/<slug:slug>/",
+        cached_page(taxonomy_views.CauseDetailView.as_view(), params=["page"]),
+        name="cause_detail",
+    ),
+    path("topics/", cached_page(taxonomy_views.TopicIndexView.as_view()), name="topic_index"),
+    path(
+        "topics/<slug:slug>/",
+        cached_page(taxonomy_views.TopicDetailView.as_view(), params=["page"]),
+        name="topic_detail",
+    ),
+]
+
+urlpatterns = [
+    path("", include((taxonomy_patterns, "taxonomy"))),
+    path("", include((article_patterns, "articles"))),
 ]

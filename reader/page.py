@@ -7,19 +7,22 @@ readers will get. A preview derives the version's HTML in memory
 (`preview_derived_content`, the same code `freeze_derived_content` saves at
 sign-off) and shows the byline as it would read after a sign-off today.
 Both render the version's parts with the same fragment templates
-(articles/fragments.py); only the live page keeps them, per signed-off version.
+(reader/fragments.py); only the live page keeps them, per signed-off version.
 """
 
 import copy
 
 from django.http import Http404, HttpRequest
+from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from articles import citing, fragments, selectors
+from articles import citing
 from articles.derived import preview_derived_content
 from articles.models import Article, ArticleVersion, Person
 from articles.review_history import HistoryEntry, review_history
 from images.usage import images_to_show
+from reader import fragments, panels, selectors
+from reader.structured_data import image_url
 
 
 def _series_total(parts: list[Article]) -> int | None:
@@ -52,7 +55,7 @@ def _shell(slug: str) -> dict:
 def live_page_context(slug: str, request: HttpRequest) -> dict:
     """The template context of the live article's page at `slug` (the view adds the reader's
     vote); Http404 if there is none. Every part is kept until what it shows changes
-    (articles.fragments)."""
+    (reader.fragments)."""
     return fragments.live_page(slug, request, shell=_shell)
 
 
@@ -99,7 +102,16 @@ def preview_page_context(version: ArticleVersion, *, reviewer: Person | None) ->
         **fragments.render_version(context),
         **_series_context(article),
         "related": fragments.render_related(selectors.related_articles(article, cause_ids)),
-        "reader_prompts": fragments.render_prompts(article),
+        **panels.render(article),
         "first_image": images[0].image if images else None,
         "preview": True,
     }
+
+
+def preview_response(request: HttpRequest, version: ArticleVersion, *, reviewer: Person | None) -> TemplateResponse:
+    """The page of `version` rendered by the reader's template (articles/article_detail.html), as
+    `preview_page_context` makes it: what the admin's preview frame shows (articles.version_page)."""
+    context = preview_page_context(version, reviewer=reviewer)
+    if context["first_image"] is not None:
+        context["og_image"] = request.build_absolute_uri(image_url(context["first_image"]))
+    return TemplateResponse(request, "articles/article_detail.html", context)

@@ -2,9 +2,9 @@
 
 Every queryset here starts from `Article.objects.live()` or `.listed()` (the one
 visibility rule). Every list a page shows comes from here, and says which memberships it
-lists (`caching.lists`): the keys by which a proxy purges the page when an article joins or
-leaves it (the articles the page shows are keyed by themselves, articles.caching). Views
-in both apps (`articles.views`, `taxonomy.views`) call these
+lists (`pagecache.shown.lists`): the keys by which a proxy purges the page when an article joins or
+leaves it (the articles the page shows are keyed by themselves, articles.freshness). Views
+in both apps (`reader.views`, `reader.taxonomy_views`) call these
 functions and never each other; a query that bounds its work at any size says how.
 """
 
@@ -16,9 +16,11 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.db.models.lookups import Lookup
 
-from articles import caching
-from articles.caching import serve_uncached
-from articles.models import Article, ArticleRedirect, VersionCause, with_helpful_counts
+from articles.freshness import cause_key, person_key, series_key, topic_key
+from articles.models import Article, ArticleRedirect, VersionCause
+from pagecache.middleware import serve_uncached
+from pagecache.shown import LISTINGS, lists
+from reader.models import with_helpful_counts
 from taxonomy.models import Cause, CauseGroup, Topic
 
 HOME_LIST_LENGTH = 6
@@ -99,12 +101,12 @@ def listed_cards():
 
 
 def latest_articles(limit: int = HOME_LIST_LENGTH) -> list[Article]:
-    caching.lists(caching.LISTINGS)
+    lists(LISTINGS)
     return list(listed_cards().order_by("-first_published_at", "slug")[:limit])
 
 
 def most_reviewed_articles(limit: int = HOME_LIST_LENGTH) -> list[Article]:
-    caching.lists(caching.LISTINGS)
+    lists(LISTINGS)
     return list(
         listed_cards()
         .annotate(sign_offs=Count("versions__reviews", filter=Q(versions__reviews__outcome="approved")))
@@ -114,7 +116,7 @@ def most_reviewed_articles(limit: int = HOME_LIST_LENGTH) -> list[Article]:
 
 def topics_with_listed_counts() -> list[Topic]:
     """Topics that file at least one listed article, each with `n`, how many."""
-    caching.lists(caching.LISTINGS)
+    lists(LISTINGS)
     return list(
         Topic.objects.public()
         .filter(articles__in=Article.objects.listed())
@@ -124,20 +126,20 @@ def topics_with_listed_counts() -> list[Topic]:
 
 
 def topics_with_listed_articles() -> list[Topic]:
-    caching.lists(caching.LISTINGS)
+    lists(LISTINGS)
     return list(Topic.objects.public().filter(articles__in=Article.objects.listed()).distinct())
 
 
 def a_to_z():
     """Listed articles by live title (the A to Z)."""
-    caching.lists(caching.LISTINGS)
+    lists(LISTINGS)
     return listed_cards().order_by("live_version__title", "slug")
 
 
 def article_page():
     """Live articles with what their page's per-request shell shows, in one query: the live
     version without its long text, topic, series, reviewer and vote counts. The rest is read by
-    articles.fragments, only when its cache misses."""
+    reader.fragments, only when its cache misses."""
     long_text = ("body", "body_html", "toc", "citation_backlinks", "search_causes", "search_text", "search_vector")
     return with_helpful_counts(
         Article.objects.live()
@@ -162,7 +164,7 @@ def series_parts(article: Article) -> list[Article]:
     """The listed parts of the article's series, in order, each annotated with `series_size`:
     how many articles the series has in any state (same query), so a page can tell whether
     readers see every part."""
-    caching.lists(caching.series_key(article.series_id))
+    lists(series_key(article.series_id))
     size = (
         Article.objects.filter(series_id=OuterRef("series_id"))
         .order_by()
@@ -201,7 +203,7 @@ def related_articles(article: Article, cause_ids: list[int]) -> list[Article]:
     every listed article against each: linear in the size of the site), so the query costs
     the same at a thousand articles or a hundred thousand.
     """
-    caching.lists(caching.topic_key(article.topic_id), *(caching.cause_key(pk) for pk in cause_ids))
+    lists(topic_key(article.topic_id), *(cause_key(pk) for pk in cause_ids))
     candidates = Article.objects.filter(topic_id=article.topic_id).order_by("-pk").values("pk")[:RELATED_CANDIDATES]
     tagged = [
         VersionCause.objects.filter(tag_id=cause_id)
@@ -233,14 +235,14 @@ def written_by(person):
     """Listed articles whose live version names the person as an author, most recently credited
     first (paged by the view): read newest first from the (person, -id) index of author links,
     so a page costs the same however many articles the person wrote."""
-    caching.lists(caching.person_key(person.pk))
+    lists(person_key(person.pk))
     return listed_cards().filter(live_version__author_links__person=person).order_by("-live_version__author_links__id")
 
 
 def reviewed_by(person):
     """Listed articles the person last signed off, most recently reviewed first (paged by the
     view), from the (last_reviewed_by, -last_reviewed_at) index."""
-    caching.lists(caching.person_key(person.pk))
+    lists(person_key(person.pk))
     return listed_cards().filter(last_reviewed_by=person).order_by("-last_reviewed_at", "-pk")
 
 
@@ -254,20 +256,20 @@ def discussing(cause: Cause):
     """Listed articles whose live version discusses the cause, most recently tagged first (paged
     by the view): read newest first from the (cause, -id) index of cause links, so a page costs
     the same however many articles discuss the cause."""
-    caching.lists(caching.cause_key(cause.pk))
+    lists(cause_key(cause.pk))
     return listed_cards().filter(live_version__cause_links__tag=cause).order_by("-live_version__cause_links__id")
 
 
 def filed_under(topic: Topic):
     """Listed articles filed under the topic, newest first (paged by the view), from the
     (topic, -id) index."""
-    caching.lists(caching.topic_key(topic.pk))
+    lists(topic_key(topic.pk))
     return listed_cards().filter(topic=topic).order_by("-pk")
 
 
 def causes_matching(terms: list[str], limit: int = 8) -> list[Cause]:
     """Causes whose names contain any of the words (suggestions when a search finds nothing)."""
-    caching.lists(caching.LISTINGS)
+    lists(LISTINGS)
     if not terms:
         return []
     names = Q()
@@ -278,6 +280,6 @@ def causes_matching(terms: list[str], limit: int = 8) -> list[Cause]:
 
 def public_cause_groups():
     """Cause groups with their causes, only those a live article discusses (`.public()`)."""
-    caching.lists(caching.LISTINGS)
+    lists(LISTINGS)
     causes = Cause.objects.public().order_by(Lower("name"))
     return CauseGroup.objects.public().prefetch_related(Prefetch("causes", queryset=causes))
