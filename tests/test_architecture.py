@@ -153,10 +153,6 @@ def lines_by_app() -> dict[str, int]:
     return counts
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="articles/ still holds the reader site, search and the page cache; their own apps are on the way",
-)
 def test_no_app_holds_more_than_its_share_of_the_code():
     counts = lines_by_app()
     total = sum(counts.values())
