@@ -5,8 +5,7 @@ PostgreSQL triggers refuse, whoever writes (the ORM's `save`,
 
     articles_articleversion   UPDATE or DELETE of a row whose OLD status is approved. The one
                               transition that signs a version off (OLD status not approved) passes.
-                              PostgreSQL lets an UPDATE through that changes nothing but the
-                              search_vector column, which nothing writes any more.
+                              An UPDATE that changes nothing passes.
     every part of a version   INSERT into, UPDATE or DELETE of a row of a signed-off version, and
     (VersionContent models)   moving a row off or onto one (UPDATE of its version column).
     articles_review           any UPDATE or DELETE.
@@ -82,7 +81,7 @@ _PG_FUNCTIONS = [
     f"""CREATE OR REPLACE FUNCTION articles_guard_version() RETURNS trigger AS $$
        BEGIN
          IF OLD.status = 'approved' AND (TG_OP = 'DELETE'
-             OR (to_jsonb(OLD) - 'search_vector') IS DISTINCT FROM (to_jsonb(NEW) - 'search_vector')) THEN
+             OR to_jsonb(OLD) IS DISTINCT FROM to_jsonb(NEW)) THEN
            RAISE EXCEPTION USING ERRCODE = 'restrict_violation', MESSAGE = '{VERSION_REFUSAL}';
          END IF;
          IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;

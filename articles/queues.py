@@ -19,7 +19,6 @@ HEAVY_VERSION_FIELDS = (
     "citation_backlinks",
     "search_causes",
     "search_text",
-    "search_vector",
 )
 
 

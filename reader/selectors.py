@@ -91,7 +91,7 @@ class NearestPageMixin:
 def cards(queryset):
     """What an article card shows: the live version's title and summary, topic, series."""
     return queryset.select_related("live_version", "topic", "series").defer(
-        "live_version__body", "live_version__body_html", "live_version__search_text", "live_version__search_vector"
+        "live_version__body", "live_version__body_html", "live_version__search_text"
     )
 
 
@@ -140,7 +140,7 @@ def article_page():
     """Live articles with what their page's per-request shell shows, in one query: the live
     version without its long text, topic, series, reviewer and vote counts. The rest is read by
     reader.fragments, only when its cache misses."""
-    long_text = ("body", "body_html", "toc", "citation_backlinks", "search_causes", "search_text", "search_vector")
+    long_text = ("body", "body_html", "toc", "citation_backlinks", "search_causes", "search_text")
     return with_helpful_counts(
         Article.objects.live()
         .select_related("live_version", "topic", "series", "last_reviewed_by")

@@ -11,7 +11,6 @@ import hashlib
 import json
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -89,8 +88,6 @@ class ArticleVersion(models.Model):
     reading_minutes = models.PositiveSmallIntegerField(default=0, editable=False)
     search_causes = models.TextField(blank=True, editable=False, help_text="Cause names, for search.")
     search_text = models.TextField(blank=True, editable=False, help_text="Body and FAQ as plain text, for search.")
-    # Unused: nothing writes it (search reads its own index, articles/search.py); kept until a migration drops it.
-    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
