@@ -186,3 +186,15 @@ class TopicPage(Page):
 
 class Error(Schema):
     detail: str
+
+
+class InvalidParameter(Schema):
+    type: str
+    loc: list[str | int]
+    msg: str
+
+
+class ValidationError(Schema):
+    """A parameter the operation cannot use (422): which, and why."""
+
+    detail: list[InvalidParameter]

@@ -12,11 +12,15 @@ Such a router must read through its app's public queryset, as these do.
 """
 
 import datetime
+from typing import Annotated
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.module_loading import import_string
 from ninja import NinjaAPI, Query, Router
+from ninja.errors import AuthenticationError
+from pydantic import AfterValidator, BeforeValidator
 
 from api import payloads, schemas, selectors
 from api.auth import ApiKeyAuth, RateLimited
@@ -51,15 +55,61 @@ def rate_limited(request, exc):
     return response
 
 
+@api.get("/", auth=None, include_in_schema=False, url_name="index")
+def index(request):
+    """What the API offers, for a person or a client that starts at /api/v1/."""
+    return {
+        "documentation": request.build_absolute_uri(reverse("api_documentation")),
+        "openapi": request.build_absolute_uri(reverse("api:openapi-json")),
+        "authentication": "Authorization: Bearer <API key>",
+        "lists": {
+            name: request.build_absolute_uri(reverse(f"api:{name}_list"))
+            for name in ("article", "removed", "cause", "topic", "person")
+        },
+    }
+
+
 content = Router(tags=["content"])
 Limit = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-LIST_ERRORS = {400: schemas.Error, 401: schemas.Error, 429: schemas.Error}
-DETAIL_ERRORS = {401: schemas.Error, 404: schemas.Error, 429: schemas.Error}
+# Every answer an operation can give besides its 200: 304 to a matching If-None-Match (no body),
+# 400 a bad cursor, 401 no valid key, 404 nothing public there, 422 a parameter it cannot use,
+# 429 over the key's rate.
+COMMON_ANSWERS = {304: None, 401: schemas.Error, 422: schemas.ValidationError, 429: schemas.Error}
+LIST_ERRORS = {**COMMON_ANSWERS, 400: schemas.Error}
+DETAIL_ERRORS = {**COMMON_ANSWERS, 404: schemas.Error}
+REALM = 'Bearer realm="spasminfo content API"'
 
 
-def _aware(moment: datetime.datetime) -> datetime.datetime:
-    """A `*_since` parameter without a time zone is read as UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=datetime.UTC)
+@api.exception_handler(AuthenticationError)
+def unauthorized(request, exc):
+    """401 says how to authenticate (RFC 9110: a 401 carries WWW-Authenticate)."""
+    response = api.create_response(
+        request, {"detail": "Unauthorized: send an API key as Authorization: Bearer <key>."}, status=401
+    )
+    response["WWW-Authenticate"] = REALM
+    return response
+
+
+def _no_timestamps(value):
+    """A `*_since` value is an ISO 8601 date-time: a number is not read as seconds since 1970
+    (`20260101` is the basic form of 2026-01-01, any other run of digits is refused)."""
+    if isinstance(value, int | float) or (isinstance(value, str) and value.strip().isdigit()):
+        text = str(value).strip()
+        if len(text) == 8:
+            return datetime.datetime.strptime(text, "%Y%m%d")
+        raise ValueError("Give an ISO 8601 date-time, e.g. 2026-01-01T00:00:00Z (not seconds since 1970).")
+    return value
+
+
+def _in_utc(moment: datetime.datetime) -> datetime.datetime:
+    """Read without a time zone as UTC; with one, converted to UTC (any offset Python accepts,
+    including those beyond PostgreSQL's own range of +-15:59)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=datetime.UTC)
+    return moment.astimezone(datetime.UTC)
+
+
+Since = Annotated[datetime.datetime, BeforeValidator(_no_timestamps), AfterValidator(_in_utc)]
 
 
 @content.get(
@@ -69,14 +119,12 @@ def _aware(moment: datetime.datetime) -> datetime.datetime:
     url_name="article_list",
     summary="Live articles, oldest change first; with modified_since, the changes feed",
 )
-def article_list(
-    request, cursor: str | None = None, limit: int = Limit, modified_since: datetime.datetime | None = None
-):
+def article_list(request, cursor: str | None = None, limit: int = Limit, modified_since: Since | None = None):
     """Every live article, ordered by `changedAt` (then id). A syndicator lists everything once,
     keeps the largest `changedAt` it saw, and later asks `modified_since=<that>` for what changed."""
     articles = selectors.articles()
     if modified_since is not None:
-        articles = articles.filter(changed_at__gte=_aware(modified_since))
+        articles = articles.filter(changed_at__gte=modified_since)
     return paginate(request, articles, payloads.article, fields=("changed_at", "pk"), cursor=cursor, limit=limit)
 
 
@@ -87,15 +135,13 @@ def article_list(
     url_name="removed_list",
     summary="Articles taken down (withdrawn for medical review): drop your copy",
 )
-def removed_list(
-    request, cursor: str | None = None, limit: int = Limit, removed_since: datetime.datetime | None = None
-):
+def removed_list(request, cursor: str | None = None, limit: int = Limit, removed_since: Since | None = None):
     """The changes feed's other half: `/articles/?modified_since=` gives what is new or changed,
     this gives what readers must no longer get. Each record stays until a new sign-off brings
     the article back, when it is in `/articles/` again with a later `changedAt`."""
     removed = selectors.removed_articles()
     if removed_since is not None:
-        removed = removed.filter(taken_down_at__gte=_aware(removed_since))
+        removed = removed.filter(taken_down_at__gte=removed_since)
     return paginate(request, removed, payloads.removal, fields=("taken_down_at", "pk"), cursor=cursor, limit=limit)
 
 

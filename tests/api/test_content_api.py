@@ -305,3 +305,30 @@ def test_a_page_with_a_next_cursor_keeps_its_etag_from_one_second_to_the_next(co
     assert again.status_code == 304
     second = consumer.get(first.json()["next"]).json()
     assert [a["identifier"] for a in second["results"]] and second["next"] is None
+
+
+def test_a_missing_or_wrong_key_is_a_401_that_says_how_to_authenticate(client, db):
+    for headers in ({}, {"HTTP_AUTHORIZATION": "Bearer spk_not-a-key"}):
+        answer = client.get(ARTICLES, **headers)
+        assert answer.status_code == 401
+        assert answer["WWW-Authenticate"].startswith("Bearer")
+        assert answer["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize("parameter", ["modified_since", "removed_since"])
+def test_since_accepts_any_offset_and_the_basic_date_form_and_refuses_bare_numbers(consumer, publish, parameter):
+    publish(slug="a")
+    url = ARTICLES if parameter == "modified_since" else reverse("api:removed_list")
+    for value in ("2026-01-01T00:00:00+16:00", "2026-01-01T00:00:00-18:00", "20260101", "2026-01-01"):
+        answer = consumer.get(url, {parameter: value})
+        assert answer.status_code == 200, (value, answer.content)
+    for value in ("1767225600", "20260101000", "yesterday"):
+        answer = consumer.get(url, {parameter: value})
+        assert answer.status_code == 422 and answer["Content-Type"].startswith("application/json"), value
+
+
+def test_the_basic_date_form_means_that_day_not_seconds_since_1970(consumer, publish, now):
+    publish(slug="a")
+    assert consumer.get(ARTICLES, {"modified_since": "20260101"}).json()["results"] != []
+    later = (now + datetime.timedelta(days=2)).strftime("%Y%m%d")
+    assert consumer.get(ARTICLES, {"modified_since": later}).json()["results"] == []

@@ -39,7 +39,7 @@ def test_every_content_route_is_described_and_needs_a_key(served):
     }
     for path in served["paths"].values():
         assert path["get"]["security"] == [{"ApiKeyAuth": []}]
-        assert {"200", "401", "429"} <= set(path["get"]["responses"])
+        assert {"200", "304", "401", "422", "429"} <= set(path["get"]["responses"])
 
 
 def test_the_article_record_is_described_with_schema_org_names(served):
@@ -49,3 +49,20 @@ def test_the_article_record_is_described_with_schema_org_names(served):
     )
     parameters = {p["name"] for p in served["paths"]["/api/v1/articles/"]["get"]["parameters"]}
     assert parameters == {"cursor", "limit", "modified_since"}
+
+
+def test_a_person_reads_every_operation_on_the_documentation_page(served, reader):
+    page = reader.get(reverse("api_documentation"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    for path in served["paths"]:
+        assert f"GET {path}" in text
+    assert "modified_since" in text and "If-None-Match" in text and "<code>422</code>" in text
+
+
+def test_the_api_root_names_the_documentation_the_schema_and_the_lists(reader):
+    answer = reader.get("/api/v1/")
+    assert answer.status_code == 200
+    index = answer.json()
+    assert index["documentation"].endswith("/api/v1/docs/") and index["openapi"].endswith("/api/v1/openapi.json")
+    assert index["lists"]["article"].endswith("/api/v1/articles/")
