@@ -73,7 +73,8 @@ class LatestArticlesFeed(Feed):
         return [item.topic.name]
 
     def item_guid(self, item):
-        """A tag URI (RFC 4151) from the host, the first publication date and the path:
-        absolute, and the same for every re-review of the article."""
+        """A tag URI (RFC 4151) from the host, the first publication date and the article's
+        id: absolute, the same for every re-review, and kept when the article is renamed (a
+        new slug), so a feed reader never shows it again as new."""
         host = self.request.get_host().rsplit(":", 1)[0]  # a tag URI's authority has no port
-        return f"tag:{host},{item.first_published_at:%Y-%m-%d}:{item.get_absolute_url()}"
+        return f"tag:{host},{item.first_published_at:%Y-%m-%d}:article:{item.pk}"

@@ -10,7 +10,7 @@ from django.template import loader
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from articles.models import Article, Person
@@ -190,7 +190,7 @@ def search_suggestions(request):
     return JsonResponse({"suggestions": [item.as_dict() for item in found]})
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=86400, public=True)
 def robots_txt(request):
     lines = [

@@ -4,7 +4,6 @@ import datetime
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 from icalendar import Calendar, Event
 
 from reviewcalendar.selectors import GO_LIVE, Entry
@@ -15,6 +14,12 @@ def _admin_url(entry: Entry) -> str:
     return settings.SPASMINFO_SITE_URL + reverse(name, args=[entry.article.pk])
 
 
+def _stamp(entry: Entry) -> datetime.datetime:
+    if entry.at is not None:
+        return entry.at.astimezone(datetime.UTC)
+    return datetime.datetime.combine(entry.day, datetime.time.min, tzinfo=datetime.UTC)
+
+
 def feed(person, entries: list[Entry]) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//spasminfo//review calendar//EN")
@@ -22,11 +27,12 @@ def feed(person, entries: list[Entry]) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", f"{settings.SPASMINFO_SITE_NAME}: reviews for {person.name}")
     calendar.add("x-published-ttl", "PT1H")
-    stamp = timezone.now()
     for entry in entries:
         event = Event()
         event.add("uid", f"{entry.kind}-{entry.article.pk}-{entry.day.isoformat()}@{settings.SPASMINFO_SITE_NAME}")
-        event.add("dtstamp", stamp)
+        # Stamped from the event itself, not the request: the same calendar is the same bytes, so
+        # its ETag holds and a calendar app that revalidates gets a 304.
+        event.add("dtstamp", _stamp(entry))
         if entry.at is None:  # a whole day
             event.add("dtstart", entry.day)
             event.add("dtend", entry.day + datetime.timedelta(days=1))

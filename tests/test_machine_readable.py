@@ -145,8 +145,24 @@ def test_atom_entries_have_an_absolute_id_and_the_writers_as_authors(draft_facto
         approve(version)
     root = ET.fromstring(reader.get(reverse("articles:feed")).content)
     entry = root.find("a:entry", ATOM_NS)
-    assert entry.find("a:id", ATOM_NS).text == "tag:testserver,2026-01-01:/articles/older/"
+    assert entry.find("a:id", ATOM_NS).text == f"tag:testserver,2026-01-01:article:{version.article_id}"
     authors = entry.findall("a:author", ATOM_NS)
     # the writers, in byline order; not the reviewer who signed it off (Dr Ana Rivera)
     assert [a.find("a:name", ATOM_NS).text for a in authors] == [writer.byline, "Dan Moss"]
     assert authors[0].find("a:uri", ATOM_NS).text == "http://testserver/people/cara-lind/"
+
+
+def test_an_atom_entry_keeps_its_id_when_the_article_is_renamed(publish, reader, editor):
+    """A feed reader knows an entry by its id: a new slug must not show the article again as new."""
+    from articles.models import Article
+
+    article = publish(slug="old-name", title="Night cramps")
+    before = ET.fromstring(reader.get(reverse("articles:feed")).content).find("a:entry/a:id", ATOM_NS).text
+    Article.objects.filter(pk=article.pk).update(slug="new-name")
+    after = ET.fromstring(reader.get(reverse("articles:feed")).content).find("a:entry/a:id", ATOM_NS).text
+    assert before == after and "old-name" not in after
+
+
+def test_robots_txt_answers_head_as_it_answers_get(reader):
+    assert reader.head("/robots.txt").status_code == 200
+    assert reader.post("/robots.txt").status_code == 405

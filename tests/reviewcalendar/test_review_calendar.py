@@ -167,3 +167,14 @@ def test_the_feed_runs_three_queries_however_many_articles(schedule, reviewer, d
 def test_a_bad_month_reviewer_or_topic_is_a_400(client, editor, query):
     client.force_login(editor)
     assert client.get(CALENDAR, query).status_code == 400
+
+
+def test_an_unchanged_feed_keeps_its_etag_so_a_calendar_app_gets_a_304(schedule, reviewer):
+    token = ReviewerFeed.reset_for(reviewer.person)
+    url = reverse("reviewcalendar:reviewer_feed", kwargs={"token": token})
+    with time_machine.travel(TODAY, tick=True) as traveller:
+        first = Client().get(url)
+        traveller.shift(datetime.timedelta(seconds=5))
+        second = Client().get(url)
+        assert first["ETag"] == second["ETag"] and first.content == second.content
+        assert Client().get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
