@@ -102,6 +102,39 @@ def test_subscribing_twice_says_the_same_and_refreshes_the_links(mailoutbox):
     assert Client().get(local(link(mailoutbox[1], "confirm_updates"))).status_code == 200
 
 
+def test_subscribing_a_new_a_pending_and_a_confirmed_address_does_the_same_work(publish, topic, mailoutbox):
+    """Timing must not tell whether an address is subscribed: every branch runs the same statements,
+    hands one mail to the mail backend, and answers the same bytes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    publish()  # the topic is offered once a live article is filed under it
+    Subscription.objects.create(email="pending@example.org", nonce="p")
+    Subscription.objects.create(email="confirmed@example.org", nonce="c", confirmed_at=timezone.now())
+    Subscription.objects.create(email="topical@example.org", topic=topic, nonce="t", confirmed_at=timezone.now())
+    work = {}
+    for email, topic_pk in [
+        ("new@example.org", ""),
+        ("pending@example.org", ""),
+        ("confirmed@example.org", ""),
+        ("topical@example.org", topic.pk),
+        ("new-topical@example.org", topic.pk),
+    ]:
+        before = len(mailoutbox)
+        with CaptureQueriesContext(connection) as queries:
+            response = subscribe(Client(), email=email, topic=topic_pk)
+        statements = [re.sub(r"'[^']*'|\"s\d+_x\d+\"|\b\d+\b", "?", q["sql"]) for q in queries.captured_queries]
+        work[email] = (response.status_code, response["Location"], response.content, statements)
+        assert len(mailoutbox) == before + 1, email
+        assert mailoutbox[-1].to == [email]
+    assert len({(status, location, content) for status, location, content, _ in work.values()}) == 1
+    assert work["new@example.org"][3] == work["pending@example.org"][3] == work["confirmed@example.org"][3]
+    assert work["new-topical@example.org"][3] == work["topical@example.org"][3]  # the topic is looked up too
+    assert "already get" in mailoutbox[2].body and "unsubscribe" in mailoutbox[2].body.lower()
+    assert Subscription.objects.get(email="confirmed@example.org").nonce == "c"  # its links keep working
+    assert Subscription.objects.get(email="pending@example.org").nonce != "p"  # the old links are revoked
+
+
 def test_the_subscribe_form_is_guarded(mailoutbox):
     reader = Client()
     url = reverse("participation:updates")
