@@ -13,6 +13,7 @@ from django.urls import reverse
 from articles.models import Article, Person
 from articles.models.history import AppendOnlyError
 from articles.models.versions import ImmutableVersionError
+from operations.text import SingleLineFields
 from taxonomy.models import Cause, Topic
 
 NAME_MAX = 60
@@ -208,9 +209,11 @@ class QuestionQuerySet(models.QuerySet):
         return self.filter(status=Question.Status.ACCEPTED, live_answer__status=AnswerVersion.Status.APPROVED)
 
 
-class Question(models.Model):
+class Question(SingleLineFields, models.Model):
     """A reader's question ("Ask your question", 120 characters). Private until an editor accepts it
     and a medical reviewer signs off its answer."""
+
+    SINGLE_LINE_FIELDS = ("text", "decline_reason")
 
     class Status(models.TextChoices):
         NEW = "new", "New"

@@ -287,6 +287,10 @@ elif env.str("EMAIL_HOST", default=""):
     EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Every mail goes through operations.mail, which puts subjects and headers on one line (a title
+# with a line break must not drop a mail), then hands it to the backend chosen above.
+SPASMINFO_EMAIL_DELIVERY = EMAIL_BACKEND
+EMAIL_BACKEND = "operations.mail.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="spasminfo <noreply@spasminfo.example>")
 # Absolute links in emails point here (the admin's own address).
 SPASMINFO_SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

@@ -300,3 +300,14 @@ def test_the_asker_is_told_once_the_answer_is_signed_off(
         )
     (message,) = mailoutbox
     assert message.to == ["asker@example.org"] and "/questions/can-stress-cause-eyelid-twitching/" in message.body
+
+
+def test_a_question_is_one_line_whoever_writes_it(reader):
+    from django.core.exceptions import ValidationError
+
+    for text in ["Why do I cramp?\r\nBcc: x@example.org", "Why do I\u2028cramp?", "Why\tdo I cramp?"]:
+        with pytest.raises(ValidationError) as refused:
+            Question(text=text).full_clean()
+        assert "Write this on one line" in refused.value.message_dict["text"][0]
+    assert ask(reader, text="Why do my calves\r\ncramp at night?").status_code == 303  # the form makes it one line
+    assert Question.objects.get().text == "Why do my calves cramp at night?"
