@@ -177,6 +177,13 @@ class Report(models.Model):
     )
     reason = models.CharField(max_length=20, choices=Reason.choices)
     text = models.TextField(max_length=REPORT_TEXT_MAX, blank=True)
+    reporter = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Who reported, as a keyed hash of their network address (participation.reports.reporter_of); "
+        "never the address itself.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     handled_by = models.ForeignKey(
