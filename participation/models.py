@@ -133,6 +133,17 @@ class StoryEdit(models.Model):
         super().save(*args, **kwargs)
 
 
+class UsedFormToken(models.Model):
+    """A readers' form timestamp (participation.guard) that was spent: its SHA-256, kept until the
+    timestamp is too old to be accepted anyway. A post carrying it again is refused."""
+
+    digest = models.CharField(max_length=64, primary_key=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.digest[:12]
+
+
 class BlockedWord(models.Model):
     """A word or phrase that readers' text may not contain (whole words; case and accents ignored)."""
 

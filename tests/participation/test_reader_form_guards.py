@@ -1,12 +1,15 @@
 """Every public form of readers: honeypot, signed timestamp, length limits after Unicode
 normalisation, blocked words."""
 
+import datetime
+import re
 import time
 
 import pytest
 from django.core import signing
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from participation import text
 from participation.guard import issue
@@ -100,3 +103,68 @@ def test_blocked_words_are_refused_whatever_their_case_accents_or_width(share):
 
 def test_normalise_keeps_ordinary_text():
     assert text.normalise("Crème brûlée, 10 km\n\nok", multiline=True) == "Crème brûlée, 10 km\n\nok"
+
+
+@pytest.fixture
+def readers_forms(publish, prompts):
+    """Each readers' form: its address, what a reader types, and the model it stores into."""
+    from participation.models import Question, Report, Subscription
+
+    article = publish()
+    return {
+        "story": (
+            reverse("participation:share_story", args=[article.slug, prompts[0].slug]),
+            {"display_name": "Sam", "text": "Cramps in my calves at night.", "consent": "on"},
+            Story,
+        ),
+        "report": (
+            reverse("participation:report_article", args=[article.slug]),
+            {"reason": "inaccurate", "text": "The dose in the table looks wrong."},
+            Report,
+        ),
+        "question": (reverse("participation:ask"), {"text": "Can magnesium stop night cramps?"}, Question),
+        "updates": (reverse("participation:updates"), {"email": "sam@example.org"}, Subscription),
+    }
+
+
+@pytest.mark.parametrize("form_name", ["story", "report", "question", "updates"])
+def test_a_forms_signed_timestamp_works_once_and_a_second_post_keeps_what_was_typed(readers_forms, form_name):
+    url, typed, model = readers_forms[form_name]
+    token = issue(form_name)
+    first = Client().post(url, {**typed, "issued": token})
+    assert first.status_code == 303
+    replays = [Client().post(url, {**typed, "issued": token}) for _ in range(4)]
+    assert [r.status_code for r in replays] == [400] * 4
+    assert model.objects.count() == 1
+    page = replays[0].content.decode()
+    assert "already sent once" in page
+    for value in typed.values():
+        if value != "on":
+            assert value in page  # what was typed is still in the form
+    fresh = re.search(r'name="issued" value="([^"]+)"', page).group(1)
+    assert fresh != token
+    assert Client().post(url, {**typed, "issued": fresh}).status_code == 303  # the fresh form sends it again
+
+
+def test_a_form_refused_for_its_content_comes_back_with_a_fresh_timestamp_that_works(share):
+    BlockedWord.objects.create(word="idiot")
+    token = issue("story")
+    refused = share(text="You idiot doctors never helped.", issued=token)
+    assert refused.status_code == 400
+    fresh = re.search(r'name="issued" value="([^"]+)"', refused.content.decode()).group(1)
+    assert fresh != token
+    assert share(text="My doctors helped with the cramps.", issued=fresh).status_code == 303
+    assert share(text="My doctors helped with the cramps.", issued=fresh).status_code == 400  # spent
+    assert Story.objects.count() == 1
+
+
+def test_spent_timestamps_are_forgotten_once_they_are_too_old_to_be_accepted(share, settings):
+    from participation.models import UsedFormToken
+
+    old = signing.dumps({"form": "story", "at": time.time() - 3 * 60 * 60, "n": "x"}, salt="participation.form-issued")
+    assert share(issued=old).status_code == 303
+    (spent,) = UsedFormToken.objects.all()
+    assert spent.expires_at <= timezone.now() + datetime.timedelta(seconds=settings.SPASMINFO_FORM_MAX_AGE)
+    UsedFormToken.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert share().status_code == 303
+    assert UsedFormToken.objects.count() == 1  # the expired one went when the next form was spent
