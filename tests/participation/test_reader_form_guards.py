@@ -101,6 +101,67 @@ def test_blocked_words_are_refused_whatever_their_case_accents_or_width(share):
     assert Story.objects.count() == 1
 
 
+DISGUISES = [
+    "\u0456d\u0456ot",  # Cyrillic i
+    "idi\u043et",  # Cyrillic o
+    "\u0406D\u0406\u041e\u0422",  # Cyrillic capitals I, O, Te
+    "\u03b9d\u03b9\u03bft",  # Greek iota and omicron
+    "\u0399DIOT",  # Greek capital iota
+    "\u0269d\u0269ot",  # Latin iota
+    "\u0131d\u0131ot",  # dotless i
+    "\U0001d422\U0001d41d\U0001d422\U0001d428\U0001d42d",  # mathematical bold
+    "\u2170diot",  # small Roman numeral one
+    "i d i o t",
+    "i.d.i.o.t",
+    "i. d. i. o. t",
+    "i-d-i-o-t",
+    "i_d_i_o_t",
+    "i*d*i*o*t",
+    "i\u00b7d\u00b7i\u00b7o\u00b7t",  # middle dots
+    "id-iot",
+    "idi.ot",
+    "1d10t",
+    "idi0t",
+    "!d!0t",
+    "|d|ot",
+    "i d 1 0 t",
+    "\u0456.d.\u0456.0.t",  # look-alikes, dots and digits at once
+]
+
+
+@pytest.mark.parametrize("disguise", DISGUISES)
+def test_a_blocked_word_is_found_through_look_alikes_spacing_punctuation_and_digits(share, disguise):
+    BlockedWord.objects.create(word="idiot")
+    response = share(text=f"Those {disguise} doctors never helped with my cramps.")
+    assert response.status_code == 400, disguise
+    assert "words we do not publish" in response.content.decode()
+    assert not Story.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        "Idiopathic cramps are common, my doctor said.",
+        "I did it every night, and I do it still.",
+        "The idiom says a b c: rest, stretch, drink.",
+        "I walk 10000 steps and drink 2 l of water.",
+        "Stretching helped, 100%! Really!",
+    ],
+)
+def test_ordinary_text_near_a_blocked_word_still_passes(share, ordinary):
+    BlockedWord.objects.create(word="idiot")
+    BlockedWord.objects.create(word="hell")
+    assert share(text=ordinary).status_code == 303
+
+
+def test_blocked_phrases_and_words_with_punctuation_are_found_however_spaced(share):
+    BlockedWord.objects.create(word="cramp cure")
+    BlockedWord.objects.create(word="f-bomb")
+    for attempt in ["the CR\u0410MP cure works", "a cr4mp.cure for all", "dropped an f bomb", "dropped an fbomb"]:
+        assert share(text=f"Here is {attempt}, trust me.").status_code == 400, attempt
+    assert share(text="No cure for my cramp, sadly.").status_code == 303
+
+
 def test_normalise_keeps_ordinary_text():
     assert text.normalise("Crème brûlée, 10 km\n\nok", multiline=True) == "Crème brûlée, 10 km\n\nok"
 
