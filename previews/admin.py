@@ -45,7 +45,7 @@ class CommentInline(admin.TabularInline):
 @admin.register(PreviewLink)
 class PreviewLinkAdmin(admin.ModelAdmin):
     form = PreviewLinkForm
-    list_display = ("__str__", "version", "created_at", "expires_at", "state", "comment_count")
+    list_display = ("__str__", "version", "created_at", "expires_at", "state", "view_count", "comment_count")
     list_select_related = ("version__article",)
     inlines = [CommentInline]
     actions = ["revoke"]
@@ -53,7 +53,18 @@ class PreviewLinkAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["version", "recipient", "days"]
-        return ["version", "recipient", "address", "state", "created_at", "created_by", "expires_at", "revoked_at"]
+        return [
+            "version",
+            "recipient",
+            "address",
+            "state",
+            "created_at",
+            "created_by",
+            "expires_at",
+            "revoked_at",
+            "view_count",
+            "last_viewed_on",
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else self.get_fields(request, obj)

@@ -57,6 +57,12 @@ class PreviewLink(models.Model):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
+    view_count = models.PositiveIntegerField(
+        "views", default=0, editable=False, help_text="Every time the preview was opened."
+    )
+    last_viewed_on = models.DateField(
+        null=True, blank=True, editable=False, help_text="The timeline records the first view of each day only."
+    )
 
     objects = PreviewLinkQuerySet.as_manager()
 

@@ -247,6 +247,9 @@ SPASMINFO_CACHE_PURGE_AGAIN_SECONDS = env.float("CACHE_PURGE_AGAIN_SECONDS", def
 SPASMINFO_VOTE_RATE = env.str("VOTE_RATE", default="30/h")
 SPASMINFO_SEARCH_RATE = env.str("SEARCH_RATE", default="60/m")
 SPASMINFO_PREVIEW_RATE = env.str("PREVIEW_RATE", default="60/m")  # expert preview links, per address
+# Comments through expert preview links: per address, and per link per day (each is a timeline row).
+SPASMINFO_PREVIEW_COMMENT_RATE = env.str("PREVIEW_COMMENT_RATE", default="10/h")
+SPASMINFO_PREVIEW_COMMENTS_PER_DAY = env.int("PREVIEW_COMMENTS_PER_DAY", default=20)
 # Readers' posts (stories, reports, questions, subscriptions), one budget per address.
 SPASMINFO_READER_POST_RATE = env.str("READER_POST_RATE", default="10/h")
 # Public forms carry a signed timestamp (participation/guard.py): older or faster than this is refused.

@@ -10,6 +10,7 @@ import time_machine
 from django.core import signing
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import services
 from articles.models import ArticleEvent
@@ -71,9 +72,8 @@ def test_a_comment_reaches_the_editor_with_the_visitors_name_and_every_step_is_i
     previews.revoke_preview_link(link=link, user=editor)
     assert kinds(draft)[1:] == [
         Event.PREVIEW_LINK_CREATED,
-        Event.PREVIEW_LINK_VIEWED,
+        Event.PREVIEW_LINK_VIEWED,  # the first view of the day; the one after the comment is only counted
         Event.EXPERT_COMMENT,
-        Event.PREVIEW_LINK_VIEWED,
         Event.PREVIEW_LINK_REVOKED,
     ]
     said = draft.article.events.get(kind=Event.EXPERT_COMMENT)
@@ -206,3 +206,48 @@ def test_a_link_has_the_same_address_every_time_it_is_shown(link, reader):
     # a token stamped at display time, as links made before this change were, still opens it
     older = signing.dumps({"id": link.pk, "n": link.nonce}, salt=SALT)
     assert PreviewLink.objects.from_token(older) == link
+
+
+def test_a_link_opened_all_day_adds_one_timeline_row_a_day_and_counts_every_view(reader, link, draft, settings):
+    settings.SPASMINFO_PREVIEW_RATE = "100000/m"
+    with time_machine.travel("2026-06-01 08:00Z", tick=False):
+        link = previews.create_preview_link(version=draft, recipient="Dr Okafor", user=services.SYSTEM)
+        for _ in range(200):
+            assert reader.get(link.get_absolute_url()).status_code == 200
+    with time_machine.travel("2026-06-01 23:30Z", tick=False):
+        reader.get(link.get_absolute_url())
+    assert kinds(draft).count(Event.PREVIEW_LINK_VIEWED) == 1
+    with time_machine.travel("2026-06-02 09:00Z", tick=False):
+        for _ in range(3):
+            reader.get(link.get_absolute_url())
+    assert kinds(draft).count(Event.PREVIEW_LINK_VIEWED) == 2
+    link.refresh_from_db()
+    assert link.view_count == 204 and str(link.last_viewed_on) == "2026-06-02"
+
+
+def test_comments_through_a_link_are_limited_per_link_per_day_and_keep_what_was_typed(draft, link, settings):
+    from django.test import Client
+
+    settings.SPASMINFO_PREVIEW_COMMENTS_PER_DAY = 3
+    url = link.get_absolute_url()
+    statuses = []
+    for n in range(6):  # a new address each time: the link's own limit holds
+        response = Client(REMOTE_ADDR=f"198.51.100.{n + 1}").post(url, {"given_name": "Amaka", "text": f"Note {n}."})
+        statuses.append(response.status_code)
+    assert statuses == [302, 302, 302, 429, 429, 429]
+    assert ExpertComment.objects.count() == 3 and kinds(draft).count(Event.EXPERT_COMMENT) == 3
+    page = response.content.decode()
+    assert "as many comments as it can in one day" in page and "Note 5." in page and "Amaka" in page
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=1, minutes=1)):
+        assert Client().post(url, {"given_name": "Amaka", "text": "Next day."}).status_code == 302
+
+
+def test_comments_from_one_address_are_rate_limited_and_keep_what_was_typed(draft, link, settings):
+    from django.test import Client
+
+    settings.SPASMINFO_PREVIEW_COMMENT_RATE = "2/h"
+    url = link.get_absolute_url()
+    one_address = [Client().post(url, {"given_name": "Amaka", "text": f"Point {n}."}) for n in range(4)]
+    assert [r.status_code for r in one_address] == [302, 302, 429, 429]
+    assert "Point 3." in one_address[-1].content.decode() and ExpertComment.objects.count() == 2
+    assert Client().get(url).status_code == 200  # reading the preview is not held back by the comment limit
