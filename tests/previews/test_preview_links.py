@@ -181,6 +181,67 @@ def test_tampered_expired_revoked_and_superseded_links_are_the_same_404(
     assert not ExpertComment.objects.exists()
 
 
+def test_a_forged_token_and_a_link_that_no_longer_works_do_the_same_work(
+    reader, draft, editor, submit, approve, monkeypatch
+):
+    """Timing must not tell a made-up token from a real link that was revoked, expired, withdrawn or
+    signed off: each checks the signature, looks the row up in the same one query and compares the
+    nonce in constant time, and answers the same bytes."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from previews import models as preview_models
+
+    compared = []
+    from django.utils.crypto import constant_time_compare as real_compare
+
+    monkeypatch.setattr(
+        preview_models, "constant_time_compare", lambda a, b: compared.append(1) or real_compare(a, b), raising=False
+    )
+
+    def fresh():
+        return previews.create_preview_link(version=draft, recipient="Dr Okafor", user=editor)
+
+    real = fresh().token
+    cases = {
+        "made up": "nothing-here",
+        "empty signature": "abc:def",
+        "another salt": signing.dumps({"id": 1, "n": "x"}, salt="another"),
+        "tampered": real[:-2] + ("aa" if not real.endswith("aa") else "bb"),
+        "unknown id": signing.dumps({"id": 987654, "n": "guessed"}, salt=SALT),
+        "guessed nonce": signing.dumps({"id": fresh().pk, "n": "guessed"}, salt=SALT),
+        "not a record": signing.dumps(["id", 1], salt=SALT),
+    }
+    with time_machine.travel(datetime.datetime.now(tz=datetime.UTC) - datetime.timedelta(days=8)):
+        cases["expired"] = fresh().token
+    revoked = fresh()
+    previews.revoke_preview_link(link=revoked, user=editor)
+    cases["revoked"] = revoked.token
+    made_on_draft = fresh()
+    submit(draft)
+    services.withdraw_version(version=draft, user=editor)
+    cases["withdrawn"] = made_on_draft.token
+    signed = fresh()
+    submit(draft)
+    approve(draft)
+    cases["signed off"] = signed.token
+
+    work = {}
+    for reason, token in cases.items():
+        cache.clear()  # the per-address rate limit
+        compared.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = reader.get(reverse("previews:expert_preview", kwargs={"token": token}))
+        assert response.status_code == 404, reason
+        shape = [re.sub(r"'[^']*'|\b\d+\b", "?", q["sql"]) for q in queries.captured_queries]
+        work[reason] = (response.content, shape, len(compared))
+    assert len({content for content, _, _ in work.values()}) == 1
+    assert len({tuple(shape) for _, shape, _ in work.values()}) == 1, {r: len(w[1]) for r, w in work.items()}
+    assert {calls for _, _, calls in work.values()} == {1}
+
+
 def test_a_link_keeps_working_through_submission_of_the_unchanged_text(reader, link, draft, submit):
     submit(draft)
     assert reader.get(link.get_absolute_url()).status_code == 200
