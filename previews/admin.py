@@ -1,13 +1,14 @@
 """Preview links in the admin: an editor makes one for a version, sends the address, reads the comments, revokes it."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
 
 from articles.admin.people import ReadOnlyAdmin
 from articles.models import ArticleVersion
 from articles.services import WorkflowError
+from operations.secrets import show_once
 from previews import services
 from previews.models import MAX_DAYS, ExpertComment, PreviewLink
 
@@ -99,9 +100,8 @@ class PreviewLinkAdmin(admin.ModelAdmin):
         obj.refresh_from_db()
 
     def response_add(self, request, obj, post_url_continue=None):
-        messages.success(
-            request, f"Send this address to {obj.recipient}: {request.build_absolute_uri(obj.get_absolute_url())}"
-        )
+        address = request.build_absolute_uri(obj.get_absolute_url())
+        show_once(request, f"Send this address to {obj.recipient}: {address}")
         return super().response_add(request, obj, post_url_continue)
 
     def has_change_permission(self, request, obj=None):

@@ -165,6 +165,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = env.str("REFERRER_POLICY", default="same-origin")
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Messages live in the session (the database), not in a cookie: some carry one-time secrets
+# (operations/secrets.py).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Content-Security-Policy (django-csp): scripts only from our own origin, never inline.
 # Styles allow 'unsafe-inline' because admin templates carry style="" attributes; a
