@@ -112,9 +112,10 @@ class Story(models.Model):
 
 
 class StoryEdit(models.Model):
-    """A moderator's change to a story's words, with the reason (append-only)."""
+    """A moderator's change to a story's words, with the reason (append-only, in the database too:
+    participation/immutability.py). Deleting the story deletes its edits, in the database."""
 
-    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="edits")
+    story = models.ForeignKey(Story, on_delete=models.DO_NOTHING, related_name="edits")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     reason = models.CharField(max_length=300)
@@ -129,8 +130,11 @@ class StoryEdit(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise ValueError("Story edits are append-only.")
+            raise AppendOnlyError("Story edits are append-only.")
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Story edits are append-only; they go when their story is deleted.")
 
 
 class UsedFormToken(models.Model):

@@ -255,3 +255,53 @@ def test_the_database_refuses_to_change_a_signed_off_versions_pictures(draft_fac
     with pytest.raises(ImmutableVersionError), transaction.atomic():
         VersionImage.objects.filter(version=draft).delete()
     assert VersionImage.objects.get(version=draft).alt_text == "A runner stretching a calf"
+
+
+@pytest.mark.parametrize(
+    "column, value",
+    [
+        ("file", "'images/00/other/original.jpg'"),
+        ("sha256", "repeat('0', 64)"),
+        ("key", "'another-key'"),
+        ("width", "1"),
+        ("format", "'PNG'"),
+        ("renditions", """'[{"format": "WEBP", "width": 320, "height": 1, "path": "images/x/320.webp"}]'"""),
+    ],
+)
+def test_raw_sql_cannot_point_a_signed_off_versions_picture_at_another_file(
+    draft_factory, submit, approve, column, value
+):
+    from django.db import connection
+
+    from articles.models import ImmutableVersionError
+
+    image = upload("calf")
+    draft = draft_factory(body="![[image:calf]]\n\nText [@1].")
+    submit(draft)
+    approve(draft)
+    before = Image.objects.filter(pk=image.pk).values().get()
+    with (
+        pytest.raises(ImmutableVersionError, match="a picture never changes"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(f"UPDATE images_image SET {column} = {value} WHERE id = %s", [image.pk])
+    with (
+        pytest.raises(ImmutableVersionError, match="signed-off version shows"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM images_image WHERE id = %s", [image.pk])
+    assert Image.objects.filter(pk=image.pk).values().get() == before
+
+
+def test_a_pictures_words_may_still_be_corrected_and_its_files_never_change(draft_factory, submit, approve):
+    from articles.models import ImmutableVersionError
+
+    image = upload("calf")
+    Image.objects.filter(pk=image.pk).update(alt_text="A runner stretches her calf", caption="Better caption.")
+    image.refresh_from_db()
+    image.save()  # the admin saves every field, unchanged ones included
+    with pytest.raises(ImmutableVersionError), transaction.atomic():
+        Image.objects.filter(pk=image.pk).update(file="images/00/elsewhere.jpg")  # no version shows it yet
+    assert Image.objects.get(pk=image.pk).alt_text == "A runner stretches her calf"
