@@ -1,10 +1,11 @@
 """API keys in the admin: create one (its secret is shown once), see its usage, revoke it."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Max, Sum
 from django.utils import timezone
 
 from api.models import ApiKey, ApiKeyUsage
+from operations.secrets import show_once
 
 
 class UsageInline(admin.TabularInline):
@@ -61,7 +62,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
         raw = obj.issue()
         obj.created_by = request.user
         super().save_model(request, obj, form, change)
-        messages.warning(
+        show_once(
             request,
             f"The key for “{obj.name}” is {raw} — copy it now: it is stored hashed and will not be shown again.",
         )

@@ -11,6 +11,8 @@ stored file never changes.
 
 import hashlib
 import io
+import logging
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -18,12 +20,23 @@ from django.core.exceptions import ValidationError
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
+logger = logging.getLogger(__name__)
 ACCEPTED = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 RENDITION_WIDTHS = (320, 640, 960, 1280, 1920)
 REFUSED = (
     "“%(name)s” is not a JPEG, PNG or WebP picture. Only those three are accepted "
     "(SVG, GIF, HEIC, PDF and everything else are refused); export it as one of them and upload it again."
 )
+DAMAGED = (
+    "“%(name)s” could not be read as a %(kind)s picture: the file looks damaged or cut short. "
+    "Export it again and upload it."
+)
+TOO_MANY_PIXELS = (
+    "“%(name)s” is too large in pixels (%(size)s); pictures may have at most %(limit)g megapixels. "
+    "Make it smaller and upload it again."
+)
+_NAMES = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
+_CLAIMED_PIXELS = re.compile(r"\((\d+) pixels\)")
 
 
 @dataclass
@@ -55,29 +68,56 @@ def clean_upload(upload) -> Picture:
         )
     upload.seek(0)
     raw = upload.read()
+    kind = _signature(raw) or "JPEG, PNG or WebP"
     try:
-        with PILImage.open(io.BytesIO(raw)) as probe:
+        with PILImage.open(io.BytesIO(raw), formats=list(ACCEPTED)) as probe:
             kind, (width, height) = probe.format, probe.size
             if kind not in ACCEPTED:
                 raise ValidationError(REFUSED, code="format", params={"name": name})
             if width * height > max_pixels:
-                raise ValidationError(
-                    "“%(name)s” is %(w)d x %(h)d pixels; pictures may have at most %(limit)g megapixels.",
-                    code="too_many_pixels",
-                    params={"name": name, "w": width, "h": height, "limit": max_pixels / 1e6},
-                )
+                raise _too_many_pixels(name, f"{width} x {height} pixels", max_pixels)
             probe.verify()
-        with PILImage.open(io.BytesIO(raw)) as image:
+        with PILImage.open(io.BytesIO(raw), formats=[kind]) as image:
             image.load()
             upright = ImageOps.exif_transpose(image)
     except ValidationError:
         raise
-    except (UnidentifiedImageError, PILImage.DecompressionBombError, OSError, SyntaxError, ValueError) as error:
+    except UnidentifiedImageError:
+        if _signature(raw):  # it starts as an accepted picture does, but Pillow cannot read it
+            raise ValidationError(
+                DAMAGED, code="unreadable", params={"name": name, "kind": _NAMES.get(kind, kind)}
+            ) from None
+        raise ValidationError(REFUSED, code="format", params={"name": name}) from None
+    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as bomb:
+        # Pillow refuses (or, when warnings are errors, warns about) a header claiming a huge size
+        # before we can read it; its message carries the pixel count.
+        claimed = _CLAIMED_PIXELS.search(str(bomb))
+        size = f"{int(claimed.group(1)) / 1e6:,.0f} megapixels" if claimed else "more than can be opened safely"
+        raise _too_many_pixels(name, size, max_pixels) from None
+    except Exception as error:  # whatever a damaged file makes the decoder raise: the reader gets no internals
+        logger.info("Refused %r as unreadable: %r", name, error)
         raise ValidationError(
-            REFUSED + " (%(detail)s)", code="unreadable", params={"name": name, "detail": error}
-        ) from error
+            DAMAGED, code="unreadable", params={"name": name, "kind": _NAMES.get(kind, kind)}
+        ) from None
     data = _encode(upright, kind)
     return Picture(data, kind, upright.width, upright.height, hashlib.sha256(data).hexdigest())
+
+
+def _signature(raw: bytes) -> str | None:
+    """The accepted format the file's first bytes announce (its magic number), if any."""
+    if raw.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if raw.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if raw[:4] == b"RIFF" and raw[8:12] == b"WEBP":
+        return "WEBP"
+    return None
+
+
+def _too_many_pixels(name: str, size: str, max_pixels: int) -> ValidationError:
+    return ValidationError(
+        TOO_MANY_PIXELS, code="too_many_pixels", params={"name": name, "size": size, "limit": max_pixels / 1e6}
+    )
 
 
 def _encode(image: PILImage.Image, kind: str, width: int | None = None) -> bytes:

@@ -8,20 +8,50 @@
   the form is older than SPASMINFO_FORM_MAX_AGE seconds, or younger than
   SPASMINFO_FORM_MIN_SECONDS (a person does not write a story in one second). Form pages are
   therefore rendered for each reader and never cached.
+- **Single use**: each timestamp carries a random nonce, and a form that passes every check
+  spends it: its SHA-256 is kept (`UsedFormToken`) until the timestamp would be too old anyway.
+  A second post with the same timestamp is refused with a message, and the form comes back
+  with what was typed and a fresh timestamp. A form shown again with errors always carries a
+  fresh one.
 """
 
+import datetime
+import hashlib
+import secrets
 import time
 
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 HONEYPOT = "website"
 _SALT = "participation.form-issued"
+ALREADY_SENT = (
+    "This form was already sent once. If you meant to send it again, check what you wrote below and send it again."
+)
 
 
 def issue(form_name: str) -> str:
-    return signing.dumps({"form": form_name, "at": time.time()}, salt=_SALT)
+    return signing.dumps({"form": form_name, "at": time.time(), "n": secrets.token_urlsafe(12)}, salt=_SALT)
+
+
+def spend(token: str, issued_at: float) -> bool:
+    """Record the token as used; False if it was used before (by this post's twin, even at the same moment)."""
+    from participation.models import UsedFormToken
+
+    now = timezone.now()
+    expires = datetime.datetime.fromtimestamp(issued_at, tz=datetime.UTC) + datetime.timedelta(
+        seconds=settings.SPASMINFO_FORM_MAX_AGE + 60
+    )
+    UsedFormToken.objects.filter(expires_at__lt=now).delete()  # past their age: refused as too old anyway
+    try:
+        with transaction.atomic():
+            UsedFormToken.objects.create(digest=hashlib.sha256(token.encode()).hexdigest(), expires_at=expires)
+    except IntegrityError:
+        return False
+    return True
 
 
 class GuardedForm(forms.Form):
@@ -46,13 +76,25 @@ class GuardedForm(forms.Form):
         unreadable = forms.ValidationError("This form could not be checked. Please reload the page.")
         try:
             payload = signing.loads(self.cleaned_data["issued"], salt=_SALT)
-            age = time.time() - float(payload["at"])
+            issued_at = float(payload["at"])
         except (signing.BadSignature, TypeError, KeyError, ValueError):
             raise unreadable from None
         if payload.get("form") != self.form_name:
             raise unreadable
+        age = time.time() - issued_at
         if age > settings.SPASMINFO_FORM_MAX_AGE:
             raise forms.ValidationError("This form was open too long. Please send it again.")
         if age < settings.SPASMINFO_FORM_MIN_SECONDS:
             raise forms.ValidationError("That was quick. Please read your text once more, then send it.")
+        self._issued_at = issued_at
         return self.cleaned_data["issued"]
+
+    def _post_clean(self):
+        """Once every check passed (the subclasses' `clean` included), spend the timestamp; a
+        form shown again with errors gets a fresh one, so what was typed can be sent as it is."""
+        super()._post_clean()
+        if not self.errors and not spend(self.cleaned_data["issued"], self._issued_at):
+            self.add_error("issued", ALREADY_SENT)
+        if self.errors:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("issued")] = issue(self.form_name)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from articles.models import Article, Person
 from articles.models.history import AppendOnlyError
 from articles.models.versions import ImmutableVersionError
+from operations.text import SingleLineFields
 from taxonomy.models import Cause, Topic
 
 NAME_MAX = 60
@@ -111,9 +112,10 @@ class Story(models.Model):
 
 
 class StoryEdit(models.Model):
-    """A moderator's change to a story's words, with the reason (append-only)."""
+    """A moderator's change to a story's words, with the reason (append-only, in the database too:
+    participation/immutability.py). Deleting the story deletes its edits, in the database."""
 
-    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="edits")
+    story = models.ForeignKey(Story, on_delete=models.DO_NOTHING, related_name="edits")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     reason = models.CharField(max_length=300)
@@ -128,8 +130,22 @@ class StoryEdit(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise ValueError("Story edits are append-only.")
+            raise AppendOnlyError("Story edits are append-only.")
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Story edits are append-only; they go when their story is deleted.")
+
+
+class UsedFormToken(models.Model):
+    """A readers' form timestamp (participation.guard) that was spent: its SHA-256, kept until the
+    timestamp is too old to be accepted anyway. A post carrying it again is refused."""
+
+    digest = models.CharField(max_length=64, primary_key=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.digest[:12]
 
 
 class BlockedWord(models.Model):
@@ -176,6 +192,13 @@ class Report(models.Model):
     )
     reason = models.CharField(max_length=20, choices=Reason.choices)
     text = models.TextField(max_length=REPORT_TEXT_MAX, blank=True)
+    reporter = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Who reported, as a keyed hash of their network address (participation.reports.reporter_of); "
+        "never the address itself.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     handled_by = models.ForeignKey(
@@ -208,9 +231,11 @@ class QuestionQuerySet(models.QuerySet):
         return self.filter(status=Question.Status.ACCEPTED, live_answer__status=AnswerVersion.Status.APPROVED)
 
 
-class Question(models.Model):
+class Question(SingleLineFields, models.Model):
     """A reader's question ("Ask your question", 120 characters). Private until an editor accepts it
     and a medical reviewer signs off its answer."""
+
+    SINGLE_LINE_FIELDS = ("text", "decline_reason")
 
     class Status(models.TextChoices):
         NEW = "new", "New"

@@ -81,7 +81,8 @@ def question_detail(request, slug):
         "answer": answer,
         "reviewer": review.reviewer,
         "totals": selectors.answerer_totals(answer.answerer),
-        "causes": list(question.causes.all()),
+        "topic": question.topic if question.topic_is_public else None,
+        "causes": selectors.public_causes(question),
         "next_question": selectors.next_question(question),
         "article": question.article if question.article_is_live else None,  # "Read the full article"
         "vote": _existing_vote(request, question),

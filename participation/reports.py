@@ -1,7 +1,11 @@
 """ "Report this": readers' reports on stories and article pages, and what they set off.
 
-- A report on a story goes to the moderators; when a story's open reports reach
-  SPASMINFO_REPORTS_TO_HIDE it is hidden (off every page) until a moderator decides again.
+- A report on a story goes to the moderators; when the open reports of a story come from
+  SPASMINFO_REPORTS_TO_HIDE different readers it is hidden (off every page) until a moderator
+  decides again. A reader is their network address (`reporter_of`), which they cannot change as
+  cheaply as a cookie or a browser: the address the rate limits count (RATELIMIT_IP_META_KEY
+  behind a proxy), an IPv6 address by its /64 network (RATELIMIT_IPV6_MASK), kept only as a keyed
+  hash. Repeated reports from one reader are kept for the moderators but count once.
 - A report on an article puts it in the medical reviewers' queue "Reported by readers"
   (articles.queues.reported_by_readers), so a report can start an early review.
 - A moderator's decision on a story closes its open reports; reviewers and editors close
@@ -10,22 +14,35 @@
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.crypto import salted_hmac
+from django_ratelimit.core import _get_ip
 
 from articles.workflow import Actor, account, require
 from participation import moderation
 from participation.models import Report, Story
 
 
+def reporter_of(request) -> str:
+    """The reader behind a request, as a keyed hash (SECRET_KEY) of their network address: the
+    address django-ratelimit counts, so the same proxy setting and IPv6 /64 grouping apply."""
+    return salted_hmac("participation.reports.reporter", _get_ip(request), algorithm="sha256").hexdigest()
+
+
+def distinct_reporters(story: Story) -> int:
+    """How many different readers have an open report on the story."""
+    return Report.objects.open().filter(story=story).values("reporter").distinct().count()
+
+
 @transaction.atomic
-def report_story(*, story: Story, reason: str, text: str = "") -> Report:
-    report = Report.objects.create(story=story, reason=reason, text=text)
-    if Report.objects.open().filter(story=story).count() >= settings.SPASMINFO_REPORTS_TO_HIDE:
+def report_story(*, story: Story, reason: str, text: str = "", reporter: str = "") -> Report:
+    report = Report.objects.create(story=story, reason=reason, text=text, reporter=reporter)
+    if distinct_reporters(story) >= settings.SPASMINFO_REPORTS_TO_HIDE:
         moderation.hide_story(story=story)
     return report
 
 
-def report_article(*, article, reason: str, text: str = "") -> Report:
-    return Report.objects.create(article=article, reason=reason, text=text)
+def report_article(*, article, reason: str, text: str = "", reporter: str = "") -> Report:
+    return Report.objects.create(article=article, reason=reason, text=text, reporter=reporter)
 
 
 def close_reports(*, reports, user: Actor) -> int:
@@ -48,6 +65,6 @@ def close_story_reports(stories, user: Actor) -> None:
     )
 
 
-def report_question(*, question, reason: str, text: str = "") -> Report:
+def report_question(*, question, reason: str, text: str = "", reporter: str = "") -> Report:
     """A report on an answered question or its answer: editors and reviewers see it (medical content)."""
-    return Report.objects.create(question=question, reason=reason, text=text)
+    return Report.objects.create(question=question, reason=reason, text=text, reporter=reporter)

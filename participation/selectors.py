@@ -63,21 +63,32 @@ def answered_questions():
 
 
 def question_page(slug: str):
-    """A public question with its answer, answerer, topic and article (if live), votes counted; one query."""
+    """A public question with its answer, answerer, topic and article (if live), votes counted; one query.
+
+    `topic_is_public` says whether its topic may be shown: `Topic.objects.public()`, the rule that
+    makes a topic's own page a 404 when no live article is filed under it."""
     from django.db.models import Count, Exists, OuterRef, Q
 
     from articles.models import Article
+    from taxonomy.models import Topic
 
     return (
         answered_questions()
         .select_related("topic", "article__live_version")
         .annotate(
             article_is_live=Exists(Article.objects.live().filter(pk=OuterRef("article_id"))),
+            topic_is_public=Exists(Topic.objects.public().filter(pk=OuterRef("topic_id"))),
             helpful_yes=Count("votes", filter=Q(votes__helpful=True), distinct=True),
             helpful_total=Count("votes", distinct=True),
         )
         .get(slug=slug)
     )
+
+
+def public_causes(question) -> list:
+    """The question's causes that a reader may follow: `Cause.objects.public()`, the rule that makes
+    a cause's own page a 404 when no live article discusses it."""
+    return list(question.causes.public())
 
 
 def answerer_totals(person) -> dict:

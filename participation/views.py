@@ -100,7 +100,12 @@ def _post_report(request, *, context, target):
         return render(request, "participation/report_form.html", {**context, "form": form}, status=400)
     ((kind, subject),) = target.items()  # {"story": story}, {"article": article} or {"question": question}
     report = {"story": reports.report_story, "article": reports.report_article, "question": reports.report_question}
-    report[kind](**{kind: subject}, reason=form.cleaned_data["reason"], text=form.cleaned_data["text"])
+    report[kind](
+        **{kind: subject},
+        reason=form.cleaned_data["reason"],
+        text=form.cleaned_data["text"],
+        reporter=reports.reporter_of(request),
+    )
     return thanks
 
 

@@ -1,13 +1,14 @@
 """Preview links in the admin: an editor makes one for a version, sends the address, reads the comments, revokes it."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
 
 from articles.admin.people import ReadOnlyAdmin
 from articles.models import ArticleVersion
 from articles.workflow import WorkflowError
+from operations.secrets import show_once
 from previews import services
 from previews.models import MAX_DAYS, ExpertComment, PreviewLink
 
@@ -45,7 +46,7 @@ class CommentInline(admin.TabularInline):
 @admin.register(PreviewLink)
 class PreviewLinkAdmin(admin.ModelAdmin):
     form = PreviewLinkForm
-    list_display = ("__str__", "version", "created_at", "expires_at", "state", "comment_count")
+    list_display = ("__str__", "version", "created_at", "expires_at", "state", "view_count", "comment_count")
     list_select_related = ("version__article",)
     inlines = [CommentInline]
     actions = ["revoke"]
@@ -53,7 +54,18 @@ class PreviewLinkAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["version", "recipient", "days"]
-        return ["version", "recipient", "address", "state", "created_at", "created_by", "expires_at", "revoked_at"]
+        return [
+            "version",
+            "recipient",
+            "address",
+            "state",
+            "created_at",
+            "created_by",
+            "expires_at",
+            "revoked_at",
+            "view_count",
+            "last_viewed_on",
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else self.get_fields(request, obj)
@@ -88,9 +100,8 @@ class PreviewLinkAdmin(admin.ModelAdmin):
         obj.refresh_from_db()
 
     def response_add(self, request, obj, post_url_continue=None):
-        messages.success(
-            request, f"Send this address to {obj.recipient}: {request.build_absolute_uri(obj.get_absolute_url())}"
-        )
+        address = request.build_absolute_uri(obj.get_absolute_url())
+        show_once(request, f"Send this address to {obj.recipient}: {address}")
         return super().response_add(request, obj, post_url_continue)
 
     def has_change_permission(self, request, obj=None):

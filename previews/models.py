@@ -6,8 +6,10 @@ import secrets
 from django.conf import settings
 from django.core import signing
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from operations.signing import dumps_as_of
 
@@ -23,18 +25,34 @@ class PreviewLinkQuerySet(models.QuerySet):
     def from_token(self, token: str):
         """The link a token names, if the signature holds and the nonce matches; else None.
 
+        Every token costs the same, so timing does not tell a forged token from a real link that no
+        longer works: the signature is always checked, the row is always looked up by primary key (a
+        key no row has when the token is unreadable), in one query that also answers "withdrawn since
+        the link was made" (`dead_reason`), and the nonce is compared in constant time.
+
         Says nothing about whether the link still works (see `PreviewLink.dead_reason`)."""
-        try:
+        from articles.models import ArticleEvent
+
+        try:  # tampered, foreign or older than any link can live: no link, after the same work
             data = signing.loads(token, salt=SALT, max_age=datetime.timedelta(days=MAX_DAYS + 1))
-        except signing.BadSignature:  # tampered, foreign or older than any link can live
-            return None
-        if not isinstance(data, dict) or not isinstance(data.get("id"), int) or not isinstance(data.get("n"), str):
-            return None
-        return (
+        except signing.BadSignature:
+            data = None
+        readable = isinstance(data, dict) and isinstance(data.get("id"), int) and isinstance(data.get("n"), str)
+        pk, nonce = (data["id"], data["n"]) if readable else (NO_LINK, "")
+        withdrawn = ArticleEvent.objects.filter(
+            version=OuterRef("version"), kind=ArticleEvent.Kind.WITHDRAWN, created_at__gte=OuterRef("created_at")
+        )
+        link = (
             self.select_related("version__article__topic", "version__article__series", "version__article__live_version")
-            .filter(pk=data["id"], nonce=data["n"])
+            .annotate(withdrawn_since_made=Exists(withdrawn))
+            .filter(pk=pk)
             .first()
         )
+        nonce_matches = constant_time_compare(link.nonce if link is not None else _nonce(), nonce)
+        return link if readable and link is not None and nonce_matches else None
+
+
+NO_LINK = 0  # a primary key no row has: an unreadable token is looked up all the same
 
 
 class PreviewLink(models.Model):
@@ -56,6 +74,12 @@ class PreviewLink(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    view_count = models.PositiveIntegerField(
+        "views", default=0, editable=False, help_text="Every time the preview was opened."
+    )
+    last_viewed_on = models.DateField(
+        null=True, blank=True, editable=False, help_text="The timeline records the first view of each day only."
     )
 
     objects = PreviewLinkQuerySet.as_manager()
@@ -88,7 +112,12 @@ class PreviewLink(models.Model):
             return "expired"
         if version.status == ArticleVersion.Status.APPROVED:
             return "the version was signed off"
-        if version.events.filter(kind=ArticleEvent.Kind.WITHDRAWN, created_at__gte=self.created_at).exists():
+        withdrawn = getattr(self, "withdrawn_since_made", None)  # answered by from_token's one query
+        if withdrawn is None:
+            withdrawn = version.events.filter(
+                kind=ArticleEvent.Kind.WITHDRAWN, created_at__gte=self.created_at
+            ).exists()
+        if withdrawn:
             return "the version was withdrawn from review"
         if version.compute_fingerprint() != self.fingerprint:
             return "the version changed"

@@ -2,7 +2,9 @@
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from articles.models import ArticleEvent, ArticleVersion
@@ -67,19 +69,40 @@ def open_preview_link(token: str) -> PreviewLink | None:
     return link
 
 
+@transaction.atomic
 def record_view(link: PreviewLink) -> None:
+    """Count the view on the link; the timeline (append-only) gets one row per link per day, at its first view."""
+    today = timezone.localdate()
+    links = PreviewLink.objects.filter(pk=link.pk)
+    first_today = links.exclude(last_viewed_on=today).update(last_viewed_on=today, view_count=F("view_count") + 1)
+    if not first_today:
+        links.update(view_count=F("view_count") + 1)
+        return
     record(
         link.version.article,
         Event.PREVIEW_LINK_VIEWED,
         user=SYSTEM,  # no account: the visitor; the kind and the comment say who
         version=link.version,
-        comment=f"Link #{link.pk} ({link.recipient}).",
+        comment=f"Link #{link.pk} ({link.recipient}): first view on {today:%d %b %Y}; "
+        "later views that day are counted on the link.",
     )
+
+
+class TooManyComments(WorkflowError):
+    """The link took its day's share of comments (SPASMINFO_PREVIEW_COMMENTS_PER_DAY)."""
 
 
 @transaction.atomic
 def add_expert_comment(*, link: PreviewLink, given_name: str, text: str) -> ExpertComment:
-    """The visitor's comment, kept and copied into the timeline with the name they gave."""
+    """The visitor's comment, kept and copied into the timeline with the name they gave; at most
+    SPASMINFO_PREVIEW_COMMENTS_PER_DAY per link in any 24 hours (each is a timeline row)."""
+    link = PreviewLink.objects.select_for_update().select_related("version__article").get(pk=link.pk)
+    since = timezone.now() - datetime.timedelta(days=1)
+    if link.comments.filter(created_at__gt=since).count() >= settings.SPASMINFO_PREVIEW_COMMENTS_PER_DAY:
+        raise TooManyComments(
+            "This link has taken as many comments as it can in one day. Please copy your comment and send it "
+            "tomorrow, or to the editor who sent you the link."
+        )
     comment = ExpertComment.objects.create(
         link=link, version=link.version, given_name=given_name.strip(), text=text.strip()
     )

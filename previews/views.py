@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 
-from operations.ratelimits import limit_per_address
+from operations.ratelimits import limit_per_address, over_limit
 from previews import services
 from previews.forms import ExpertCommentForm
 from reader.page import preview_page_context
@@ -23,15 +23,28 @@ def expert_preview(request, token: str):
     if link is None:
         raise Http404
     form = ExpertCommentForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        services.add_expert_comment(link=link, **form.cleaned_data)
-        return HttpResponseRedirect(f"{request.path}?sent=1#expert-comment")
-    if not form.is_bound:
+    status = 200
+    if form.is_bound:
+        status = 400
+        if form.is_valid():
+            try:
+                if over_limit(request, "preview-comment", "SPASMINFO_PREVIEW_COMMENT_RATE"):
+                    raise services.TooManyComments(
+                        "You have sent as many comments as we take in an hour. Please copy your comment and "
+                        "send it again later."
+                    )
+                services.add_expert_comment(link=link, **form.cleaned_data)
+            except services.TooManyComments as refusal:
+                form.add_error(None, str(refusal))  # what was typed stays in the form
+                status = 429
+            else:
+                return HttpResponseRedirect(f"{request.path}?sent=1#expert-comment")
+    else:
         services.record_view(link)
     version = link.version
     context = preview_page_context(version, reviewer=version.article.assigned_reviewer)
     context.update(expert_link=link, comment_form=form, thanks="sent" in request.GET)
-    response = TemplateResponse(request, "previews/expert_preview.html", context, status=400 if form.is_bound else 200)
+    response = TemplateResponse(request, "previews/expert_preview.html", context, status=status)
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "same-origin"  # the token never leaves for another site in a Referer
     return response

@@ -5,7 +5,7 @@ import calendar
 import datetime
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from articles.admin.people import ReadOnlyAdmin
 from articles.models import Person
+from operations.secrets import show_once
 from reviewcalendar import selectors
 from reviewcalendar.models import ReviewCalendar, ReviewerFeed
 from taxonomy.models import Topic
@@ -102,7 +103,7 @@ class ReviewCalendarAdmin(ReadOnlyAdmin):
         if request.method == "POST":
             token = ReviewerFeed.reset_for(person)
             url = request.build_absolute_uri(reverse("reviewcalendar:reviewer_feed", kwargs={"token": token}))
-            messages.success(
+            show_once(
                 request,
                 f"Your calendar address is {url} — subscribe to it in your calendar app now: it is shown only once. "
                 "Any earlier address has stopped working.",

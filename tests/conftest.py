@@ -76,6 +76,16 @@ def _flush_with_the_guards_suspended():
     TransactionTestCase._fixture_teardown = original
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _mail_through_the_sites_backend(django_test_environment):
+    """pytest-django sends mail straight to the in-memory outbox; put the site's own backend
+    (operations.mail, which makes headers one line) back in front of it, as in production."""
+    from django.conf import settings
+
+    settings.EMAIL_BACKEND = "operations.mail.EmailBackend"
+    yield
+
+
 @pytest.fixture(autouse=True)
 def fresh_local_cache():
     """Each test starts with no rate-limit counts and no cached pages left by another test

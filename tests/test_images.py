@@ -72,7 +72,7 @@ def test_an_upload_loses_its_exif_and_location_and_gets_renditions_once(media):
     [
         (SimpleUploadedFile("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'), "not a JPEG"),
         (SimpleUploadedFile("anim.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"), "not a JPEG"),
-        (SimpleUploadedFile("broken.jpg", picture().read()[:200]), "not a JPEG"),
+        (SimpleUploadedFile("broken.jpg", picture().read()[:200]), "could not be read as a JPEG picture"),
         (SimpleUploadedFile("empty.png", b""), "not a JPEG"),
     ],
 )
@@ -93,13 +93,64 @@ def test_oversized_files_and_pictures_are_refused_with_the_limit_and_leave_no_fi
     assert stored_files(media) == [] and not Image.objects.exists()
 
 
+def png_header(width: int, height: int) -> bytes:
+    """A PNG that claims a size in its header and holds no pixels (what a decompression bomb starts with)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+
+
+INTERNALS = ("BytesIO", "object at 0x", "cannot identify", "Traceback", "decompression bomb", "DOS attack")
+
+
+@pytest.mark.parametrize(
+    "width, height, claimed",
+    [(20_000, 10_000, "200 megapixels"), (15_000, 7_000, "105 megapixels"), (8_000, 6_000, "8000 x 6000 pixels")],
+)
+def test_a_picture_too_large_in_pixels_is_refused_as_such_with_the_limit(settings, media, width, height, claimed):
+    settings.SPASMINFO_IMAGE_MAX_PIXELS = 40_000_000
+    upload_file = SimpleUploadedFile("huge.png", png_header(width, height))
+    with pytest.raises(ValidationError) as refused:
+        add_image(image=Image(key="huge", alt_text="x"), upload=upload_file, user=None)
+    (message,) = refused.value.messages
+    assert "too large in pixels" in message and claimed in message and "at most 40 megapixels" in message
+    assert "not a JPEG" not in message and not any(word in message for word in INTERNALS)
+    assert stored_files(media) == [] and not Image.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "name, content, expected",
+    [
+        ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><rect width="9" height="9"/></svg>', "not a JPEG"),
+        ("anim.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "not a JPEG"),
+        ("scan.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "not a JPEG"),
+        ("photo.bmp", b"BM" + b"\x00" * 60, "not a JPEG"),
+        ("cut.png", png_header(10, 10)[:30], "could not be read as a PNG picture"),
+        ("cut.webp", picture("WEBP").read()[:60], "could not be read as a WebP picture"),
+    ],
+)
+def test_a_refused_upload_says_why_in_plain_words_without_python_internals(media, name, content, expected):
+    with pytest.raises(ValidationError) as refused:
+        add_image(image=Image(key="bad", alt_text="x"), upload=SimpleUploadedFile(name, content), user=None)
+    (message,) = refused.value.messages
+    assert expected in message and name in message
+    assert not any(word in message for word in INTERNALS), message
+
+
 def test_the_admin_refuses_an_svg_with_a_clear_message_and_keeps_nothing(media, superuser_client):
     response = superuser_client.post(
         reverse("admin:images_image_add"),
         {"key": "logo", "alt_text": "Logo", "upload": SimpleUploadedFile("logo.svg", b"<svg/>")},
     )
     assert response.status_code == 200
-    assert "is not a JPEG, PNG or WebP picture" in response.content.decode()
+    page = response.content.decode()
+    assert "is not a JPEG, PNG or WebP picture" in page
+    assert not any(word in page for word in INTERNALS)
     assert stored_files(media) == [] and not Image.objects.exists()
 
 
@@ -204,3 +255,53 @@ def test_the_database_refuses_to_change_a_signed_off_versions_pictures(draft_fac
     with pytest.raises(ImmutableVersionError), transaction.atomic():
         VersionImage.objects.filter(version=draft).delete()
     assert VersionImage.objects.get(version=draft).alt_text == "A runner stretching a calf"
+
+
+@pytest.mark.parametrize(
+    "column, value",
+    [
+        ("file", "'images/00/other/original.jpg'"),
+        ("sha256", "repeat('0', 64)"),
+        ("key", "'another-key'"),
+        ("width", "1"),
+        ("format", "'PNG'"),
+        ("renditions", """'[{"format": "WEBP", "width": 320, "height": 1, "path": "images/x/320.webp"}]'"""),
+    ],
+)
+def test_raw_sql_cannot_point_a_signed_off_versions_picture_at_another_file(
+    draft_factory, submit, approve, column, value
+):
+    from django.db import connection
+
+    from articles.models import ImmutableVersionError
+
+    image = upload("calf")
+    draft = draft_factory(body="![[image:calf]]\n\nText [@1].")
+    submit(draft)
+    approve(draft)
+    before = Image.objects.filter(pk=image.pk).values().get()
+    with (
+        pytest.raises(ImmutableVersionError, match="a picture never changes"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(f"UPDATE images_image SET {column} = {value} WHERE id = %s", [image.pk])
+    with (
+        pytest.raises(ImmutableVersionError, match="signed-off version shows"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM images_image WHERE id = %s", [image.pk])
+    assert Image.objects.filter(pk=image.pk).values().get() == before
+
+
+def test_a_pictures_words_may_still_be_corrected_and_its_files_never_change(draft_factory, submit, approve):
+    from articles.models import ImmutableVersionError
+
+    image = upload("calf")
+    Image.objects.filter(pk=image.pk).update(alt_text="A runner stretches her calf", caption="Better caption.")
+    image.refresh_from_db()
+    image.save()  # the admin saves every field, unchanged ones included
+    with pytest.raises(ImmutableVersionError), transaction.atomic():
+        Image.objects.filter(pk=image.pk).update(file="images/00/elsewhere.jpg")  # no version shows it yet
+    assert Image.objects.get(pk=image.pk).alt_text == "A runner stretches her calf"

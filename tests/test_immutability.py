@@ -365,3 +365,41 @@ def test_an_editor_can_still_delete_a_draft_in_the_admin(world, editor):
     assert client.post(url, {"post": "yes"}).status_code == 302
     assert not ArticleVersion.objects.filter(pk=world.draft.pk).exists()
     assert ArticleEvent.objects.filter(article_id=world.draft.article_id, kind="created").exists()
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE articles_auditentry SET username = 'someone-else' WHERE id = %s",
+        """UPDATE articles_auditentry SET "after" = '{}' WHERE id = %s""",
+        "UPDATE articles_auditentry SET user_id = NULL, comment = 'covered up' WHERE id = %s",
+        "DELETE FROM articles_auditentry WHERE id = %s",
+    ],
+)
+def test_raw_sql_cannot_rewrite_or_remove_an_audit_entry(db, editor, writer, sql):
+    from django.db import connection
+
+    from articles.models import AuditEntry
+    from articles.models.history import AppendOnlyError
+
+    entry = AuditEntry.record(
+        AuditEntry.Kind.REVIEWER_STATUS, writer, user=editor, before={"reviewer": False}, after={"reviewer": True}
+    )
+    before = AuditEntry.objects.filter(pk=entry.pk).values().get()
+    with (
+        pytest.raises(AppendOnlyError, match="the audit log is append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, [entry.pk])
+    assert AuditEntry.objects.filter(pk=entry.pk).values().get() == before
+
+
+def test_deleting_an_account_keeps_its_audit_entries_under_its_username(db, writer, django_user_model):
+    from articles.models import AuditEntry
+
+    account = django_user_model.objects.create_user("short-lived")
+    entry = AuditEntry.record(AuditEntry.Kind.ACCOUNT_LINK, writer, user=account, before={}, after={"user": 1})
+    account.delete()
+    entry.refresh_from_db()
+    assert entry.user_id is None and entry.username == "short-lived"

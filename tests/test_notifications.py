@@ -178,3 +178,27 @@ def test_demo_accounts_get_example_addresses(db, editorial_groups):
 
     assert User.objects.get(username="reviewer").email == "reviewer@example.org"
     assert User.objects.get(username="second_editor").email == "second.editor@example.org"
+
+
+@pytest.mark.parametrize("title", ["Night\r\ncramps", "Night\ncramps", "Night\u2028cramps", "Night\x0bcramps"])
+def test_a_title_with_a_line_break_still_gets_its_workflow_email_with_a_one_line_subject(
+    draft_factory, submit, addresses, django_capture_on_commit_callbacks, title
+):
+    """A title saved around the forms' check (an import, the shell, older data) must not drop mail."""
+    version = draft_factory()
+    type(version).objects.filter(pk=version.pk).update(title=title)
+    version.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(version)
+    (message,) = sent_to("rivera@example.org")
+    assert message.subject == "[spasminfo] For review: Night cramps (v1)"
+    assert "\n" not in message.message()["Subject"]
+
+
+def test_every_mail_goes_through_the_backend_that_makes_headers_one_line(settings):
+    from operations.mail import EmailBackend
+
+    assert settings.EMAIL_BACKEND == "operations.mail.EmailBackend"
+    assert isinstance(mail.get_connection(), EmailBackend)
+    mail.EmailMessage("Two\r\nlines", "Body.", None, ["someone@example.org"], headers={"X-Note": "a\nb"}).send()
+    assert mail.outbox[-1].subject == "Two lines" and mail.outbox[-1].extra_headers["X-Note"] == "a b"

@@ -73,3 +73,64 @@ def test_fingerprint_changes_with_any_part_of_the_content(draft_factory, writer)
 def test_fingerprint_is_stable_for_unchanged_content(draft_factory):
     version = draft_factory()
     assert version.compute_fingerprint() == ArticleVersion.objects.get(pk=version.pk).compute_fingerprint()
+
+
+def version_form(version, **changes) -> dict:
+    """The version change form as the browser posts it (inline rows left as they are)."""
+    data = {
+        "title": version.title,
+        "summary": version.summary,
+        "body": version.body,
+        "image_credits": version.image_credits,
+        "change_note": version.change_note,
+        "revision_seen": version.revision,
+        "_continue": "Save and continue editing",
+    }
+    for prefix in ("author_links", "cause_links", "references", "faq_entries"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0, f"{prefix}-MIN_NUM_FORMS": 0})
+        data[f"{prefix}-MAX_NUM_FORMS"] = 1000
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("title", "Night\r\ncramps"),
+        ("title", "Night\ncramps"),
+        ("title", "Night\x1bcramps"),
+        ("title", "Night\u2028cramps"),
+        ("title", "Night \u202ecramps"),
+        ("summary", "About\rnight cramps."),
+        ("summary", "About\tnight cramps."),
+        ("change_note", "Rewrote\nthe advice."),
+    ],
+)
+def test_a_line_break_or_control_character_in_a_single_line_field_is_refused_in_the_admin(
+    draft_factory, editor, field, value
+):
+    from django.test import Client
+    from django.urls import reverse
+
+    version = draft_factory()
+    client = Client()
+    client.force_login(editor)
+    url = reverse("admin:articles_articleversion_change", args=[version.pk])
+    response = client.post(url, version_form(version, **{field: value}))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "Write this on one line" in errors[field][0], errors
+    assert getattr(ArticleVersion.objects.get(pk=version.pk), field) == getattr(version, field)
+    page = response.content.decode()
+    assert "Write this on one line" in page and "Traceback" not in page
+
+
+def test_an_faq_question_with_a_line_break_is_refused(draft_factory):
+    from django.core.exceptions import ValidationError
+
+    entry = FaqEntry(version=draft_factory(), question="Is it\r\nserious?", answer="Rarely.")
+    with pytest.raises(ValidationError) as refused:
+        entry.full_clean()
+    assert "Write this on one line" in refused.value.message_dict["question"][0]
+    entry.question = "Is it serious?"
+    entry.full_clean()  # one line, with its ordinary punctuation, passes

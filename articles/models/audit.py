@@ -1,10 +1,19 @@
-"""The audit log: who changed whom may sign, or what readers are told about people and causes."""
+"""The audit log: who changed whom may sign, or what readers are told about people and causes.
+
+Append-only in the database too (`install_audit_guard`, the approach of articles/immutability.py):
+a PostgreSQL trigger refuses any UPDATE or DELETE of `articles_auditentry`, whoever writes (raw
+SQL included), except the one UPDATE Django makes when the account behind an entry is deleted
+(`user` SET_NULL: user_id cleared, nothing else changed; `username` keeps who it was). The
+refusal carries REFUSAL_MARKER, so connections turn it into AppendOnlyError. TRUNCATE is not
+guarded (the test suite's flush, a backup restore).
+"""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from articles.immutability import REFUSAL_MARKER
 from articles.models.reviews import AppendOnlyError
 
 
@@ -73,3 +82,29 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("An audit entry cannot be deleted.")
+
+
+AUDIT_TABLE = "articles_auditentry"
+AUDIT_REFUSAL = f"{REFUSAL_MARKER}: the audit log is append-only"
+
+AUDIT_GUARD = [
+    f"""CREATE OR REPLACE FUNCTION auditlog_guard() RETURNS trigger AS $$
+       BEGIN
+         IF TG_OP = 'UPDATE' AND OLD.user_id IS NOT NULL AND NEW.user_id IS NULL
+             AND (to_jsonb(OLD) - 'user_id') = (to_jsonb(NEW) - 'user_id') THEN
+           RETURN NEW;  -- the account is being deleted (SET_NULL); the entry and its username stay
+         END IF;
+         RAISE EXCEPTION USING ERRCODE = 'restrict_violation', MESSAGE = '{AUDIT_REFUSAL}';
+       END $$ LANGUAGE plpgsql""",
+    f"CREATE OR REPLACE TRIGGER auditlog_guard_entry BEFORE UPDATE OR DELETE ON {AUDIT_TABLE} FOR EACH ROW "
+    "EXECUTE FUNCTION auditlog_guard()",
+]
+
+
+def install_audit_guard(connection) -> None:
+    """Create the audit log's guard (idempotent); nothing before its table exists."""
+    with connection.cursor() as cursor:
+        if AUDIT_TABLE not in connection.introspection.table_names(cursor):
+            return
+        for sql in AUDIT_GUARD:
+            cursor.execute(sql)

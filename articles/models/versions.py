@@ -17,6 +17,7 @@ from django.urls import reverse
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from operations.text import SingleLineFields
 from references.validators import validate_doi, validate_http_url, validate_pmid
 from taxonomy.models import Cause
 
@@ -41,10 +42,12 @@ class VersionQuerySet(models.QuerySet):
         return self.filter(status=ArticleVersion.Status.SUBMITTED).order_by("submitted_at")
 
 
-class ArticleVersion(models.Model):
+class ArticleVersion(SingleLineFields, models.Model):
     Status = VersionStatus
     OPEN_STATUSES = OPEN_STATUSES
     EDITABLE_STATUSES = (Status.DRAFT, Status.SENT_BACK)
+    # A line break here would reach the page, the feed and mail subjects: refused (operations.text).
+    SINGLE_LINE_FIELDS = ("title", "summary", "change_note")
 
     article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(editable=False)
@@ -381,7 +384,9 @@ class Reference(VersionContent):
         return format_citation(self)
 
 
-class FaqEntry(VersionContent):
+class FaqEntry(SingleLineFields, VersionContent):
+    SINGLE_LINE_FIELDS = ("question",)
+
     version = models.ForeignKey(ArticleVersion, on_delete=models.CASCADE, related_name="faq_entries")
     question = models.CharField(max_length=300)
     answer = models.TextField(help_text="Markdown.")

@@ -168,6 +168,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = env.str("REFERRER_POLICY", default="same-origin")
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Messages live in the session (the database), not in a cookie: some carry one-time secrets
+# (operations/secrets.py).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Content-Security-Policy (django-csp): scripts only from our own origin, never inline.
 # Styles allow 'unsafe-inline' because admin templates carry style="" attributes; a
@@ -250,6 +253,9 @@ SPASMINFO_CACHE_PURGE_AGAIN_SECONDS = env.float("CACHE_PURGE_AGAIN_SECONDS", def
 SPASMINFO_VOTE_RATE = env.str("VOTE_RATE", default="30/h")
 SPASMINFO_SEARCH_RATE = env.str("SEARCH_RATE", default="60/m")
 SPASMINFO_PREVIEW_RATE = env.str("PREVIEW_RATE", default="60/m")  # expert preview links, per address
+# Comments through expert preview links: per address, and per link per day (each is a timeline row).
+SPASMINFO_PREVIEW_COMMENT_RATE = env.str("PREVIEW_COMMENT_RATE", default="10/h")
+SPASMINFO_PREVIEW_COMMENTS_PER_DAY = env.int("PREVIEW_COMMENTS_PER_DAY", default=20)
 # Readers' posts (stories, reports, questions, subscriptions), one budget per address.
 SPASMINFO_READER_POST_RATE = env.str("READER_POST_RATE", default="10/h")
 # Public forms carry a signed timestamp (participation/guard.py): older or faster than this is refused.
@@ -290,6 +296,10 @@ elif env.str("EMAIL_HOST", default=""):
     EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Every mail goes through operations.mail, which puts subjects and headers on one line (a title
+# with a line break must not drop a mail), then hands it to the backend chosen above.
+SPASMINFO_EMAIL_DELIVERY = EMAIL_BACKEND
+EMAIL_BACKEND = "operations.mail.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="spasminfo <noreply@spasminfo.example>")
 # Absolute links in emails point here (the admin's own address).
 SPASMINFO_SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

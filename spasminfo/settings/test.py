@@ -13,7 +13,7 @@ os.environ.setdefault("CACHE_PURGE_AGAIN_SECONDS", "0")
 from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SPASMINFO_EMAIL_DELIVERY = "django.core.mail.backends.locmem.EmailBackend"  # behind operations.mail
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 
 # One process on one machine: a per-process cache is shared by everything there is.

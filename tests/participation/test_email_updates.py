@@ -102,6 +102,39 @@ def test_subscribing_twice_says_the_same_and_refreshes_the_links(mailoutbox):
     assert Client().get(local(link(mailoutbox[1], "confirm_updates"))).status_code == 200
 
 
+def test_subscribing_a_new_a_pending_and_a_confirmed_address_does_the_same_work(publish, topic, mailoutbox):
+    """Timing must not tell whether an address is subscribed: every branch runs the same statements,
+    hands one mail to the mail backend, and answers the same bytes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    publish()  # the topic is offered once a live article is filed under it
+    Subscription.objects.create(email="pending@example.org", nonce="p")
+    Subscription.objects.create(email="confirmed@example.org", nonce="c", confirmed_at=timezone.now())
+    Subscription.objects.create(email="topical@example.org", topic=topic, nonce="t", confirmed_at=timezone.now())
+    work = {}
+    for email, topic_pk in [
+        ("new@example.org", ""),
+        ("pending@example.org", ""),
+        ("confirmed@example.org", ""),
+        ("topical@example.org", topic.pk),
+        ("new-topical@example.org", topic.pk),
+    ]:
+        before = len(mailoutbox)
+        with CaptureQueriesContext(connection) as queries:
+            response = subscribe(Client(), email=email, topic=topic_pk)
+        statements = [re.sub(r"'[^']*'|\"s\d+_x\d+\"|\b\d+\b", "?", q["sql"]) for q in queries.captured_queries]
+        work[email] = (response.status_code, response["Location"], response.content, statements)
+        assert len(mailoutbox) == before + 1, email
+        assert mailoutbox[-1].to == [email]
+    assert len({(status, location, content) for status, location, content, _ in work.values()}) == 1
+    assert work["new@example.org"][3] == work["pending@example.org"][3] == work["confirmed@example.org"][3]
+    assert work["new-topical@example.org"][3] == work["topical@example.org"][3]  # the topic is looked up too
+    assert "already get" in mailoutbox[2].body and "unsubscribe" in mailoutbox[2].body.lower()
+    assert Subscription.objects.get(email="confirmed@example.org").nonce == "c"  # its links keep working
+    assert Subscription.objects.get(email="pending@example.org").nonce != "p"  # the old links are revoked
+
+
 def test_the_subscribe_form_is_guarded(mailoutbox):
     reader = Client()
     url = reverse("participation:updates")
@@ -152,3 +185,47 @@ def test_purge_keeps_a_signed_off_answer_but_removes_the_askers_address(editor, 
     assert "address removed" in out.getvalue()
     question.refresh_from_db()
     assert question.email == "" and Question.objects.public().filter(pk=question.pk).exists()
+
+
+def test_purge_deletes_every_question_that_was_never_published_whatever_stage_it_reached(
+    editor, reviewer, writer, publish
+):
+    """Only signed-off public content stays: an accepted question, one with a draft answer, one whose
+    answer awaits sign-off and one whose answer was sent back are the reader's data like any other."""
+    from participation import answers
+    from participation.models import AnswerReview, AnswerVersion
+
+    def asked(text):
+        return Question.objects.create(text=text, email="asker@example.org")
+
+    def accepted(text):
+        return answers.accept_question(question=asked(text), user=editor)
+
+    def with_answer(text):
+        return answers.start_answer(question=accepted(text), answerer=writer, body="Maybe.", user=editor)
+
+    new = asked("Do cramps run in families, really?")
+    only_accepted = accepted("Can a cold room give me night cramps?")
+    drafted = with_answer("Is quinine still given for leg cramps?").question
+    submitted = answers.submit_answer(version=with_answer("Does tonic water stop cramps?"), user=editor)
+    sent_back = answers.submit_answer(version=with_answer("Can cramps mean a heart problem?"), user=editor)
+    answers.send_back_answer(version=sent_back, reviewer=reviewer.person, comment="Cite a trial.", user=reviewer)
+    published = answers.submit_answer(version=with_answer("Is stretching before bed useful?"), user=editor)
+    answers.approve_answer(
+        version=published, reviewer=reviewer.person, seen_fingerprint=published.submitted_fingerprint, user=reviewer
+    )
+    reviews_before = AnswerReview.objects.count()
+    out = io.StringIO()
+    call_command("purge_reader_data", "--email", "asker@example.org", stdout=out)
+    printed = out.getvalue()
+
+    assert not Question.objects.filter(pk__in=[new.pk, only_accepted.pk, drafted.pk, submitted.question_id]).exists()
+    erased = Question.objects.get(pk=sent_back.question_id)  # its sent-back review is append-only: emptied
+    assert erased.email == "" and "heart" not in erased.text and erased.slug is None
+    assert not Question.objects.public().filter(pk=erased.pk).exists()
+    kept = Question.objects.get(pk=published.question_id)
+    assert kept.email == "" and Question.objects.public().filter(pk=kept.pk).exists()
+    assert AnswerReview.objects.count() == reviews_before
+    assert not AnswerVersion.objects.filter(question_id__in=[drafted.pk, submitted.question_id]).exists()
+    assert printed.count("signed off") == 1 and "questions: 4 deleted, 1 erased, 1 kept (public)" in printed
+    assert not Question.objects.filter(email__iexact="asker@example.org").exists()

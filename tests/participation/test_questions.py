@@ -109,6 +109,30 @@ def test_the_question_page_shows_the_answer_the_answerer_and_what_comes_next(ans
     )
 
 
+def test_the_question_page_names_only_causes_and_topics_whose_own_pages_exist(
+    answered, draft_factory, publish, reader, topic, cause
+):
+    """A cause or topic no live article names has a 404 page: the question page must not link to it."""
+    from taxonomy.models import Cause, Topic
+
+    draft_factory(slug="only-a-draft")  # names the topic and the cause, but is not live
+    question = answered()
+    other_cause = Cause.objects.create(name="Overuse", slug="overuse", group=cause.group)
+    question.causes.add(other_cause)
+    page = reader.get(question.get_absolute_url()).content.decode()
+    for hidden in (topic, cause, other_cause):
+        assert reader.get(hidden.get_absolute_url()).status_code == 404
+        assert hidden.get_absolute_url() not in page and hidden.name not in page, hidden
+    assert "Related topics" not in page
+
+    publish(slug="now-live")  # files the topic and names the first cause
+    page = reader.get(question.get_absolute_url()).content.decode()
+    for shown in (topic, cause):
+        assert reader.get(shown.get_absolute_url()).status_code == 200
+        assert shown.get_absolute_url() in page and shown.name in page
+    assert other_cause.get_absolute_url() not in page and Topic.objects.public().count() == 1
+
+
 def test_the_question_page_has_valid_qapage_json_ld_with_the_reviewer(answered, reader):
     question = answered()
     (script,) = JSON_LD.findall(reader.get(question.get_absolute_url()).content.decode())
@@ -276,3 +300,14 @@ def test_the_asker_is_told_once_the_answer_is_signed_off(
         )
     (message,) = mailoutbox
     assert message.to == ["asker@example.org"] and "/questions/can-stress-cause-eyelid-twitching/" in message.body
+
+
+def test_a_question_is_one_line_whoever_writes_it(reader):
+    from django.core.exceptions import ValidationError
+
+    for text in ["Why do I cramp?\r\nBcc: x@example.org", "Why do I\u2028cramp?", "Why\tdo I cramp?"]:
+        with pytest.raises(ValidationError) as refused:
+            Question(text=text).full_clean()
+        assert "Write this on one line" in refused.value.message_dict["text"][0]
+    assert ask(reader, text="Why do my calves\r\ncramp at night?").status_code == 303  # the form makes it one line
+    assert Question.objects.get().text == "Why do my calves cramp at night?"

@@ -72,10 +72,10 @@ def test_enough_reports_hide_a_story_until_a_moderator_decides(publish, prompts,
     article = publish()
     story = approved_story(article, prompts[0], moderator)
     url = reverse("participation:report_story", args=[story.pk])
-    for _ in range(2):
-        Client().post(url, report_data(reason="offensive"))
+    for address in ("198.51.100.1", "198.51.100.2"):
+        Client(REMOTE_ADDR=address).post(url, report_data(reason="offensive"))
     assert "Magnesium helped" in reader.get(story.get_absolute_url()).content.decode()
-    Client().post(url, report_data(reason="offensive"))
+    Client(REMOTE_ADDR="203.0.113.9").post(url, report_data(reason="offensive"))
     story.refresh_from_db()
     assert story.status == Story.Status.HIDDEN
     assert "Magnesium helped" not in reader.get(story.get_absolute_url()).content.decode()
@@ -85,6 +85,42 @@ def test_enough_reports_hide_a_story_until_a_moderator_decides(publish, prompts,
     moderation.approve_stories(stories=[story], user=moderator)  # the moderator finds it fine
     assert "Magnesium helped" in reader.get(story.get_absolute_url()).content.decode()
     assert not Report.objects.open().exists()  # the decision dealt with the reports
+
+
+@pytest.mark.parametrize(
+    "addresses, readers",
+    [
+        (["198.51.100.7"] * 5, 1),  # one browser, or new cookies and browsers from one address
+        (["2001:db8:1:2::1", "2001:db8:1:2::ffff", "2001:db8:1:2:abcd::9"], 1),  # one IPv6 /64 network
+        (["198.51.100.7", "198.51.100.7", "2001:db8:1:2::1", "2001:db8:1:2::2"], 2),
+    ],
+)
+def test_reports_from_fewer_readers_than_the_threshold_never_hide_a_story(
+    publish, prompts, moderator, reader, settings, addresses, readers
+):
+    settings.SPASMINFO_REPORTS_TO_HIDE = 3
+    story = approved_story(publish(), prompts[0], moderator)
+    url = reverse("participation:report_story", args=[story.pk])
+    for address in addresses:
+        client = Client(REMOTE_ADDR=address)  # a fresh client: no cookie links the reports
+        assert client.post(url, report_data(reason="offensive")).status_code == 303
+    story.refresh_from_db()
+    assert story.status == Story.Status.APPROVED
+    assert Report.objects.filter(story=story).count() == len(addresses)  # every report reaches the moderators
+    assert "Magnesium helped" in reader.get(story.get_absolute_url()).content.decode()
+    Client(REMOTE_ADDR="203.0.113.50").post(url, report_data(reason="offensive"))
+    story.refresh_from_db()
+    assert (story.status == Story.Status.HIDDEN) == (readers + 1 >= 3)  # one more reader: hidden at three
+
+
+def test_a_report_keeps_a_keyed_hash_of_the_address_never_the_address(publish, prompts, moderator):
+    story = approved_story(publish(), prompts[0], moderator)
+    Client(REMOTE_ADDR="198.51.100.77").post(
+        reverse("participation:report_story", args=[story.pk]), report_data(reason="offensive")
+    )
+    (report,) = Report.objects.all()
+    assert len(report.reporter) == 64 and "198.51.100.77" not in report.reporter
+    assert report.reporter != Report.objects.model().reporter
 
 
 def test_stories_that_are_not_public_cannot_be_reported(publish, prompts, reader):

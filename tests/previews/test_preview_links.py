@@ -10,6 +10,7 @@ import time_machine
 from django.core import signing
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import services, workflow
 from articles.models import ArticleEvent
@@ -71,9 +72,8 @@ def test_a_comment_reaches_the_editor_with_the_visitors_name_and_every_step_is_i
     previews.revoke_preview_link(link=link, user=editor)
     assert kinds(draft)[1:] == [
         Event.PREVIEW_LINK_CREATED,
-        Event.PREVIEW_LINK_VIEWED,
+        Event.PREVIEW_LINK_VIEWED,  # the first view of the day; the one after the comment is only counted
         Event.EXPERT_COMMENT,
-        Event.PREVIEW_LINK_VIEWED,
         Event.PREVIEW_LINK_REVOKED,
     ]
     said = draft.article.events.get(kind=Event.EXPERT_COMMENT)
@@ -181,6 +181,67 @@ def test_tampered_expired_revoked_and_superseded_links_are_the_same_404(
     assert not ExpertComment.objects.exists()
 
 
+def test_a_forged_token_and_a_link_that_no_longer_works_do_the_same_work(
+    reader, draft, editor, submit, approve, monkeypatch
+):
+    """Timing must not tell a made-up token from a real link that was revoked, expired, withdrawn or
+    signed off: each checks the signature, looks the row up in the same one query and compares the
+    nonce in constant time, and answers the same bytes."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from previews import models as preview_models
+
+    compared = []
+    from django.utils.crypto import constant_time_compare as real_compare
+
+    monkeypatch.setattr(
+        preview_models, "constant_time_compare", lambda a, b: compared.append(1) or real_compare(a, b), raising=False
+    )
+
+    def fresh():
+        return previews.create_preview_link(version=draft, recipient="Dr Okafor", user=editor)
+
+    real = fresh().token
+    cases = {
+        "made up": "nothing-here",
+        "empty signature": "abc:def",
+        "another salt": signing.dumps({"id": 1, "n": "x"}, salt="another"),
+        "tampered": real[:-2] + ("aa" if not real.endswith("aa") else "bb"),
+        "unknown id": signing.dumps({"id": 987654, "n": "guessed"}, salt=SALT),
+        "guessed nonce": signing.dumps({"id": fresh().pk, "n": "guessed"}, salt=SALT),
+        "not a record": signing.dumps(["id", 1], salt=SALT),
+    }
+    with time_machine.travel(datetime.datetime.now(tz=datetime.UTC) - datetime.timedelta(days=8)):
+        cases["expired"] = fresh().token
+    revoked = fresh()
+    previews.revoke_preview_link(link=revoked, user=editor)
+    cases["revoked"] = revoked.token
+    made_on_draft = fresh()
+    submit(draft)
+    services.withdraw_version(version=draft, user=editor)
+    cases["withdrawn"] = made_on_draft.token
+    signed = fresh()
+    submit(draft)
+    approve(draft)
+    cases["signed off"] = signed.token
+
+    work = {}
+    for reason, token in cases.items():
+        cache.clear()  # the per-address rate limit
+        compared.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = reader.get(reverse("previews:expert_preview", kwargs={"token": token}))
+        assert response.status_code == 404, reason
+        shape = [re.sub(r"'[^']*'|\b\d+\b", "?", q["sql"]) for q in queries.captured_queries]
+        work[reason] = (response.content, shape, len(compared))
+    assert len({content for content, _, _ in work.values()}) == 1
+    assert len({tuple(shape) for _, shape, _ in work.values()}) == 1, {r: len(w[1]) for r, w in work.items()}
+    assert {calls for _, _, calls in work.values()} == {1}
+
+
 def test_a_link_keeps_working_through_submission_of_the_unchanged_text(reader, link, draft, submit):
     submit(draft)
     assert reader.get(link.get_absolute_url()).status_code == 200
@@ -206,3 +267,48 @@ def test_a_link_has_the_same_address_every_time_it_is_shown(link, reader):
     # a token stamped at display time, as links made before this change were, still opens it
     older = signing.dumps({"id": link.pk, "n": link.nonce}, salt=SALT)
     assert PreviewLink.objects.from_token(older) == link
+
+
+def test_a_link_opened_all_day_adds_one_timeline_row_a_day_and_counts_every_view(reader, link, draft, settings):
+    settings.SPASMINFO_PREVIEW_RATE = "100000/m"
+    with time_machine.travel("2026-06-01 08:00Z", tick=False):
+        link = previews.create_preview_link(version=draft, recipient="Dr Okafor", user=services.SYSTEM)
+        for _ in range(200):
+            assert reader.get(link.get_absolute_url()).status_code == 200
+    with time_machine.travel("2026-06-01 23:30Z", tick=False):
+        reader.get(link.get_absolute_url())
+    assert kinds(draft).count(Event.PREVIEW_LINK_VIEWED) == 1
+    with time_machine.travel("2026-06-02 09:00Z", tick=False):
+        for _ in range(3):
+            reader.get(link.get_absolute_url())
+    assert kinds(draft).count(Event.PREVIEW_LINK_VIEWED) == 2
+    link.refresh_from_db()
+    assert link.view_count == 204 and str(link.last_viewed_on) == "2026-06-02"
+
+
+def test_comments_through_a_link_are_limited_per_link_per_day_and_keep_what_was_typed(draft, link, settings):
+    from django.test import Client
+
+    settings.SPASMINFO_PREVIEW_COMMENTS_PER_DAY = 3
+    url = link.get_absolute_url()
+    statuses = []
+    for n in range(6):  # a new address each time: the link's own limit holds
+        response = Client(REMOTE_ADDR=f"198.51.100.{n + 1}").post(url, {"given_name": "Amaka", "text": f"Note {n}."})
+        statuses.append(response.status_code)
+    assert statuses == [302, 302, 302, 429, 429, 429]
+    assert ExpertComment.objects.count() == 3 and kinds(draft).count(Event.EXPERT_COMMENT) == 3
+    page = response.content.decode()
+    assert "as many comments as it can in one day" in page and "Note 5." in page and "Amaka" in page
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=1, minutes=1)):
+        assert Client().post(url, {"given_name": "Amaka", "text": "Next day."}).status_code == 302
+
+
+def test_comments_from_one_address_are_rate_limited_and_keep_what_was_typed(draft, link, settings):
+    from django.test import Client
+
+    settings.SPASMINFO_PREVIEW_COMMENT_RATE = "2/h"
+    url = link.get_absolute_url()
+    one_address = [Client().post(url, {"given_name": "Amaka", "text": f"Point {n}."}) for n in range(4)]
+    assert [r.status_code for r in one_address] == [302, 302, 429, 429]
+    assert "Point 3." in one_address[-1].content.decode() and ExpertComment.objects.count() == 2
+    assert Client().get(url).status_code == 200  # reading the preview is not held back by the comment limit

@@ -196,6 +196,30 @@ def build_states(draft_factory, submit, publish, editor, reviewer, warm=lambda s
             ["quokka-writer", "quokka-cause", "quokka-topic"],
         )
 
+    def answered_question_naming_taxonomy_only_a_draft_names():
+        """A public question filed under a topic and a cause that only a draft names: their pages are
+        404, so the question's page must not name or link them."""
+        from participation import answers
+
+        group = CauseGroup.objects.create(name="Capybaramark group", slug="capybara-group")
+        hidden_cause = Cause.objects.create(name="Capybaramark cause", slug="capybara-cause", group=group)
+        hidden_topic = Topic.objects.create(name="Capybaramark topic", slug="capybara-topic")
+        version = draft_factory(slug="leak-taxonomy-draft", title="Capybaramark draft")
+        Article.objects.filter(pk=version.article_id).update(topic=hidden_topic)
+        version.cause_links.create(tag=hidden_cause)
+        asked = Question.objects.create(text="Do cold feet cause cramps at night?")
+        asked = answers.accept_question(question=asked, user=editor, topic=hidden_topic)
+        asked.causes.add(hidden_cause)
+        expert, _ = Person.objects.get_or_create(name="Walk Expert", slug="walk-expert")
+        answer = answers.submit_answer(
+            version=answers.start_answer(question=asked, answerer=expert, body="Sometimes.", user=editor), user=editor
+        )
+        answers.approve_answer(
+            version=answer, reviewer=reviewer.person, seen_fingerprint=answer.submitted_fingerprint, user=reviewer
+        )
+        assert Question.objects.public().filter(pk=asked.pk).exists()
+        return asked.slug, ["Capybaramark", "capybara-"], SUPPORTING_TEXT, ["capybara-cause", "capybara-topic"]
+
     def story(status, marker):
         """A live article whose prompt has a story a reader must not see."""
 
@@ -274,6 +298,9 @@ def build_states(draft_factory, submit, publish, editor, reviewer, warm=lambda s
         "approved story under an unpublished article": approved_story_of_a_hidden_article,
         "unreviewed supporting text": unreviewed_supporting_text,
         "person, cause and topic named only by a draft": named_only_by_a_draft,
+        "answered question filed under a topic and cause only a draft names": (
+            answered_question_naming_taxonomy_only_a_draft_names
+        ),
         "draft": draft,
         "submitted": submitted,
         "sent back": sent_back,

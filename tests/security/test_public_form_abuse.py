@@ -126,7 +126,7 @@ def test_a_thousand_stories_from_one_address_are_capped_and_the_server_stays_hea
     prompt.topics.add(topic)
     url = reverse("participation:share_story", kwargs={"slug": article.slug, "prompt": prompt.slug})
     data = {"display_name": "Bot", "text": "Buy cramp pills now, cheap.", "consent": "on", "issued": issue("story")}
-    statuses = [Client().post(url, data).status_code for _ in range(1000)]
+    statuses = [Client().post(url, {**data, "issued": issue("story")}).status_code for _ in range(1000)]
     stored = Story.objects.count()
     with capsys.disabled():
         print(f"\n\n1000 stories from one address: {stored} stored, {statuses.count(429)} refused (429)\n")
