@@ -10,17 +10,15 @@
                                      last check found them dead or redirected, for the admin article
                                      and re-review pages
 
-A link is dead when there is no answer (timeout, refused, name or TLS error) or the answer
-is an HTTP error (4xx, 5xx); redirected when the answer came from another address (the
-redirects are followed, up to urllib's limit of 10). A GET is sent, as some sites refuse
-HEAD; the body is never read.
+Every request goes through the guarded client (operations/outbound.py): an address that is
+not http(s) or resolves to an internal one is "not checked", and no packet is sent to it.
+A link is dead when there is no usable answer (timeout, refused, name or TLS error, not
+HTTP, a redirect loop, a redirect the guard will not follow) or the answer is an HTTP error
+(4xx, 5xx); redirected when the answer came from another address. A GET is sent, as some
+sites refuse HEAD; the body is never read.
 """
 
-import socket
-import ssl
 import threading
-import urllib.error
-import urllib.request
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -29,9 +27,9 @@ from urllib.parse import urlsplit
 
 from django.utils import timezone
 
+from operations import outbound
 from references.models import LinkCheck
 
-USER_AGENT = "spasminfo-link-check/1.0 (checks the references of medically reviewed articles)"
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_PER_HOST = 2
 DEFAULT_WORKERS = 16
@@ -69,30 +67,10 @@ def cited_urls() -> list[str]:
     return sorted(url for url in urls if urlsplit(url).scheme in ("http", "https"))
 
 
-def _reason(error: BaseException) -> str:
-    if isinstance(error, urllib.error.URLError) and not isinstance(error, urllib.error.HTTPError):
-        error = error.reason if isinstance(error.reason, BaseException) else error
-    if isinstance(error, TimeoutError | socket.timeout):
-        return "timed out"
-    if isinstance(error, ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(error, socket.gaierror):
-        return "host not found"
-    if isinstance(error, ssl.SSLError):
-        return f"TLS error: {error.reason or error}"[:200]
-    return f"{type(error).__name__}: {error}"[:200]
-
-
 def check_url(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> LinkResult:
-    """One GET, redirects followed; never raises."""
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.8"})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return LinkResult(url=url, status=response.status, final_url=response.geturl())
-    except urllib.error.HTTPError as error:
-        return LinkResult(url=url, status=error.code, final_url=error.geturl() or url)
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        return LinkResult(url=url, status=None, final_url="", error=_reason(error))
+    """One GET through the guarded client (operations/outbound.py), redirects followed; never raises."""
+    answer = outbound.fetch(url, timeout=timeout)
+    return LinkResult(url=url, status=answer.status, final_url=answer.final_url, error=answer.error)
 
 
 def check_urls(

@@ -132,6 +132,8 @@ class LinkCheck(models.Model):
     @property
     def summary(self) -> str:
         if self.status is None:
+            if self.error.startswith(("not checked", "not followed")):
+                return self.error
             return f"no response ({self.error})"
         if self.is_dead:
             return f"dead (HTTP {self.status})"

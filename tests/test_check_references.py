@@ -93,10 +93,12 @@ def only_this_machine(monkeypatch):
 
 
 @pytest.fixture
-def server():
+def server(settings):
     Handler.active = Handler.most_active = 0
     Handler.requests = []
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    # The guarded client reaches no internal address; this server is the test's own.
+    settings.SPASMINFO_OUTBOUND_ALLOWED = [*settings.SPASMINFO_OUTBOUND_ALLOWED, f"127.0.0.1:{httpd.server_address[1]}"]
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -106,10 +108,11 @@ def server():
 
 
 @pytest.fixture
-def refused_url():
+def refused_url(settings):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
+    settings.SPASMINFO_OUTBOUND_ALLOWED = [*settings.SPASMINFO_OUTBOUND_ALLOWED, f"127.0.0.1:{port}"]
     return f"http://127.0.0.1:{port}/gone"  # nothing listens there any more
 
 

@@ -244,6 +244,9 @@ SPASMINFO_PAGE_CACHE_MAX_BYTES = env.int("PAGE_CACHE_MAX_BYTES", default=512 * 1
 SPASMINFO_PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=16 * 1024 * 1024)
 # Proxies (Varnish with xkey, deploy/varnish/default.vcl) to send purges to, comma-separated.
 SPASMINFO_CACHE_PURGE_URLS = env.list("CACHE_PURGE_URL", default=[])
+# Internal "ip:port" addresses the guarded outbound client may reach (operations/outbound.py):
+# none. Only the test suite sets it, for servers of its own on 127.0.0.1.
+SPASMINFO_OUTBOUND_ALLOWED: list[str] = []
 SPASMINFO_CACHE_PURGE_TIMEOUT = env.float("CACHE_PURGE_TIMEOUT", default=2.0)  # seconds per proxy
 # every purge is sent again this many seconds later (0: once), for a page rendered before a change
 # and stored by the proxy just after its purge (pagecache.purge.purge_twice)
