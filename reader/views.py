@@ -3,7 +3,14 @@
 from itertools import groupby
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.template import loader
@@ -188,6 +195,16 @@ def search_suggestions(request):
     """Up to 8 titles and causes for the search box as the reader types (static/js/suggest.js)."""
     found = suggest(request.GET.get("q", ""))
     return JsonResponse({"suggestions": [item.as_dict() for item in found]})
+
+
+FAVICON = settings.BASE_DIR / "static" / "img" / "favicon.ico"
+
+
+@require_safe
+@cache_control(max_age=2_592_000, public=True)  # 30 days
+def favicon(request):
+    """/favicon.ico, which browsers ask for on every site whatever the page links."""
+    return FileResponse(FAVICON.open("rb"), content_type="image/vnd.microsoft.icon")
 
 
 @require_safe

@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from pagecache.middleware import cached_page
 from reader.sitemaps import SITEMAPS
-from reader.views import robots_txt
+from reader.views import favicon, robots_txt
 
 admin.site.site_header = "spasminfo editorial"
 admin.site.site_title = "spasminfo editorial"
@@ -21,6 +21,7 @@ urlpatterns = [
         name="sitemap",
     ),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon, name="favicon"),
     path("", include("api.urls")),
     path("", include("previews.urls")),
     path("", include("reviewcalendar.urls")),

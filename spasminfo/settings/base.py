@@ -56,6 +56,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # HTML, JSON, feeds compressed for clients that ask (with Django's BREACH mitigation); pages are
+    # kept uncompressed by the page cache below and compressed on the way out.
+    "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     # Cached public pages are served here, before sessions, auth, messages and CSRF.
     "pagecache.middleware.PageCacheMiddleware",
