@@ -9,8 +9,9 @@ the backend configured by EMAIL_URL (settings.SPASMINFO_EMAIL_DELIVERY) sends it
 """
 
 from django.conf import settings
-from django.core.mail import get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
+from django.template.loader import render_to_string
 
 from operations.text import one_line
 
@@ -31,3 +32,12 @@ class EmailBackend(BaseEmailBackend):
             message.subject = one_line(message.subject)
             message.extra_headers = {name: one_line(value) for name, value in message.extra_headers.items()}
         return self.delivery.send_messages(email_messages)
+
+
+def reader_mail(*, subject: str, text: str, to: list[str], headers: dict | None = None) -> EmailMultiAlternatives:
+    """A mail to a reader: the plain text, and the same text as HTML (escaped, its links made
+    links, the same absolute addresses), so every client shows it well (multipart/alternative)."""
+    message = EmailMultiAlternatives(subject, text, None, to, headers=headers)
+    html = render_to_string("emails/reader.html", {"subject": subject, "text": text})
+    message.attach_alternative(html, "text/html")
+    return message

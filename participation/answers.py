@@ -146,17 +146,20 @@ def approve_answer(*, version: AnswerVersion, reviewer: Person, seen_fingerprint
 
 
 def _tell_the_asker(question: Question) -> None:
-    """The reader gave an address to be told when it is answered: one plain-text mail with the link."""
+    """The reader gave an address to be told when it is answered: one mail with the link."""
     from django.conf import settings
-    from django.core.mail import send_mail
+
+    from operations.mail import reader_mail
 
     url = settings.SPASMINFO_SITE_URL + question.get_absolute_url()
-    send_mail(
-        f"[{settings.SPASMINFO_SITE_NAME}] Your question was answered",
-        f"You asked: {question.text}\n\nAn expert answered it, and a medical reviewer signed the answer off:\n{url}\n",
-        None,
-        [question.email],
-    )
+    reader_mail(
+        subject=f"[{settings.SPASMINFO_SITE_NAME}] Your question was answered",
+        text=(
+            f"You asked: {question.text}\n\n"
+            f"An expert answered it, and a medical reviewer signed the answer off:\n{url}\n"
+        ),
+        to=[question.email],
+    ).send()
 
 
 @transaction.atomic

@@ -12,7 +12,6 @@ import secrets
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -20,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from operations.mail import reader_mail
 from participation.models import Subscription
 
 SALT = "participation.updates"
@@ -54,14 +54,12 @@ def _send(subscription: Subscription, subject: str, template: str, context: dict
             "site_name": settings.SPASMINFO_SITE_NAME,
         },
     )
-    message = EmailMessage(
-        f"[{settings.SPASMINFO_SITE_NAME}] {subject}",
-        body,
-        None,
-        [subscription.email],
+    reader_mail(
+        subject=f"[{settings.SPASMINFO_SITE_NAME}] {subject}",
+        text=body,
+        to=[subscription.email],
         headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-    )
-    message.send()
+    ).send()
 
 
 def _upsert(email: str, topic) -> int:
