@@ -154,7 +154,6 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
                     "body",
                     "image_credits",
                     "change_note",
-                    "revision_seen",
                 ]
             },
         ),
