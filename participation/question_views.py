@@ -20,7 +20,7 @@ from participation import selectors, views
 from participation.forms import QuestionForm
 from participation.models import AnswerReview, Question, QuestionVote
 from reader import helpful
-from reader.structured_data import json_ld_script, person_data
+from reader.structured_data import json_ld_script, person_data, publisher_data
 from search.query import search_articles
 
 
@@ -52,13 +52,31 @@ def qa_structured_data(question, reviewer, request) -> dict:
         "@id": url,
         "url": url,
         "inLanguage": "en",
+        "datePublished": answer.approved_at.isoformat(),  # the page exists once its answer is signed off
+        "dateModified": (question.answered_at or answer.approved_at).isoformat(),
         "lastReviewed": answer.approved_at.date().isoformat(),
         "reviewedBy": person_data(reviewer, request),
+        "publisher": publisher_data(request),
+        "breadcrumb": {
+            "@type": "BreadcrumbList",
+            "itemListElement": [
+                {"@type": "ListItem", "position": n, "name": name, "item": request.build_absolute_uri(address)}
+                for n, (name, address) in enumerate(
+                    [
+                        ("Home", reverse("articles:home")),
+                        ("Questions", reverse("participation:question_list")),
+                        (question.text, question.get_absolute_url()),
+                    ],
+                    start=1,
+                )
+            ],
+        },
         "mainEntity": {
             "@type": "Question",
             "name": question.text,
             "text": question.text,
             "dateCreated": question.created_at.isoformat(),
+            "author": {"@type": "Person", "name": "A reader of " + settings.SPASMINFO_SITE_NAME},
             "answerCount": 1,
             "acceptedAnswer": {
                 "@type": "Answer",

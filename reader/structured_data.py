@@ -3,6 +3,7 @@
 import json
 
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -11,6 +12,21 @@ from articles.review_history import review_history
 
 # The same escapes as Django's json_script: nothing in the data can close the <script> element.
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def publisher_data(request) -> dict:
+    """The site as schema.org's publisher: its name, address and logo (a 512 px square PNG)."""
+    return {
+        "@type": "Organization",
+        "name": settings.SPASMINFO_SITE_NAME,
+        "url": request.build_absolute_uri(reverse("articles:home")),
+        "logo": {
+            "@type": "ImageObject",
+            "url": request.build_absolute_uri(static("img/logo.png")),
+            "width": 512,
+            "height": 512,
+        },
+    }
 
 
 def person_data(person, request) -> dict:
@@ -91,11 +107,7 @@ def article_structured_data(article, request) -> dict:
                 for link in version.cause_links.all()
             ),
         ],
-        "publisher": {
-            "@type": "Organization",
-            "name": settings.SPASMINFO_SITE_NAME,
-            "url": request.build_absolute_uri(reverse("articles:home")),
-        },
+        "publisher": publisher_data(request),
     }
     if article.last_reviewed_by_id:
         data["reviewedBy"] = person_data(article.last_reviewed_by, request)

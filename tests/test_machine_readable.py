@@ -56,7 +56,12 @@ def test_json_ld_describes_the_live_version_as_a_medical_web_page(
     assert data["citation"][1]["url"] == "https://example.org/x"
     assert {"@type": "MedicalCondition", "name": "Muscle spasm"} in data["about"]
     assert {"@type": "MedicalCause", "name": "Dehydration", "url": f"{base}/causes/dehydration/"} in data["about"]
-    assert data["publisher"] == {"@type": "Organization", "name": "spasminfo", "url": f"{base}/"}
+    assert data["publisher"] == {
+        "@type": "Organization",
+        "name": "spasminfo",
+        "url": f"{base}/",
+        "logo": {"@type": "ImageObject", "url": f"{base}/static/img/logo.png", "width": 512, "height": 512},
+    }
 
 
 def test_json_ld_cannot_break_out_of_its_script_element(draft_factory, submit, approve, reader):

@@ -142,6 +142,14 @@ def test_the_question_page_has_valid_qapage_json_ld_with_the_reviewer(answered, 
     assert data["mainEntity"]["answerCount"] == 1
     assert data["mainEntity"]["acceptedAnswer"]["author"]["name"] == "Noor Haddad"
     assert data["reviewedBy"]["@type"] == "Person" and data["reviewedBy"]["name"] == "Ana Rivera"
+    # what a QAPage needs besides: when, by whom asked, where it sits, who publishes it
+    assert data["datePublished"] and data["dateModified"] >= data["datePublished"]
+    assert data["mainEntity"]["author"]["@type"] == "Person" and data["mainEntity"]["author"]["name"]
+    crumbs = data["breadcrumb"]["itemListElement"]
+    assert [c["name"] for c in crumbs] == ["Home", "Questions", question.text] and crumbs[-1]["item"].endswith(
+        question.get_absolute_url()
+    )
+    assert data["publisher"]["logo"]["url"].endswith("/static/img/logo.png")
 
 
 def test_answered_questions_are_in_search_the_sitemap_and_the_list(answered, reader, editor):
