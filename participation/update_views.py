@@ -60,6 +60,10 @@ def confirm(request, token):
 @csrf_exempt  # RFC 8058 one-click: the mail client posts "List-Unsubscribe=One-Click" with no token
 @never_cache
 def unsubscribe(request, token):
+    if updates.subscription_for(token) is None and updates.is_genuine(token):
+        # A second click (or a mail client's second one-click post): the address is already gone.
+        message = "You are unsubscribed: we hold no address for this link any more."
+        return render(request, "participation/updates_done.html", {"message": message})
     subscription = _subscription(token)
     if request.method == "POST":
         updates.unsubscribe(subscription)

@@ -29,6 +29,15 @@ def token_for(subscription: Subscription) -> str:
     return signing.dumps({"id": subscription.pk, "n": subscription.nonce}, salt=SALT)
 
 
+def is_genuine(token: str) -> bool:
+    """The token was made by this site (whether or not its subscription still exists)."""
+    try:
+        signing.loads(token, salt=SALT)
+    except signing.BadSignature:
+        return False
+    return True
+
+
 def subscription_for(token: str) -> Subscription | None:
     try:
         data = signing.loads(token, salt=SALT)

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from participation import updates
 from participation.guard import issue
 from participation.models import Question, Story, Subscription
 from participation.updates import send_digests
@@ -77,7 +78,8 @@ def test_subscribe_confirm_digest_unsubscribe(publish, mailoutbox):
     one_click = Client(enforce_csrf_checks=True).post(local(unsubscribe_url), {"List-Unsubscribe": "One-Click"})
     assert one_click.status_code == 200
     assert not Subscription.objects.exists()
-    assert Client().get(local(unsubscribe_url)).status_code == 404  # the link is spent
+    spent = Client().get(local(unsubscribe_url))  # the link is spent: it says so
+    assert spent.status_code == 200 and "You are unsubscribed" in spent.content.decode()
 
 
 def test_a_topic_subscription_only_hears_of_its_topic(publish, topic, mailoutbox):
@@ -229,3 +231,23 @@ def test_purge_deletes_every_question_that_was_never_published_whatever_stage_it
     assert not AnswerVersion.objects.filter(question_id__in=[drafted.pk, submitted.question_id]).exists()
     assert printed.count("signed off") == 1 and "questions: 4 deleted, 1 erased, 1 kept (public)" in printed
     assert not Question.objects.filter(email__iexact="asker@example.org").exists()
+
+
+def test_an_unsubscribe_link_used_twice_says_the_address_is_gone(client):
+    subscription = Subscription.objects.create(email="twice@example.org", nonce="n1")
+    url = reverse("participation:unsubscribe", args=[updates.token_for(subscription)])
+    assert client.post(url).status_code == 200
+    for again in (client.get(url), client.post(url)):
+        assert again.status_code == 200 and "You are unsubscribed" in again.content.decode()
+    forged = reverse("participation:unsubscribe", args=["not-a-token"])
+    assert client.get(forged).status_code == 404
+
+
+def test_every_mail_to_a_reader_is_multipart_with_the_same_links(db, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        updates.subscribe(email="reader@example.org", topic=None)
+    (message,) = mailoutbox
+    assert message.alternatives and message.alternatives[0][1] == "text/html"
+    html = message.alternatives[0][0]
+    links = re.findall(r"https?://\S+", message.body)
+    assert links and all(f'href="{link}"' in html for link in links)
