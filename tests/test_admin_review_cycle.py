@@ -186,3 +186,28 @@ def test_the_article_list_filters_by_review_due(publish, draft_factory, editor, 
     with time_machine.travel("2026-11-21 12:00Z", tick=False):
         response = client_for(editor).get(reverse("admin:articles_article_changelist"), {"due": due})
     assert [article.slug for article in response.context["cl"].result_list] == expected
+
+
+def test_changing_an_articles_address_in_the_form_is_recorded_in_the_timeline(publish, editor, reader):
+    article = publish(slug="night-cramps")
+    client = client_for(editor)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = {
+        "slug": "leg-cramps-at-night",
+        "topic": article.topic_id,
+        "series": "",
+        "part_number": "",
+        "review_interval_months": "",
+        "assigned_reviewer": "",
+        "archive_at_0": "",
+        "archive_at_1": "",
+        "versions-TOTAL_FORMS": 0,
+        "versions-INITIAL_FORMS": 0,
+        "versions-MIN_NUM_FORMS": 0,
+        "versions-MAX_NUM_FORMS": 1000,
+    }
+    assert client.post(url, data).status_code == 302
+    event = article.events.get(kind=ArticleEvent.Kind.ADDRESS_CHANGED)
+    assert event.user == editor and "/articles/night-cramps/ → /articles/leg-cramps-at-night/" in event.comment
+    assert "Address changed" in client.get(url).content.decode()
+    assert reader.get("/articles/night-cramps/")["Location"] == "/articles/leg-cramps-at-night/"

@@ -306,6 +306,11 @@ class ArticleAdmin(PostStepMixin, ReviewIntervalAdmin):
             saved = Article.objects.get(pk=obj.pk)
             obj.assigned_reviewer, obj.archive_at = saved.assigned_reviewer, saved.archive_at
             super().save_model(request, obj, form, change)
+            if saved.slug != obj.slug:
+                moved = f"/articles/{saved.slug}/ → /articles/{obj.slug}/"
+                if obj.first_published_at is not None:
+                    moved += " (the old address redirects to the new one)"
+                workflow.record(obj, ArticleEvent.Kind.ADDRESS_CHANGED, user=request.user, comment=moved)
             if "assigned_reviewer" in form.changed_data:
                 lifecycle.assign_reviewer(
                     article=obj, reviewer=form.cleaned_data["assigned_reviewer"], user=request.user

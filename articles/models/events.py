@@ -29,6 +29,7 @@ class ArticleEvent(AppendOnlyModel):
         PREVIEW_LINK_VIEWED = "preview_link_viewed", "Expert preview viewed"
         PREVIEW_LINK_REVOKED = "preview_link_revoked", "Expert preview link revoked"
         EXPERT_COMMENT = "expert_comment", "Comment from an outside expert"
+        ADDRESS_CHANGED = "address_changed", "Address changed"
 
     article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="events")
     version = models.ForeignKey(
