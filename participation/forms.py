@@ -38,7 +38,7 @@ class StoryForm(GuardedForm):
         multiline=True,
         min_length=STORY_MIN,
         max_length=STORY_MAX,
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=forms.Textarea(attrs={"rows": 8, "data-counter": ""}),
         help_text=f"Plain text, up to {STORY_MAX} characters. Links are shown as text.",
     )
     email = forms.EmailField(
@@ -73,7 +73,7 @@ class QuestionForm(GuardedForm):
         label="Your question",
         min_length=10,
         max_length=QUESTION_MAX,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-counter": ""}),
         help_text=f"Up to {QUESTION_MAX} characters. One question, in a sentence.",
     )
     email = forms.EmailField(

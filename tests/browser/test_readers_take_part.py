@@ -91,6 +91,9 @@ def test_a_question_is_accepted_answered_signed_off_and_public(
     reader.locator("#suggestions a", has_text="Night cramps").wait_for()
     assert reader.locator("#suggestions a").first.get_attribute("href") == "/articles/night-cramps/"
     reader.fill("#id_text", "Why do my calves cramp at night?")
+    # the limit is counted down as they type, not met silently
+    assert reader.locator("#id_text_count").inner_text() == "88 characters left"
+    assert "id_text_count" in reader.locator("#id_text").get_attribute("aria-describedby")
     reader.get_by_role("button", name="Send your question").click()
     assert "an editor will read your question" in reader.locator("main").inner_text()
     question = Question.objects.get()
