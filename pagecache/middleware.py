@@ -96,7 +96,12 @@ def _personal(request: HttpRequest, bypass_cookies: Iterable[str]) -> bool:
 def _not_modified(request: HttpRequest, etag: str, last_modified: str) -> bool:
     if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
     if if_none_match is not None:
-        return etag in {value.strip() for value in if_none_match.split(",")} or if_none_match.strip() == "*"
+        # Weak comparison (RFC 9110 13.1.2), as for any GET: a client that got the page compressed
+        # holds the weak form of its ETag (GZipMiddleware marks it W/).
+        def opaque(tag: str) -> str:
+            return tag.strip().removeprefix("W/")
+
+        return opaque(etag) in {opaque(value) for value in if_none_match.split(",")} or if_none_match.strip() == "*"
     since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
     modified = parse_http_date_safe(last_modified)
     return since is not None and modified is not None and modified <= since
