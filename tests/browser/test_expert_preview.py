@@ -18,7 +18,7 @@ def test_an_expert_preview_link_from_creation_to_revocation(live_server, open_pa
     editor_page.fill("#id_recipient", "Dr Amaka Okafor")
     assert editor_page.input_value("#id_days") == "7"
     editor_page.click("input[name=_save]")
-    message = editor_page.locator(".messagelist .success", has_text="Send this address").inner_text()
+    message = editor_page.locator(".messagelist .warning", has_text="Send this address").inner_text()
     address = re.search(r"http://\S+/preview/\S+/", message).group(0)
 
     expert = open_page(width=375)  # a clinician on a phone, no account

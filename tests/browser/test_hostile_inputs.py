@@ -288,7 +288,7 @@ def test_no_hostile_input_in_the_workbench_fields_runs_in_the_admin(
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("calf.png", b"\x89PNG\r\n\x1a\n" + b"\x00garbage" * 50, "is not a JPEG, PNG or WebP picture"),
+        ("calf.png", b"\x89PNG\r\n\x1a\n" + b"\x00garbage" * 50, "could not be read as a PNG picture"),
         ("x.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="__xss(1)"><script>__xss(2)</script></svg>',
          "is not a JPEG, PNG or WebP picture"),
         ("big.png", None, "pictures may be at most"),
