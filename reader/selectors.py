@@ -14,9 +14,9 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
-from django.db.models.lookups import Lookup
 
 from articles.freshness import cause_key, person_key, series_key, topic_key
+from articles.lookups import EqualsAny
 from articles.models import Article, ArticleRedirect, VersionCause
 from pagecache.middleware import serve_uncached
 from pagecache.shown import LISTINGS, lists
@@ -181,17 +181,6 @@ def series_parts(article: Article) -> list[Article]:
     )
 
 
-class _EqualsAny(Lookup):
-    """`lhs = ANY(rhs)`, rhs an array (PostgreSQL)."""
-
-    lookup_name = "equals_any"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
-
-
 def related_articles(article: Article, cause_ids: list[int]) -> list[Article]:
     """Up to RELATED_LENGTH listed articles sharing the most causes (then the topic).
 
@@ -213,7 +202,7 @@ def related_articles(article: Article, cause_ids: list[int]) -> list[Article]:
     ]
     # `id = ANY(ARRAY(... UNION ALL ...))`: the ids are computed first (an InitPlan), then
     # fetched by primary key, whatever the planner thinks of the table's size.
-    candidates = _EqualsAny(F("pk"), ArraySubquery(candidates.union(*tagged, all=True)))
+    candidates = EqualsAny(F("pk"), ArraySubquery(candidates.union(*tagged, all=True)))
     # Per candidate, an index lookup of its live version's links (no GROUP BY over card rows).
     shared = (
         VersionCause.objects.filter(content_object_id=OuterRef("live_version_id"), tag_id__in=cause_ids)
