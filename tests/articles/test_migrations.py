@@ -1,7 +1,5 @@
 """Migrations apply forward on a database full of demo content."""
 
-from pathlib import Path
-
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -9,8 +7,9 @@ from django.db.migrations.executor import MigrationExecutor
 
 from articles.importing import load_content
 from articles.models import Article, ArticleVersion, Reference, Review
+from tests.production import ROOT
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+FIXTURES = ROOT / "fixtures"
 
 
 def content_counts() -> dict:

@@ -22,8 +22,8 @@ from django.test import Client
 from articles import services
 from articles.models import Article, ArticleVersion, Person, Review
 from operations.backup import BackupError, restore_site
+from tests.production import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 PHOTO = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4  # the bytes only need to survive the round trip
 
 # pg_dump and pg_restore work on committed data from their own connections.
