@@ -1,13 +1,18 @@
-"""Settings come from the environment; production refuses unsafe defaults."""
+"""Settings come from the environment; production refuses unsafe defaults. CACHE_URL picks the
+cache: local memory by default, Redis when it points at one. `check --deploy` is clean with
+production settings; cookies are secure and HttpOnly."""
 
 import os
+import re
+import socket
 import subprocess
 import sys
-from pathlib import Path
+import uuid
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from spasminfo.settings.base import cache_from_url
+from tests.production import ROOT, production_env
 
 
 def start_django(settings_module: str, **env: str) -> subprocess.CompletedProcess:
@@ -89,3 +94,100 @@ def test_an_empty_cache_url_stops_start_up_with_a_clear_error(module):
     assert result.returncode != 0
     assert "ImproperlyConfigured: CACHE_URL is set but empty" in result.stderr
     assert "KeyError" not in result.stderr
+
+
+# --- CACHE_URL picks the cache ------------------------------------------------------------------
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
+
+
+def test_without_cache_url_the_cache_is_local_memory():
+    assert cache_from_url("locmemcache://")["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_a_redis_url_gives_djangos_redis_cache_with_short_timeouts():
+    config = cache_from_url("redis://127.0.0.1:6379/1")
+    assert config["BACKEND"] == "operations.cache.RedisCache"  # Django's, reusing its client objects
+    assert config["LOCATION"] == "redis://127.0.0.1:6379/1"
+    assert config["OPTIONS"] == {"socket_connect_timeout": 1, "socket_timeout": 1}
+
+
+def redis_unreachable() -> str | None:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return None
+    except OSError as error:
+        return f"Redis is not reachable on 127.0.0.1:6379 ({error})"
+
+
+def test_the_redis_cache_works_against_a_real_redis():
+    reason = redis_unreachable()
+    if reason:
+        if os.environ.get("REQUIRE_BROWSER") == "1" or os.environ.get("CI"):
+            pytest.fail(f"CI needs Redis: {reason}")
+        pytest.skip(reason)
+    key = f"test-{uuid.uuid4().hex}"
+    code = f"""
+import django; django.setup()
+from django.core.cache import caches
+cache = caches["default"]
+print(type(cache).__module__ + "." + type(cache).__name__)
+cache.set("{key}", {{"answer": 42}}, timeout=30)
+print(cache.get("{key}"))
+print(cache.incr(cache.add("{key}-n", 1) and "{key}-n"))
+cache.delete_many(["{key}", "{key}-n"])
+print(cache.get("{key}", "gone"))
+"""
+    env = {**os.environ, "CACHE_URL": REDIS_URL, "DJANGO_SETTINGS_MODULE": "spasminfo.settings.test"}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.split("\n")
+    print(f"\nCACHE_URL={REDIS_URL}: {lines[0]}; set/get {lines[1]}, incr -> {lines[2]}, after delete: {lines[3]}")
+    assert lines[:4] == ["operations.cache.RedisCache", "{'answer': 42}", "2", "gone"]
+
+
+# --- check --deploy and production cookies ------------------------------------------------------
+
+
+def test_check_deploy_reports_no_issues_with_production_settings(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
+        cwd=ROOT,
+        env=production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    output = (result.stdout + result.stderr).strip()
+    found = re.search(r"identified (\d+) issue", output)
+    issues = int(found.group(1)) if found else 0
+    print(f"\ncheck --deploy: {issues} issues ({output.splitlines()[-1]})")
+    assert result.returncode == 0, output
+    # the one silenced check is django-ratelimit's list of caches (see spasminfo/settings/base.py)
+    assert "System check identified no issues (1 silenced)." in output
+
+
+def test_production_cookies_are_secure_and_http_only(tmp_path):
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_SECURE, s.CSRF_COOKIE_HTTPONLY)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=production_env(tmp_path), capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    print(f"\nsession Secure, HttpOnly; CSRF Secure, HttpOnly: {result.stdout.strip()}")
+    assert result.stdout.split() == ["True", "True", "True", "True"]
+
+
+def test_hsts_is_configured_from_the_environment(tmp_path):
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD)"
+    )
+    env = production_env(
+        tmp_path, SECURE_HSTS_SECONDS="86400", SECURE_HSTS_INCLUDE_SUBDOMAINS="0", SECURE_HSTS_PRELOAD="0"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["86400", "False", "False"]
