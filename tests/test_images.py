@@ -14,7 +14,7 @@ from PIL import Image as PILImage
 from articles.models import Article
 from images.models import Image
 from images.services import add_image
-from tests.test_admin_review_cycle import client_for
+from tests.articles.test_admin import client_for
 
 pytestmark = pytest.mark.django_db
 

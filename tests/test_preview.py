@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article, FaqEntry
-from tests.test_admin_review_cycle import client_for
+from tests.articles.test_admin import client_for
 
 pytestmark = pytest.mark.django_db
 

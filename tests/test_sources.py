@@ -8,7 +8,7 @@ from articles import citing, services, workflow
 from articles.models import Article, ArticleVersion, FaqEntry, Reference
 from articles.rendering import render_markdown
 from references.models import Source
-from tests.test_admin_review_cycle import client_for, version_form
+from tests.articles.test_admin import client_for, version_form
 
 pytestmark = pytest.mark.django_db
 Status = ArticleVersion.Status

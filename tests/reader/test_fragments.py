@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from articles import lifecycle, services
 from articles.models import Article, Person, VersionCause
-from tests.test_admin_review_cycle import client_for
+from tests.articles.test_admin import client_for
 
 pytestmark = pytest.mark.django_db
 
