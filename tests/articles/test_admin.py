@@ -476,3 +476,30 @@ def test_an_admin_list_costs_the_same_queries_for_ten_rows_and_for_fifty(name, c
         counts[rows] = queries(client, name, rows)
     print(f"\n{name}: {counts[10]} queries for 10 rows, {counts[50]} for 50")
     assert counts == {10: LIST_QUERIES[name], 50: LIST_QUERIES[name]}
+
+
+# --- rolling back from the version page -------------------------------------------------------------
+
+
+def test_the_version_page_offers_start_a_draft_from_this_version(two_versions, editor):
+    article, v1, v2 = two_versions
+    client = client_for(editor)
+    page = client.get(reverse("admin:articles_articleversion_change", args=[v1.pk])).content.decode()
+    assert "Start a draft from this version" in page
+    live_page = client.get(reverse("admin:articles_articleversion_change", args=[v2.pk])).content.decode()
+    assert "Start a draft from this version" not in live_page  # the live one: "Edit content" on the article
+    response = client.post(reverse("admin:articles_articleversion_rollback", args=[v1.pk]))
+    draft = article.versions.get(number=3)
+    assert response.status_code == 302 and response["Location"].endswith(
+        reverse("admin:articles_articleversion_change", args=[draft.pk])
+    )
+    assert draft.based_on == v1
+
+
+def test_reviewers_are_not_offered_a_rollback_and_cannot_post_one(two_versions, reviewer):
+    article, v1, _ = two_versions
+    client = client_for(reviewer)
+    page = client.get(reverse("admin:articles_articleversion_change", args=[v1.pk])).content.decode()
+    assert "Start a draft from this version" not in page
+    client.post(reverse("admin:articles_articleversion_rollback", args=[v1.pk]))
+    assert article.versions.count() == 2
