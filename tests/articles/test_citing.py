@@ -1,7 +1,7 @@
-"""Cite-by-key: sources entered once in the library, numbered by the machine, frozen at sign-off."""
+"""Cite-by-key (articles/citing.py): sources entered once in the library, numbered by the machine,
+frozen at sign-off."""
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from articles import citing, services, workflow
@@ -12,19 +12,6 @@ from tests.articles.test_admin import client_for, version_form
 
 pytestmark = pytest.mark.django_db
 Status = ArticleVersion.Status
-
-
-@pytest.fixture
-def second_source(db):
-    return Source.objects.create(
-        key="maquirriain2007",
-        kind="journal",
-        authors="Maquirriain J, Merello M",
-        title="The athlete with muscular cramps",
-        source="J Am Acad Orthop Surg",
-        year=2007,
-        pmid="17602031",
-    )
 
 
 def test_sources_are_numbered_by_order_of_first_citation_so_reordering_needs_no_renumbering(
@@ -58,20 +45,6 @@ def test_faq_answers_continue_the_numbering_of_the_body(draft_factory, library_s
     answer = draft.faq_entries.get().answer_html
     assert 'href="#ref-2"' in answer and 'href="#ref-1"' in answer
     assert draft.citation_backlinks == {"1": ["cite-1", "faq1-cite-2"], "2": ["faq1-cite-1"]}
-
-
-def test_the_library_refuses_a_second_entry_for_the_same_work_and_names_the_first(library_source, second_source):
-    for field, value in [("doi", "10.1002/MUS.20341"), ("pmid", "17602031")]:
-        duplicate = Source(key="again", title="Copy", **{field: value})
-        with pytest.raises(ValidationError) as error:
-            duplicate.full_clean()
-        assert "already in the library as [@" in str(error.value.message_dict[field])
-    Source.objects.create(key="medline", kind="web", title="Cramps", url="https://medlineplus.gov/cramps")
-    with pytest.raises(ValidationError) as error:
-        Source(key="medline2", kind="web", title="Cramps", url="https://medlineplus.gov/cramps/").full_clean()
-    assert "[@medline]" in str(error.value.message_dict["url"])
-    with pytest.raises(ValidationError):
-        Source(key="9bad key", title="x").full_clean()
 
 
 def test_a_signed_off_version_keeps_its_snapshot_when_the_library_entry_is_corrected(
