@@ -11,7 +11,7 @@ from articles.importing import ContentError, load_content
 from articles.models import Article, ArticleVersion, Person, Reference, Review, Series
 from taxonomy.models import Cause, CauseGroup, Topic
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 pytestmark = pytest.mark.django_db
 
