@@ -1,5 +1,10 @@
-"""The page cache: hits cost no queries, every change readers should see misses at once,
-and nothing else does."""
+"""The page cache (pagecache/middleware.py): hits cost no queries, every change readers should see
+misses at once, and nothing else does. It is bounded: parameters that do not change a page share
+its entry, entries have a size limit, and losing any key to eviction gives a miss, never a stale
+page. Each process keeps copies of the pages it serves, and still serves none that a change made
+anywhere has replaced: the shared cache's tokens decide, at every request."""
+
+import time
 
 import pytest
 import time_machine
@@ -9,7 +14,8 @@ from django.urls import reverse
 
 from articles import lifecycle, services, workflow
 from articles.models import Article, Person
-from pagecache.tags import content_changed
+from pagecache import middleware
+from pagecache.tags import CONTENT, content_changed, token_key
 from reader.views import ArticleDetailView
 from taxonomy.models import Cause, CauseGroup, Topic
 
@@ -20,8 +26,10 @@ pytestmark = pytest.mark.django_db
 def page_cache_on(settings):
     settings.SPASMINFO_PAGE_CACHE = True
     cache.clear()
+    middleware.local_pages.clear()
     yield
     cache.clear()
+    middleware.local_pages.clear()
 
 
 @pytest.fixture
@@ -288,39 +296,6 @@ def test_the_next_day_renders_afresh(publish):
         assert fetch(url)[1] == "miss"
 
 
-def test_a_new_release_renders_afresh_what_older_code_kept(publish, settings, django_assert_num_queries):
-    """Kept pages and fragments name the code that made them (pagecache.release): a deploy never
-    serves the old markup or the old code's pickled models."""
-    settings.SPASMINFO_FRAGMENT_CACHE = True
-    url = publish().get_absolute_url()
-    fetch(url)
-    assert fetch(url)[1] == "hit"
-    settings.SPASMINFO_RELEASE = "next-release"
-    with django_assert_num_queries(11):  # the article page, cold (tests/test_query_counts.py)
-        assert fetch(url)[1] == "miss"
-    assert fetch(url)[1] == "hit"
-
-
-def test_the_code_fingerprint_follows_the_code_and_templates_not_what_the_site_writes(settings, tmp_path):
-    from pagecache.release import _code_fingerprint
-
-    fingerprint = _code_fingerprint.__wrapped__  # uncached: read the tree again
-    settings.BASE_DIR = tmp_path
-    for path, text in {"app/__init__.py": "", "app/views.py": "x = 1", "templates/page.html": "<p>"}.items():
-        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / path).write_text(text)
-    first = fingerprint()
-    for written in ("media/upload.txt", "staticfiles/robots.txt", ".cache/django/page.txt", "tests/test_x.py"):
-        (tmp_path / written).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / written).write_text("anything")
-    assert fingerprint() == first
-    (tmp_path / "templates/page.html").write_text("<p class=new>")
-    assert fingerprint() != first
-    (tmp_path / "templates/page.html").write_text("<p>")
-    (tmp_path / "app/views.py").write_text("x = 2")
-    assert fingerprint() != first
-
-
 @override_settings(SPASMINFO_PAGE_CACHE=False)
 def test_with_the_cache_off_pages_still_answer_conditional_requests(publish):
     url = publish().get_absolute_url()
@@ -347,3 +322,196 @@ def test_a_proxy_keeps_a_page_no_later_than_the_end_of_the_day(publish, stored, 
         response, state = fetch(url)
     assert state == "hit"
     assert response["Cache-Control"] == f"public, max-age=0, s-maxage={s_maxage}"
+
+
+# --- bounded: shared entries, a size limit, eviction ------------------------------------------------
+
+
+def page_keys() -> list[str]:
+    """The page entries in the (local memory) test cache."""
+    return [key for key in cache._cache if "pagecache:page:" in key]
+
+
+def state(url: str) -> str | None:
+    return Client().get(url).get("X-Page-Cache")
+
+
+@pytest.fixture
+def routes(publish, after_commit, cause, topic, writer):
+    article = after_commit(publish)
+    return [
+        reverse("articles:home"),
+        reverse("articles:article_index"),
+        article.get_absolute_url(),
+        cause.get_absolute_url(),
+        topic.get_absolute_url(),
+        writer.get_absolute_url(),
+        reverse("taxonomy:cause_index"),
+        reverse("articles:search") + "?q=cramps",
+        reverse("articles:feed"),
+        reverse("sitemap"),
+    ]
+
+
+def test_tracking_tags_and_unknown_parameters_share_the_canonical_pages_entry(routes):
+    home, index, article = routes[0], routes[1], routes[2]
+    assert state(home) == "miss"
+    assert state(home + "?utm_source=newsletter&utm_medium=email") == "hit"
+    assert state(home + "?fbclid=abc123") == "hit"
+    assert state(article + "?ref=twitter") == "miss"  # its own canonical page: first visit
+    assert state(article + "?voted=1") == "hit"  # a reader without the voter cookie: the same page
+    assert state(index) == "miss"
+    assert state(index + "?page=abc") == "hit"  # not a number: the first page, as the paginator reads it
+    assert state(index + "?page=1") == "hit"
+    search = reverse("articles:search")
+    assert state(search + "?q=cramps") == "miss"
+    assert state(search + "?q=++cramps++&gclid=x") == "hit"
+    assert len(page_keys()) == 4
+
+
+def test_a_page_number_past_the_end_is_served_but_never_kept(routes, cause):
+    url = cause.get_absolute_url() + "?page=900"
+    response = Client().get(url)
+    assert response.status_code == 200 and response.context["page_obj"].number == 1
+    assert state(url) is None and page_keys() == []
+
+
+@override_settings(RATELIMIT_ENABLE=False)  # a client's rate-limit counter is a cache key too; this counts pages
+def test_ten_thousand_junk_urls_leave_the_number_of_cache_keys_bounded(routes):
+    for url in routes:
+        state(url)
+    canonical_keys = len(cache._cache)
+    assert len(page_keys()) == len(routes)
+
+    client = Client()
+    started = time.monotonic()
+    hits = 0
+    for n in range(10_000):
+        url = routes[n % len(routes)]
+        junk = [f"utm_source=mail{n}", f"x{n}=1", f"page=p{n}", "page=0", f"fbclid={n}"][n % 5]
+        response = client.get(f"{url}{'&' if '?' in url else '?'}{junk}")
+        hits += response.get("X-Page-Cache") == "hit"
+    elapsed = time.monotonic() - started
+
+    print(
+        f"\n10000 junk URLs over {len(routes)} routes in {elapsed:.1f} s: {hits} hits, "
+        f"cache keys {canonical_keys} before and {len(cache._cache)} after, {len(page_keys())} pages"
+    )
+    assert hits == 10_000  # none bypassed the cache
+    assert len(cache._cache) == canonical_keys  # and none made an entry
+
+
+def test_a_page_over_the_size_limit_is_served_but_not_kept(routes, settings):
+    settings.SPASMINFO_PAGE_CACHE_MAX_BYTES = 1000
+    article = routes[2]
+    response = Client().get(article)
+    assert response.status_code == 200 and len(response.content) > 1000
+    assert state(article) is None and page_keys() == []
+
+
+def _sign_off_new_title(article: Article, title: str, editor, submit, approve, after_commit) -> None:
+    draft = services.start_draft(article=article, user=editor)
+    draft.title = title
+    draft.save()
+    after_commit(approve, submit(draft))
+
+
+def test_evicting_any_cache_key_gives_a_miss_never_a_stale_page(routes, editor, submit, approve, after_commit):
+    """What Redis's LRU may do under its memory limit: drop any key, a page or a tag's token.
+    For every key the warmed cache holds, drop it, change the article, and compare every
+    route through the cache with a render that bypasses it."""
+    article = Article.objects.get()
+    for url in routes:
+        state(url)
+    keys = list(cache._cache)
+    stale = []
+    for n, key in enumerate(keys):
+        for url in routes:
+            state(url)  # warm again: entries under the current tokens
+        cache._cache.pop(key, None)
+        cache._expire_info.pop(key, None)
+        _sign_off_new_title(article, f"Night cramps, edition {n}", editor, submit, approve, after_commit)
+        for url in routes:
+            cached = Client().get(url)
+            fresh = Client(HTTP_COOKIE=f"{_bypass_cookie()}=1").get(url)
+            if _without_csrf(cached.content) != _without_csrf(fresh.content):
+                stale.append((key, url))
+    print(f"\n{len(keys)} keys evicted one at a time x {len(routes)} routes: {len(stale)} stale")
+    assert stale == []
+
+
+def _bypass_cookie() -> str:
+    from django.conf import settings
+
+    return settings.SESSION_COOKIE_NAME  # a reader with a session always gets a fresh render
+
+
+def _without_csrf(content: bytes) -> bytes:
+    import re
+
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", content)
+
+
+# --- the copies each process keeps ------------------------------------------------------------------
+
+
+@pytest.fixture
+def cache_reads(monkeypatch):
+    """The keys each get_many of the shared cache asked for."""
+    reads = []
+    real = cache.get_many
+
+    def recorded(keys, *args, **kwargs):
+        reads.append(list(keys))
+        return real(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", recorded)
+    return reads
+
+
+def test_a_hit_from_the_process_copy_fetches_only_the_tokens(publish, cache_reads):
+    url = publish(slug="night-cramps").get_absolute_url()
+    assert Client().get(url)["X-Page-Cache"] == "miss"
+    cache_reads.clear()
+    response = Client().get(url)
+    assert response["X-Page-Cache"] == "hit" and b"Night cramps" in response.content
+    (keys,) = cache_reads  # one round trip, and the page itself did not cross it
+    assert keys and all(key.startswith("pagecache:tag:") for key in keys)
+
+
+def test_a_change_made_by_another_process_is_seen_at_the_next_request(publish):
+    url = publish(slug="night-cramps").get_absolute_url()
+    Client().get(url)
+    assert Client().get(url)["X-Page-Cache"] == "hit"
+    # Another process's change replaces the content generation in the shared cache only.
+    cache.set(token_key(CONTENT), "replaced-elsewhere", timeout=None)
+    assert Client().get(url)["X-Page-Cache"] == "miss"
+
+
+def test_an_evicted_token_is_a_miss_even_with_the_process_copy(publish):
+    url = publish(slug="night-cramps").get_absolute_url()
+    Client().get(url)
+    cache.delete(token_key(CONTENT))
+    assert Client().get(url)["X-Page-Cache"] == "miss"
+
+
+def test_the_process_copies_stay_within_their_byte_budget(settings):
+    settings.SPASMINFO_PAGE_CACHE_LOCAL_BYTES = 250
+    pages = middleware._LocalPages()
+    for n in range(5):
+        pages.put(f"page-{n}", {"content": b"x" * 100, "headers": {}, "tokens": {}})
+    pages.get("page-3")  # page-3 and page-4 are kept; reading page-3 makes page-4 the next to go
+    pages.put("page-5", {"content": b"x" * 100, "headers": {}, "tokens": {}})
+    kept = [key for key in (f"page-{n}" for n in range(6)) if pages.get(key) is not None]
+    assert kept == ["page-3", "page-5"]
+    pages.put("too-big", {"content": b"x" * 251, "headers": {}, "tokens": {}})
+    assert pages.get("too-big") is None
+
+
+def test_without_a_budget_nothing_is_kept_in_the_process(settings, publish, cache_reads):
+    settings.SPASMINFO_PAGE_CACHE_LOCAL_BYTES = 0
+    url = publish(slug="night-cramps").get_absolute_url()
+    Client().get(url)
+    cache_reads.clear()
+    assert Client().get(url)["X-Page-Cache"] == "hit"
+    assert any(key.startswith("pagecache:page:") for key in cache_reads[0])
