@@ -1,4 +1,5 @@
-"""The preview is the reader's page: same template, same derivation, before anything is saved."""
+"""What an article page shows, for readers and for previews alike (reader/page.py): the preview is
+the reader's page, same template, same derivation, before anything is saved."""
 
 import re
 

@@ -1,10 +1,11 @@
-"""What a reader sees on each page type."""
+"""What a reader sees on each page type (reader/views.py); signed-in staff also get an "Edit this
+page" link, which cached reader pages never carry; robots.txt."""
 
 import re
 
 import pytest
 import time_machine
-from django.template.loader import render_to_string
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -218,31 +219,6 @@ def test_the_404_page_helps_the_reader_on(reader):
     assert '<meta name="robots" content="noindex">' in page
 
 
-def test_the_500_page_renders_without_the_database_and_helps_the_reader_on(rf, django_assert_num_queries):
-    from spasminfo import urls
-
-    assert urls.handler500 == "operations.middleware.server_error"
-    from operations.middleware import server_error
-
-    with django_assert_num_queries(0):
-        response = server_error(rf.get("/broken/"))
-    page = response.content.decode()
-    assert response.status_code == 500
-    assert "Something went wrong" in page and 'href="/articles/"' in page and 'href="/causes/"' in page
-    assert "<title>Something went wrong | spasminfo</title>" in page
-
-
-def test_a_server_error_shows_the_500_page(settings, publish):
-    settings.DEBUG = False
-    client = Client(raise_request_exception=False)
-    from unittest import mock
-
-    with mock.patch("reader.views.HomeView.get_context_data", side_effect=RuntimeError("boom")):
-        response = client.get(reverse("articles:home"))
-    assert response.status_code == 500
-    assert "Something went wrong on our side" in response.content.decode()
-
-
 def test_pages_load_no_third_party_assets(rich_article, reader):
     for url in [reverse("articles:home"), rich_article.get_absolute_url(), reverse("articles:search") + "?q=cramps"]:
         page = reader.get(url).content.decode()
@@ -251,13 +227,58 @@ def test_pages_load_no_third_party_assets(rich_article, reader):
                 assert address.startswith("/") or address.startswith("http://testserver/"), (url, tag)
 
 
-def test_render_500_template_standalone():
-    assert "spasminfo" in render_to_string("500.html", {"site_name": "spasminfo"})
+# --- "Edit this page" for signed-in staff -----------------------------------------------------------
 
 
-def test_reading_time_is_words_over_two_hundred():
-    from articles.derived import reading_minutes
+@pytest.fixture
+def page_cache_on(settings):
+    settings.SPASMINFO_PAGE_CACHE = True
+    cache.clear()
+    yield
+    cache.clear()
 
-    assert reading_minutes("") == 0
-    assert reading_minutes("word " * 200) == 1
-    assert reading_minutes("word " * 201) == 2
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_signed_in_staff_see_edit_this_page_linking_to_the_article_admin(publish, editor, reviewer):
+    article = publish()
+    admin_url = reverse("admin:articles_article_change", args=[article.pk])
+
+    for user in (editor, reviewer):
+        page = signed_in(user).get(article.get_absolute_url()).content.decode()
+        assert f'<a href="{admin_url}">Edit this page</a>' in page
+
+
+def test_readers_never_see_the_link(publish, reader):
+    assert "Edit this page" not in reader.get(publish().get_absolute_url()).content.decode()
+
+
+def test_an_anonymous_cached_page_never_contains_the_link(publish, editor, page_cache_on):
+    url = publish().get_absolute_url()
+    staff = signed_in(editor)
+    staff_page = staff.get(url)
+    assert "Edit this page" in staff_page.content.decode()
+    assert "X-Page-Cache" not in staff_page  # signed-in pages bypass the cache
+
+    first = Client().get(url)
+    again = Client().get(url)
+
+    assert (first["X-Page-Cache"], again["X-Page-Cache"]) == ("miss", "hit")
+    assert "Edit this page" not in first.content.decode()
+    assert "Edit this page" not in again.content.decode()
+    assert "Edit this page" in staff.get(url).content.decode()  # still fresh for staff after caching
+
+
+# --- robots.txt -------------------------------------------------------------------------------------
+
+
+def test_robots_txt_points_to_the_sitemap_and_keeps_out_of_admin(reader):
+    response = reader.get("/robots.txt")
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    text = response.content.decode()
+    assert "User-agent: *" in text and "Disallow: /admin/" in text
+    assert "Sitemap: http://testserver/sitemap.xml" in text
