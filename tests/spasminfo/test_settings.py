@@ -7,6 +7,7 @@ import re
 import socket
 import subprocess
 import sys
+import time
 import uuid
 
 import pytest
@@ -191,3 +192,30 @@ def test_hsts_is_configured_from_the_environment(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["86400", "False", "False"]
+
+
+# --- cron and runserver are two processes: the development cache is shared --------------------------
+
+
+def run_with_development_settings(*args: str, **env: str) -> str:
+    environment = {k: v for k, v in os.environ.items() if k not in {"CACHE_URL", "DJANGO_SETTINGS_MODULE"}}
+    environment.update(DJANGO_SETTINGS_MODULE="spasminfo.settings.dev", **env)
+    done = subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_the_development_cache_is_shared_by_every_process():
+    """Not local memory, which would be one cache per process."""
+    key = f"probe-{os.getpid()}-{time.monotonic_ns()}"
+    script = "import django, sys; django.setup(); from django.core.cache import cache; "
+    run_with_development_settings("-c", script + f"cache.set('{key}', 'from another process', 60)")
+    seen = run_with_development_settings("-c", script + f"print(cache.get('{key}')); cache.delete('{key}')")
+    assert seen.strip() == "from another process"
