@@ -1,11 +1,14 @@
 """The admin as editors and reviewers use it: pages load, buttons do what they say, and the
 server refuses what a role may not do even when the button is hidden; the review cycle as they
-meet it there; and lists that run a fixed number of queries however many rows they show."""
+meet it there; lists that run a fixed number of queries however many rows they show; and the
+small things an editor and a reviewer meet there (form errors in words, help texts that show an
+address, a 403 page that explains, confirmation before a step that cannot be undone)."""
 
 import datetime
 import io
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -13,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import services
-from articles.models import Article, ArticleEvent, ArticleVersion, Reference
+from articles import lifecycle, services
+from articles.models import Article, ArticleEvent, ArticleVersion, Reference, Series
 
 Status = ArticleVersion.Status
 
@@ -503,3 +506,104 @@ def test_reviewers_are_not_offered_a_rollback_and_cannot_post_one(two_versions, 
     assert "Start a draft from this version" not in page
     client.post(reverse("admin:articles_articleversion_rollback", args=[v1.pk]))
     assert article.versions.count() == 2
+
+
+# --- a constraint is a form error in words, not the constraint's name ---------------------------
+
+
+def test_a_taken_series_part_is_a_form_error_in_words(draft_factory, editor, topic):
+    series = Series.objects.create(name="Cramps", slug="cramps")
+    first = draft_factory(slug="part-one")
+    Article.objects.filter(pk=first.article_id).update(series=series, part_number=1)
+    response = client_for(editor).post(
+        reverse("admin:articles_article_add"),
+        {"title": "Another", "slug": "another", "topic": topic.pk, "series": series.pk, "part_number": 1},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and not Article.objects.filter(slug="another").exists()
+    assert "is violated" not in page and "articles_one_article_per_series_part" not in page
+    assert "already has a part 1" in page
+
+
+# --- the slug's help text shows the address -----------------------------------------------------
+
+
+def test_the_slug_help_text_shows_an_address_not_an_empty_one(editor):
+    page = client_for(editor).get(reverse("admin:articles_article_add")).content.decode()
+    assert "/articles//" not in page
+    assert "/articles/night-leg-cramps/" in page
+
+
+def test_the_redirect_help_text_shows_an_address_too(editor):
+    page = client_for(editor).get(reverse("admin:articles_articleredirect_add")).content.decode()
+    assert "/articles//" not in page and "/articles/old-name/" in page
+
+
+# --- a helpful 403 ------------------------------------------------------------------------------
+
+
+def test_an_editor_following_a_review_link_gets_a_page_that_explains(draft_factory, submit, editor):
+    version = submit(draft_factory())
+    response = client_for(editor).get(reverse("admin:articles_articleversion_review", args=[version.pk]))
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "Only medical reviewers" in page
+    assert reverse("admin:articles_articleversion_change", args=[version.pk]) in page  # where to go instead
+    assert "editor" in page  # who they are signed in as
+    assert "Forbidden</h1>" not in page
+
+
+def test_the_403_page_names_the_signed_in_account_and_its_groups(draft_factory, submit, editor):
+    version = submit(draft_factory())
+    page = client_for(editor).get(reverse("admin:articles_articleversion_review", args=[version.pk]))
+    assert "Editors" in page.content.decode()
+
+
+# --- the time zone beside Go live at ------------------------------------------------------------
+
+
+def test_go_live_at_names_its_time_zone(draft_factory, submit, reviewer, settings):
+    version = submit(draft_factory())
+    page = client_for(reviewer).get(reverse("admin:articles_articleversion_review", args=[version.pk]))
+    assert f"time zone: {settings.TIME_ZONE}" in page.content.decode()
+
+
+# --- confirmation before sign-off, archive and take-down ----------------------------------------
+
+
+def test_sign_off_asks_for_confirmation_before_posting(draft_factory, submit, reviewer):
+    version = submit(draft_factory())
+    page = client_for(reviewer).get(reverse("admin:articles_articleversion_review", args=[version.pk])).content
+    page = page.decode()
+    details = page[page.index('<details class="confirm" id="confirm-sign-off"') :]
+    details = details[: details.index("</details>")]
+    assert "<summary" in details and "Sign off and publish" in details
+    assert 'name="decision" value="approve"' in details  # the button that posts is only inside it
+    assert page.count('value="approve"') == 1
+
+
+def test_archive_asks_for_confirmation_before_posting(publish, editor):
+    article = publish()
+    page = client_for(editor).get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    details = page[page.index('<details class="confirm" id="confirm-archive"') :]
+    details = details[: details.index("</details>")]
+    assert 'form="archive-form"' in details and page.count('form="archive-form"') == 1
+
+
+def test_take_down_asks_for_the_reason_on_its_own_page_before_posting(publish, reviewer):
+    article = publish()
+    client = client_for(reviewer)
+    change = client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert "take-down-form" not in change  # a link to the confirmation page, no form that posts at once
+    assert reverse("admin:articles_article_takedown", args=[article.pk]) in change
+    assert User.objects.filter(pk=reviewer.pk).exists()
+    assert lifecycle.take_down_refusal(article, reviewer) == ""
+
+
+def test_any_other_refusal_gets_the_sites_403_page_with_the_way_back(draft_factory, django_user_model):
+    version = draft_factory()
+    nobody = django_user_model.objects.create_user("nobody", password="pw", is_staff=True)
+    response = client_for(nobody).get(reverse("admin:articles_articleversion_preview", args=[version.pk]))
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "You cannot open this page" in page and "nobody" in page and reverse("admin:index") in page

@@ -1,6 +1,8 @@
 """The editorial models (articles/models/): a signed-off version never changes and its fingerprint
 pins exactly what was signed; a published article's earlier addresses answer 301 to where it
-lives now."""
+lives now; a version's contents list nests its subsections under their sections."""
+
+import re
 
 import pytest
 from django.contrib.auth.models import User
@@ -229,3 +231,26 @@ def test_changing_the_slug_in_the_admin_keeps_the_old_address(publish, editor_cl
 
     assert response.status_code == 302, response.content.decode()[:3000]
     assert reader.get("/articles/night-cramps/")["Location"] == "/articles/nocturnal-leg-cramps/"
+
+
+# --- the contents list nests ### under ## ------------------------------------------------------
+
+
+def test_the_contents_list_nests_subsections_under_their_section(publish, reader):
+    body = "Intro [@1].\n\n## Causes\n\nText.\n\n### Heat\n\nText.\n\n### Cold\n\nText.\n\n## Treatment\n\nText."
+    article = publish(slug="nested", body=body)
+    page = reader.get(article.get_absolute_url()).content.decode()
+    toc = page[page.index('<nav class="toc"') : page.index("</nav>", page.index('<nav class="toc"'))]
+    outer = re.sub(r"\s+", "", toc)
+    assert re.search(
+        r'<ol><li><ahref="#causes">Causes</a><ul><li><ahref="#heat">Heat</a></li><li><ahref="#cold">Cold</a></li>'
+        r'</ul></li><li><ahref="#treatment">Treatment</a></li>',
+        outer,
+    ), toc
+
+
+def test_a_subsection_before_any_section_stays_at_the_top_level(publish, reader):
+    article = publish(slug="early", body="### Early\n\nText [@1].\n\n## Later\n\nText.")
+    page = reader.get(article.get_absolute_url()).content.decode()
+    toc = re.sub(r"\s+", "", page[page.index('<nav class="toc"') :])
+    assert '<ol><li><ahref="#early">Early</a></li><li><ahref="#later">Later</a></li>' in toc

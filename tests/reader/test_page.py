@@ -1,12 +1,13 @@
 """What an article page shows, for readers and for previews alike (reader/page.py): the preview is
-the reader's page, same template, same derivation, before anything is saved."""
+the reader's page, same template, same derivation, before anything is saved; a series' parts are
+counted only when every one is published."""
 
 import re
 
 import pytest
 from django.urls import reverse
 
-from articles.models import Article, FaqEntry
+from articles.models import Article, FaqEntry, Series
 from tests.articles.test_admin import client_for
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +84,33 @@ def test_previewing_the_live_version_shows_its_real_review_date(draft_factory, s
     page = preview_page(client_for(editor), article.live_version)
     assert f'<time datetime="{article.last_reviewed_at:%Y-%m-%d}">' in page
     assert f'<time datetime="{now:%Y-%m-%d}">' not in page.split("Reviewed on")[1][:80]
+
+
+# --- the series count does not pretend hidden parts do not exist --------------------------------
+
+
+@pytest.fixture
+def three_part_series(draft_factory, submit, approve):
+    series = Series.objects.create(name="Cramps explained", slug="cramps-explained")
+    versions = []
+    for part in (1, 2, 3):
+        version = draft_factory(slug=f"part-{part}", title=f"Part {part} title")
+        Article.objects.filter(pk=version.article_id).update(series=series, part_number=part)
+        versions.append(version)
+    for version in versions[:2]:
+        approve(submit(version))
+    return series, versions
+
+
+def test_a_series_with_a_hidden_part_does_not_say_part_2_of_2(three_part_series, reader):
+    page = reader.get("/articles/part-2/").content.decode()
+    assert "part 2 of 2" not in page and "of 3" not in page  # part 3 is a draft: not counted, not announced
+    assert "Cramps explained, part 2" in page
+    assert "Part 3 title" not in page
+
+
+def test_a_fully_published_series_says_part_n_of_m(three_part_series, reader, submit, approve):
+    _, versions = three_part_series
+    approve(submit(versions[2]))
+    page = reader.get("/articles/part-2/").content.decode()
+    assert "part 2 of 3" in page
