@@ -269,7 +269,7 @@ def second_source(db):
 @pytest.fixture
 def submit(editor):
     """Submit for review; a revision without its "what changed" note gets a stock one (the rule that
-    asks for it has its own tests, tests/test_review_history.py)."""
+    asks for it has its own tests, tests/articles/test_review_history.py)."""
 
     def do(version: ArticleVersion) -> ArticleVersion:
         if not version.change_note and version.has_signed_off_predecessor():

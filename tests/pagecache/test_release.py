@@ -24,7 +24,7 @@ def test_a_new_release_renders_afresh_what_older_code_kept(publish, settings, dj
     fetch(url)
     assert fetch(url)[1] == "hit"
     settings.SPASMINFO_RELEASE = "next-release"
-    with django_assert_num_queries(11):  # the article page, cold (tests/test_query_counts.py)
+    with django_assert_num_queries(11):  # the article page, cold (tests/reader/test_selectors.py)
         assert fetch(url)[1] == "miss"
     assert fetch(url)[1] == "hit"
 
@@ -38,7 +38,7 @@ def test_the_code_fingerprint_follows_the_code_and_templates_not_what_the_site_w
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).write_text(text)
     first = fingerprint()
-    for written in ("media/upload.txt", "staticfiles/robots.txt", ".cache/django/page.txt", "tests/test_x.py"):
+    for written in ("media/upload.txt", "staticfiles/robots.txt", ".cache/django/page.txt", "tests/articles/test_x.py"):
         (tmp_path / written).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / written).write_text("anything")
     assert fingerprint() == first

@@ -15,7 +15,7 @@ from tests.articles.test_admin import client_for
 
 pytestmark = pytest.mark.django_db
 
-COLD = 11  # as tests/test_query_counts.py: article, version's text, 5 parts, review history (2), related, prompts
+COLD = 11  # as tests/reader/test_selectors.py: article, version's text, 5 parts, review history (2), related, prompts
 WARM = 0  # the shell (article, live version without its long text, topic, reviewer, votes) is kept too
 
 
