@@ -1,4 +1,7 @@
-"""Scale out: two server processes on different ports, sharing one PostgreSQL and one Redis,
+"""The tags' tokens live in the shared cache (pagecache/tags.py), so a change made through one server
+reaches the pages of every other.
+
+Scale out: two server processes on different ports, sharing one PostgreSQL and one Redis,
 serve the same site, and a sign-off made through one (the admin's review form, over HTTP,
 as a signed-in reviewer) shows on the other on the very next request, with page caching on.
 

@@ -1,5 +1,6 @@
-"""The production command (scripts/serve: collectstatic + gunicorn) serves pages and
-hashed, compressed static files with far-future cache headers and the security headers."""
+"""The production command (scripts/serve: collectstatic, then gunicorn running spasminfo.wsgi)
+serves pages and hashed, compressed static files with far-future cache headers and the security
+headers."""
 
 import http.client
 import re
