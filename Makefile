@@ -55,12 +55,12 @@ loadtest: install
 bench: install system-packages bench-packages
 	$(PY) scripts/bench.py $(BENCH_ARGS)
 
-## System packages the tests use and pip cannot install: Varnish with xkey (tests/test_varnish.py
+## System packages the tests use and pip cannot install: Varnish with xkey (tests/pagecache/test_purge.py
 ## skips without it). Installs only what is missing; needs root (apt-get).
 system-packages:
 	@if ! command -v varnishd >/dev/null || ! ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1; then \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq varnish varnish-modules) \
-			|| echo "Could not install varnish varnish-modules: tests/test_varnish.py will skip."; \
+			|| echo "Could not install varnish varnish-modules: tests/pagecache/test_purge.py will skip."; \
 	fi
 
 ## What the benchmark drives and compares against (wrk, nginx for the static-file row); needs root.

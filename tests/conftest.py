@@ -263,9 +263,23 @@ def library_source(db):
 
 
 @pytest.fixture
+def second_source(db):
+    """A second library source, cited as [@maquirriain2007]."""
+    return Source.objects.create(
+        key="maquirriain2007",
+        kind="journal",
+        authors="Maquirriain J, Merello M",
+        title="The athlete with muscular cramps",
+        source="J Am Acad Orthop Surg",
+        year=2007,
+        pmid="17602031",
+    )
+
+
+@pytest.fixture
 def submit(editor):
     """Submit for review; a revision without its "what changed" note gets a stock one (the rule that
-    asks for it has its own tests, tests/test_review_history.py)."""
+    asks for it has its own tests, tests/articles/test_review_history.py)."""
 
     def do(version: ArticleVersion) -> ArticleVersion:
         if not version.change_note and version.has_signed_off_predecessor():

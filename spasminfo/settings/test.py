@@ -6,8 +6,8 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 # Tests see every change at once; the page cache has its own tests, which switch it on.
 os.environ.setdefault("PAGE_CACHE", "0")
-os.environ.setdefault("FRAGMENT_CACHE", "0")  # likewise the article page's fragments (tests/test_fragments.py)
-# Each purge once: a test says which pages a change purges (tests/test_varnish.py checks the second).
+os.environ.setdefault("FRAGMENT_CACHE", "0")  # likewise the article page's fragments (tests/reader/test_fragments.py)
+# Each purge once: a test says which pages a change purges (tests/pagecache/test_purge.py checks the second).
 os.environ.setdefault("CACHE_PURGE_AGAIN_SECONDS", "0")
 
 from .base import *  # noqa: F403
@@ -20,6 +20,6 @@ MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 # (production.py refuses such a cache.)
 # The development package (generate_content); see devtools/apps.py.
 INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]  # noqa: F405
-SPASMINFO_BENCH_FLOOR_VIEW = False  # /__floor__/ only with the bench settings (tests/test_bench_floor.py)
+SPASMINFO_BENCH_FLOOR_VIEW = False  # /__floor__/ only with the bench settings (tests/devtools/test_floor.py)
 SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.E003"]  # noqa: F405
 SPASMINFO_FORM_MIN_SECONDS = 0  # tests post at once; the guard's own tests set it

@@ -275,7 +275,7 @@ def test_people_causes_and_topics_lists_run_three_queries(consumer, publish, rou
 def test_an_article_gives_its_pictures_with_every_rendition_and_their_signed_off_words(
     consumer, draft_factory, submit, approve, settings, tmp_path
 ):
-    from tests.test_images import upload
+    from tests.images.test_services import upload
 
     settings.MEDIA_ROOT = tmp_path / "media"
     upload("calf")

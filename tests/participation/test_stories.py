@@ -9,7 +9,7 @@ from articles.workflow import NotAllowed
 from participation import moderation
 from participation.guard import issue
 from participation.models import ArticlePrompt, Prompt, Story, StoryEdit
-from tests.test_query_counts import EXPECTED as QUERY_COUNTS
+from tests.reader.test_selectors import PAGE_QUERIES as QUERY_COUNTS
 
 pytestmark = pytest.mark.django_db
 
