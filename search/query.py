@@ -15,13 +15,14 @@ import html
 import re
 from dataclasses import dataclass, field
 from functools import reduce
-from operator import and_, or_
+from operator import add, and_, or_
 
 from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, TextField, Value, When
+from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.utils.safestring import SafeString, mark_safe
@@ -146,9 +147,14 @@ def _alternative(words: Alternative) -> SearchQuery:
     return SearchQuery(" ".join(words), config=CONFIG, search_type="websearch")
 
 
+def _group_query(group: Group) -> SearchQuery:
+    """A group matches if any of its alternatives does."""
+    return reduce(or_, map(_alternative, group))
+
+
 def search_query(groups: list[Group]) -> SearchQuery:
     """Every group must match; a group matches if any of its alternatives does."""
-    return reduce(and_, [reduce(or_, map(_alternative, group)) for group in groups])
+    return reduce(and_, map(_group_query, groups))
 
 
 def _ranked_version_ids(groups: list[Group]) -> list[int]:
@@ -175,6 +181,58 @@ def _ranked_version_ids(groups: list[Group]) -> list[int]:
     ranked = ranked.annotate(rank=SearchRank(F("document"), query))
     order += ["-rank", "version__title", "version__article__slug"]
     return list(ranked.order_by(*order).values_list("version_id", flat=True))
+
+
+# With fewer than FEW matching every group, the articles matching any are ranked: most groups
+# matched first. Each group brings at most this many candidates (a rare word all of its matches),
+# MAX_CANDIDATES in all, so the cost stays that of the search of every word.
+MIN_CANDIDATES_PER_GROUP = 50
+
+
+def _ranked_any(groups: list[Group]) -> list[tuple[int, int]]:
+    """(version id, the groups it matches as a bit mask) of live versions of listed articles
+    matching any group: most groups matched first, then by rank, title and slug."""
+    queries = [_group_query(group) for group in groups]
+    per_group = max(MIN_CANDIDATES_PER_GROUP, MAX_CANDIDATES // len(groups))
+    listed = Article.objects.listed().filter(live_version_id=OuterRef("version_id")).order_by()
+    subsets = [
+        ArraySubquery(
+            SearchDocument.objects.filter(document=query)
+            .filter(Exists(listed))
+            .order_by()
+            .values("version_id")[:per_group]
+        )
+        for query in queries
+    ]
+    # ARRAY(first group's) || ARRAY(second's) || ...: each subset found first (an InitPlan), then ranked
+    candidates = Func(
+        *subsets, template="(%(expressions)s)", arg_joiner=" || ", output_field=ArrayField(IntegerField())
+    )
+
+    def matches(query: SearchQuery, value: int) -> Case:
+        return Case(When(document=query, then=Value(value)), default=Value(0), output_field=IntegerField())
+
+    ranked = (
+        SearchDocument.objects.filter(EqualsAny(F("version_id"), candidates))
+        .annotate(
+            matched=reduce(add, [matches(query, 1) for query in queries]),
+            mask=reduce(add, [matches(query, 1 << i) for i, query in enumerate(queries)]),
+            rank=SearchRank(F("document"), reduce(or_, queries)),
+        )
+        .order_by("-matched", "-rank", "version__title", "version__article__slug")
+    )
+    return list(ranked.values_list("version_id", "mask"))
+
+
+def synonym_words(synonyms: Synonyms) -> dict[str, int]:
+    """The words of the editors' synonyms, both sides: words search knows (a reader's misspelling
+    of one is corrected to it) though no title or heading may use them."""
+    words = {}
+    for row in synonyms.rows:
+        for word in query_terms(f"{row.words} {row.same_as}"):
+            if vocabulary.WORD.fullmatch(word):
+                words[word] = 1
+    return words
 
 
 # --- marking ----------------------------------------------------------------------------------------------------------
@@ -215,7 +273,9 @@ class SearchResults:
     page: Page | None = None
     capped: bool = False  # more matches than MAX_CANDIDATES: the best of the first ones are shown
     hits: list[SearchHit] = field(default_factory=list)
-    corrected: str = ""  # nothing matched the query: these are the results for this corrected one
+    corrected: str = ""  # nothing matched every word: these are the results for the words corrected or left out
+    dropped: list[str] = field(default_factory=list)  # the reader's words that match no article (left out)
+    partial: bool = False  # some results match only some of the words: ranked by how many they match
     suggestion: str = ""  # few matched: this corrected query may find more ("did you mean")
 
 
@@ -236,24 +296,86 @@ def _find(terms: list[str], synonyms: Synonyms) -> tuple[list[int], list[Group]]
     return version_ids, groups
 
 
+@dataclass
+class _Found:
+    version_ids: list[int]
+    groups: list[Group]
+    terms: list[str]
+    partial: bool = False  # ranked by how many groups match: some match only some
+
+
+def _find_most(found: _Found) -> tuple[_Found, list[int]]:
+    """The articles matching any of found's groups, most groups matched first, and the groups each
+    matches (a bit mask, in the order of the ids)."""
+    ranked = _ranked_any(found.groups)
+    full = (1 << len(found.groups)) - 1
+    masks = [mask for _, mask in ranked]
+    most = _Found([version_id for version_id, _ in ranked], found.groups, found.terms, any(m != full for m in masks))
+    return most, masks
+
+
+def _search(terms: list[str], synonyms: Synonyms) -> _Found:
+    """Every word (`_find`); when that finds fewer than FEW, most of the words."""
+    version_ids, groups = _find(terms, synonyms)
+    found = _Found(version_ids, groups, terms)
+    if len(version_ids) < FEW and len(groups) > 1:
+        found = _find_most(found)[0]
+    return found
+
+
+def _fall_back(terms: list[str], synonyms: Synonyms, found: _Found, results: SearchResults) -> _Found:
+    """Fewer than FEW articles match every word. Step by step: (1) the articles matching most of
+    the words, which also tells which words match nothing; (2) each of those corrected to the
+    closest word the site uses (its titles, headings and cause names, and the editors' synonyms),
+    or left out and said so; (3) the changed query, every word, then most of them. If still few
+    are found, a corrected query that finds more is offered ("did you mean")."""
+    if len(found.groups) == 1:
+        best, absent = found, [not found.version_ids]
+    else:
+        best, masks = _find_most(found)
+        absent = [not any(mask >> i & 1 for mask in masks) for i in range(len(found.groups))]
+        if not any(absent) and len(best.version_ids) >= FEW:
+            return best
+    closest = vocabulary.closest_words(terms, extra=synonym_words(synonyms))
+    if any(absent):
+        kept: list[str] = []
+        for group, missing in zip(found.groups, absent, strict=True):
+            for term in group[0]:  # the reader's own words of the group
+                if not missing:
+                    kept.append(term)
+                elif closest.get(term) and closest[term] != term:
+                    kept.append(closest[term])
+                else:
+                    results.dropped.append(term)
+        kept = list(dict.fromkeys(kept))
+        if not kept:
+            return _Found([], [], terms)
+        results.corrected = " ".join(kept)
+        best = _search(kept, synonyms)
+    if len(best.version_ids) < FEW:
+        suggested = list(dict.fromkeys(closest.get(term) or term for term in best.terms))
+        if suggested != best.terms:
+            suggested_ids, _ = _find(suggested, synonyms)
+            if len(suggested_ids) > len(best.version_ids):
+                results.suggestion = " ".join(suggested)
+    return best
+
+
 def search_articles(query: str, page: int | str = 1, per_page: int = PER_PAGE) -> SearchResults:
     """Ranked listed articles matching every word of `query` (or one of its synonyms), one page
-    of them, with snippets. If nothing matches, the results of the query with its misspelled
-    words corrected from the site's own vocabulary; if little matches, that query as a suggestion."""
+    of them, with snippets. If fewer than FEW match, the fallback (`_fall_back`): words corrected
+    or left out, then the articles matching most of the words."""
     terms = query_terms(query)
     results = SearchResults(query=(query or "").strip()[:MAX_QUERY_LENGTH], terms=terms)
     if not terms:
         return results
     synonyms = load_synonyms(terms)
     version_ids, groups = _find(terms, synonyms)
+    found = _Found(version_ids, groups, terms)
     if len(version_ids) < FEW:
-        corrected = vocabulary.correct(terms)
-        if corrected != terms:
-            corrected_ids, corrected_groups = _find(corrected, synonyms)
-            if not version_ids and corrected_ids:
-                version_ids, groups, results.corrected = corrected_ids, corrected_groups, " ".join(corrected)
-            elif len(corrected_ids) > len(version_ids):
-                results.suggestion = " ".join(corrected)
+        found = _fall_back(terms, synonyms, found, results)
+    version_ids, groups = found.version_ids, found.groups
+    results.partial = found.partial
     paginator = Paginator(version_ids, per_page)
     results.count = paginator.count
     results.capped = results.count >= MAX_CANDIDATES
@@ -263,6 +385,7 @@ def search_articles(query: str, page: int | str = 1, per_page: int = PER_PAGE) -
         return results
     # Every word searched for, any of them, is marked where the stemmer finds it.
     any_word = reduce(or_, [_alternative((word,)) for group in groups for alternative in group for word in alternative])
+    any_group = reduce(or_, map(_group_query, groups))
     text = Concat("live_version__summary", Value("\n"), "live_version__search_text", output_field=TextField())
     # The hits show the title and a passage: not the version's body, HTML, contents or back-links.
     unshown = ("body", "body_html", "toc", "citation_backlinks", "search_causes", "search_text")
@@ -274,9 +397,14 @@ def search_articles(query: str, page: int | str = 1, per_page: int = PER_PAGE) -
         .defer(*(f"live_version__{name}" for name in unshown))
         .annotate(
             title_headline=_headline("live_version__title", any_word, highlight_all=True),
-            # the passage covering every word (a cover of the whole query), each word marked
+            # the passage covering every word (a cover of the whole query; of any of them when the
+            # article matches only some), each word marked
             snippet_headline=_headline(
-                text, search_query(groups), max_words=SNIPPET_WORDS, min_words=SNIPPET_WORDS // 2, max_fragments=1
+                text,
+                any_group if found.partial else search_query(groups),
+                max_words=SNIPPET_WORDS,
+                min_words=SNIPPET_WORDS // 2,
+                max_fragments=1,
             ),
         )
     }
