@@ -75,6 +75,7 @@ class SynonymRow:
 class Synonyms:
     rows: list[SynonymRow]
     stems: dict[str, str]  # of the query's terms
+    tables: dict[tuple[str, ...], dict] = field(default_factory=dict)  # _synonym_table's, by kinds
 
     def stems_of(self, terms: list[str]) -> list[str]:
         missing = [term for term in terms if term not in self.stems]
@@ -85,17 +86,32 @@ class Synonyms:
         return [self.stems.get(term, term) for term in terms]
 
 
+def _starting_with_a_letter_of(terms: list[str]) -> str:
+    """A regular expression for a text with a word that starts as one of the terms does. A term
+    is letters and digits (search/terms.py), so none is special in a bracket expression."""
+    return "(^|[^[:alnum:]])[" + "".join(sorted({term[0] for term in terms})) + "]"
+
+
 def load_synonyms(terms: list[str]) -> Synonyms:
-    """Every synonym the editors keep, with the stems of its words and of the query's terms (one query)."""
+    """Every synonym the editors keep, and the stems of the query's terms (one query). The stems
+    of a synonym's words are worked out only where a word of it starts as a term does (a stem
+    keeps its word's first letter); the others serve only to correct misspellings."""
+    letters = _starting_with_a_letter_of(terms)
     rows = Synonym.objects.annotate(
-        words_stems=RawSQL(_STEMS_OF_COLUMN.format(column="words"), ()),
-        same_as_stems=RawSQL(_STEMS_OF_COLUMN.format(column="same_as"), ()),
+        words_stems=RawSQL(
+            f"CASE WHEN lower(words || ' ' || same_as) ~ %s THEN {_STEMS_OF_COLUMN.format(column='words')} END",
+            (letters,),
+        ),
+        same_as_stems=RawSQL(
+            f"CASE WHEN lower(words || ' ' || same_as) ~ %s THEN {_STEMS_OF_COLUMN.format(column='same_as')} END",
+            (letters,),
+        ),
         term_stems=RawSQL(_STEMS_OF_TERMS, (terms,)),
     ).values_list("words", "same_as", "kind", "words_stems", "same_as_stems", "term_stems")
     synonyms = Synonyms(rows=[], stems={})
     for words, same_as, kind, words_stems, same_as_stems, term_stems in rows:
-        synonyms.rows.append(SynonymRow(words, same_as, kind, tuple(words_stems), tuple(same_as_stems)))
-        synonyms.stems = dict(zip(terms, term_stems, strict=True))
+        synonyms.rows.append(SynonymRow(words, same_as, kind, tuple(words_stems or ()), tuple(same_as_stems or ())))
+        synonyms.stems = synonyms.stems or dict(zip(terms, term_stems, strict=True))
     return synonyms
 
 
@@ -105,9 +121,16 @@ def plain_groups(terms: list[str]) -> list[Group]:
 
 def _synonym_table(synonyms: Synonyms, kinds: list[str]) -> dict[tuple[str, ...], list[Alternative]]:
     """{phrase (stems): [its other wordings]} for the synonyms of these kinds."""
+    key = tuple(kinds)
+    if key not in synonyms.tables:
+        synonyms.tables[key] = _table(synonyms, kinds)
+    return synonyms.tables[key]
+
+
+def _table(synonyms: Synonyms, kinds: list[str]) -> dict[tuple[str, ...], list[Alternative]]:
     table: dict[tuple[str, ...], list[Alternative]] = {}
     for row in synonyms.rows:
-        if row.kind not in kinds:
+        if row.kind not in kinds or not (row.words_stems and row.same_as_stems):
             continue
         one, other = tuple(query_terms(row.words)), tuple(query_terms(row.same_as))
         if one and other and row.words_stems and row.same_as_stems:
@@ -224,15 +247,15 @@ def _ranked_any(groups: list[Group]) -> list[tuple[int, int]]:
     return list(ranked.values_list("version_id", "mask"))
 
 
-def synonym_words(synonyms: Synonyms) -> dict[str, int]:
+def synonym_words(synonyms: Synonyms) -> set[str]:
     """The words of the editors' synonyms, both sides: words search knows (a reader's misspelling
     of one is corrected to it) though no title or heading may use them."""
-    words = {}
-    for row in synonyms.rows:
-        for word in query_terms(f"{row.words} {row.same_as}"):
-            if vocabulary.WORD.fullmatch(word):
-                words[word] = 1
-    return words
+    return {
+        word
+        for row in synonyms.rows
+        for word in query_terms(f"{row.words} {row.same_as}")
+        if vocabulary.WORD.fullmatch(word)
+    }
 
 
 # --- marking ----------------------------------------------------------------------------------------------------------

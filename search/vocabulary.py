@@ -111,35 +111,37 @@ def allowed_distance(word: str) -> int:
     return 0 if length < 4 else 1 if length <= 5 else 2 if length <= 9 else 3
 
 
-def _closest(term: str, candidates: list[tuple[str, int]]) -> str | None:
+def _closest(term: str, candidates: list[tuple[str, int]], extra: list[str]) -> str | None:
+    """The closest of the site's words (word, uses), else of the extra words (a stricter match:
+    one slip in a word of 5 letters or more), else None."""
     scored = []
     for word, uses in candidates:
         if word == term:
             return term
         distance = edit_distance(term, word)
         if distance <= allowed_distance(term):
-            scored.append((distance, word[0] != term[0], -uses, word))
-    return min(scored)[3] if scored else None
+            scored.append((distance, word[0] != term[0], 0, -uses, word))
+    for word in extra:
+        distance = edit_distance(term, word)
+        if distance <= min(1, allowed_distance(term) - 1):
+            scored.append((distance, word[0] != term[0], 1, 0, word))
+    return min(scored)[-1] if scored else None
 
 
-def closest_words(terms: list[str], extra: dict[str, int] | None = None) -> dict[str, str | None]:
+def closest_words(terms: list[str], extra: set[str] | frozenset[str] = frozenset()) -> dict[str, str | None]:
     """{term: the term itself if the listed articles use it, else the closest word they use, else None}
-    (one query for all the terms). `extra` adds words with their weight (the editors' synonyms:
-    words search knows although no title or heading has them)."""
+    (one query for all the terms). `extra` are words search knows although no title or heading
+    may use them (the editors' synonyms): a term may be corrected to one of them."""
     words = [term for term in dict.fromkeys(terms) if WORD.fullmatch(term)]
     found = _candidates(words)
     closest: dict[str, str | None] = dict.fromkeys(terms)
     for term in words:
-        if extra and term in extra:
+        if term in extra:
             closest[term] = term
             continue
         # the extra words that could be close (cheap tests first: the edit distance is Python)
-        near = [
-            (word, uses)
-            for word, uses in (extra or {}).items()
-            if abs(len(word) - len(term)) <= allowed_distance(term) and (word[0] == term[0] or word[1:3] == term[1:3])
-        ]
-        closest[term] = _closest(term, found[term] + near)
+        near = [word for word in extra if abs(len(word) - len(term)) <= 1 and word[:1] == term[:1]]
+        closest[term] = _closest(term, found[term], near)
     return closest
 
 
