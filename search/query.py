@@ -15,6 +15,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from functools import reduce
+from itertools import pairwise
 from operator import add, and_, or_
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -22,7 +23,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, TextField, Value, When
+from django.db.models import Case, Exists, F, FloatField, Func, IntegerField, OuterRef, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.utils.safestring import SafeString, mark_safe
@@ -180,10 +181,39 @@ def search_query(groups: list[Group]) -> SearchQuery:
     return reduce(and_, map(_group_query, groups))
 
 
+# Ranking: PostgreSQL's rank of the document for the query (title A 1.0 > summary, causes, headings
+# and FAQ questions B 0.4 > body C 0.2), raised when the reader's own words match (not only
+# through a synonym) and when words of the query stand together in the article as in the query
+# ("muscle relaxants", not "muscle" here and "relaxes" there): the article about a thing above
+# those that mention its words apart.
+OWN_WORDS_BONUS = 0.5
+PHRASE_BONUS = 1.0
+
+
+def _phrases(groups: list[Group]) -> SearchQuery | None:
+    """Any wording of several words in a group, or two neighbouring words of the reader's, as a phrase."""
+    texts = [" ".join(alternative) for group in groups for alternative in group if len(alternative) > 1]
+    texts += [f"{one[0][-1]} {other[0][0]}" for one, other in pairwise(groups)]
+    queries = [SearchQuery(text, config=CONFIG, search_type="phrase") for text in dict.fromkeys(texts)]
+    return reduce(or_, queries) if queries else None
+
+
+def _score(groups: list[Group], query: SearchQuery):
+    def bonus(condition: SearchQuery, weight: float):
+        return Case(When(document=condition, then=Value(1.0 + weight)), default=Value(1.0), output_field=FloatField())
+
+    score = SearchRank(F("document"), query)
+    if any(len(group) > 1 for group in groups):
+        score = score * bonus(reduce(or_, [_alternative(group[0]) for group in groups]), OWN_WORDS_BONUS)
+    phrases = _phrases(groups)
+    if phrases is not None:
+        score = score * bonus(phrases, PHRASE_BONUS)
+    return score
+
+
 def _ranked_version_ids(groups: list[Group]) -> list[int]:
     """Live version ids of listed articles matching every group, best first (ties by title,
-    then slug). Articles matching the reader's own words come before those found only through
-    a synonym, so synonyms never change the order of exact matches."""
+    then slug)."""
     query = search_query(groups)
     # "Some listed article's live version is this one": probed per candidate through the unique
     # live_version index, so the scan of matches stops at MAX_CANDIDATES. (As `IN (listed)`, the
@@ -194,16 +224,8 @@ def _ranked_version_ids(groups: list[Group]) -> list[int]:
     ]
     # `version_id = ANY(ARRAY(...))`: the candidates are found first, then ranked.
     ranked = SearchDocument.objects.filter(EqualsAny(F("version_id"), ArraySubquery(candidates)))
-    order = []
-    if any(len(group) > 1 for group in groups):
-        exact = search_query([[group[0]] for group in groups])
-        ranked = ranked.annotate(
-            exact=Case(When(document=exact, then=Value(1)), default=Value(0), output_field=IntegerField())
-        )
-        order.append("-exact")
-    ranked = ranked.annotate(rank=SearchRank(F("document"), query))
-    order += ["-rank", "version__title", "version__article__slug"]
-    return list(ranked.order_by(*order).values_list("version_id", flat=True))
+    ranked = ranked.annotate(rank=_score(groups, query)).order_by("-rank", "version__title", "version__article__slug")
+    return list(ranked.values_list("version_id", flat=True))
 
 
 # With fewer than FEW matching every group, the articles matching any are ranked: most groups
@@ -240,7 +262,7 @@ def _ranked_any(groups: list[Group]) -> list[tuple[int, int]]:
         .annotate(
             matched=reduce(add, [matches(query, 1) for query in queries]),
             mask=reduce(add, [matches(query, 1 << i) for i, query in enumerate(queries)]),
-            rank=SearchRank(F("document"), reduce(or_, queries)),
+            rank=_score(groups, reduce(or_, queries)),
         )
         .order_by("-matched", "-rank", "version__title", "version__article__slug")
     )
