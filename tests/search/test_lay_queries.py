@@ -117,3 +117,35 @@ def test_readers_queries_find_an_intended_article_in_the_first_three(demo_conten
         print(f"  missed: {query!r} -> {top}")
     assert len(QUERIES) >= 60
     assert share >= 0.9, missed
+
+
+def test_time_of_a_search_on_the_demo(demo_content, reader, settings):
+    """Not a benchmark (that is `make bench`, at 100,000 articles): 200 searches of the list above,
+    through search_articles and through the page (page cache emptied before each), timed."""
+    import statistics
+    import time
+
+    from django.core.cache import caches
+    from django.urls import reverse
+
+    settings.SPASMINFO_SEARCH_RATE = "100000/m"
+    queries = [query for query, _ in QUERIES] * 4
+    queries = queries[:200]
+
+    def timed(run) -> list[float]:
+        times = []
+        for query in queries:
+            start = time.perf_counter()
+            run(query)
+            times.append((time.perf_counter() - start) * 1000)
+        return sorted(times)
+
+    def page(query):
+        for cache in caches.all():
+            cache.clear()
+        assert reader.get(reverse("articles:search"), {"q": query}).status_code == 200
+
+    for name, run in [("search_articles", search_articles), ("search page", page)]:
+        times = timed(run)
+        p50, p95 = statistics.median(times), times[int(len(times) * 0.95) - 1]
+        print(f"\n{name}: 200 searches, p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {times[-1]:.1f} ms")
