@@ -99,6 +99,25 @@ QUERIES = [
     ("diabetic leg cramps", {NIGHT, CAUSES}),
     ("dialysis cramps", {CAUSES, NIGHT}),
 ]
+# Written after search was changed, without running them first; not tuned to the results.
+QUERIES += [
+    ("cramp in my calf wakes me up", {NIGHT}),
+    ("why do i get cramps when i swim", {FAQ}),
+    ("spasms in my back after lifting a box", {TREAT, SPASM, CAUSES}),
+    ("stomach cramping before the toilet", {FAQ, COLIC}),
+    ("is a charley horse serious", {SPASM, FAQ, NIGHT}),
+    ("muscle cramps from water tablets", {MEDICINES}),
+    ("can statins cause leg cramps at night", {MEDICINES, NIGHT}),
+    ("twitchy eyelid tired", {FAQ}),
+    ("head pulling to one side", {DYSTONIA}),
+    ("pain from gallstones", {COLIC}),
+    ("salbutamol shaky cramps", {MEDICINES}),
+    ("sweating a lot and cramping", {FAQ, CAUSES}),
+    ("stretches for leg cramp", {NIGHT, TREAT, FAQ}),
+    ("when is a cramp an emergency", {TREAT, SPASM, FAQ}),
+    ("hiccups", {SPASM, CAUSES}),
+    ("spasming bladder", {COLIC}),
+]
 
 
 @pytest.fixture
