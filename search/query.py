@@ -3,12 +3,31 @@
     search_articles(query, page) -> SearchResults
 
 The index is one tsvector document per signed-off version (search/index.py, read through
-`SearchDocument`). A query is the words of the reader's text (search/terms.py), all required;
-an editor's synonym of a phrase of it is searched as an alternative (`expand`). Matching and
-ranking are `SearchQuery` (websearch syntax, english config) and `SearchRank`; the title and
-the snippet are `SearchHeadline`, so what is marked is exactly what PostgreSQL's english
-stemmer matched. Results are restricted to `Article.objects.listed()`, so only live,
-non-archived articles are ever found, and old signed-off versions in the index never surface.
+`SearchDocument`): title (A), summary, causes, headings and FAQ questions (B), body and FAQ (C).
+A query is the words of the reader's text (search/terms.py); an editor's synonym of a phrase of
+it is searched as an alternative (`expand`). Matching and ranking are `SearchQuery` (websearch
+syntax, english config) and `SearchRank`, raised where the reader's own words match and where
+words stand together as in the query (`_score`); the title and the snippet are `SearchHeadline`,
+so what is marked is exactly what PostgreSQL's english stemmer matched. Results are restricted
+to `Article.objects.listed()`, so only live, non-archived articles are ever found, and old
+signed-off versions in the index never surface.
+
+No dead ends (`_fall_back`): when fewer than FEW articles match every word, search goes on step
+by step: the articles matching most of the words (which also tells which words match nothing);
+each word that matches nothing corrected to the closest word the site uses (search/vocabulary.py:
+titles, headings, FAQ questions, cause names, and the words of the editors' synonyms), or left
+out and said so on the page; the changed query, every word, then most of them.
+
+Why lexical search with synonyms and a fallback, and no semantic layer (pgvector and a sentence-
+embedding model): readers' words are brought to the articles' words by a list editors keep and
+can read (search/migrations/0003 and the admin), so what a reader finds is what an editor can
+explain, correct and review, as for any public text of a medical site; an embedding model's
+neighbours are neither. The sentence-embedding libraries on PyPI (sentence-transformers,
+fastembed) fetch their model's weights from a model hub at run time, which a deployment here
+cannot do, and one would add large dependencies and milliseconds of CPU per query against a
+50 ms budget at 100,000 articles (the embedded PostgreSQL does ship pgvector). And it had nothing left to win: on the readers' queries of
+tests/search/test_lay_queries.py, every one finds an intended article in the first three with
+the lexical layers alone, including sixteen written after the change and not tuned for.
 """
 
 import html
