@@ -25,9 +25,10 @@ explain, correct and review, as for any public text of a medical site; an embedd
 neighbours are neither. The sentence-embedding libraries on PyPI (sentence-transformers,
 fastembed) fetch their model's weights from a model hub at run time, which a deployment here
 cannot do, and one would add large dependencies and milliseconds of CPU per query against a
-50 ms budget at 100,000 articles (the embedded PostgreSQL does ship pgvector). And it had nothing left to win: on the readers' queries of
-tests/search/test_lay_queries.py, every one finds an intended article in the first three with
-the lexical layers alone, including sixteen written after the change and not tuned for.
+50 ms budget at 100,000 articles (the embedded PostgreSQL does ship pgvector). And it had
+nothing left to win: on the readers' queries of tests/search/test_lay_queries.py, every one
+finds an intended article in the first three with the lexical layers alone, including sixteen
+written after the change and not tuned for.
 """
 
 import html
