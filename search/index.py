@@ -1,7 +1,9 @@
 """The search index: one tsvector document per signed-off version, kept by the database itself.
 
 `articles_search_document` (version_id, document) is GIN-indexed and weighted title (A) >
-summary and causes (B) > body and FAQ (C). Triggers write a version's document when it is
+summary, causes, headings and FAQ questions (B) > body and FAQ (C): a reader scans a page's
+headings after its title, so a word in a heading says more of what the page is about than one in
+its body. Triggers write a version's document when it is
 signed off (however that happens: the workflow, a bare UPDATE, generate_content) and rewrite
 the documents of the versions that discuss a cause when it is renamed. `SearchDocument`
 (search/models.py) reads the table through the ORM. The signed-off version row itself is
@@ -20,8 +22,29 @@ from django.db import connection
 # discusses a cause when that cause is renamed.
 _DOCUMENT = """
     setweight(to_tsvector('pg_catalog.english', coalesce({title}, '')), 'A') ||
-    setweight(to_tsvector('pg_catalog.english', coalesce({summary}, '') || ' ' || coalesce({causes}, '')), 'B') ||
+    setweight(to_tsvector('pg_catalog.english', coalesce({summary}, '') || ' ' || coalesce({causes}, '') || ' ' ||
+      coalesce({headings}, '')), 'B') ||
     setweight(to_tsvector('pg_catalog.english', coalesce({text}, '')), 'C')"""
+# The version's headings (its contents, h2 and h3) and its FAQ questions, for weight B. The FAQ
+# entries of a version are saved before it is signed off (the workflow, generate_content); a row
+# inserted already signed off gets its questions' B weight when the index is rebuilt or a cause renamed.
+_HEADINGS = """coalesce((SELECT string_agg(h ->> 'text', ' ') FROM jsonb_array_elements(
+        CASE WHEN jsonb_typeof({version}.toc) = 'array' THEN {version}.toc ELSE '[]'::jsonb END) h), '')
+      || ' ' ||
+      coalesce((SELECT string_agg(f.question, ' ') FROM articles_faqentry f WHERE f.version_id = {version}.id), '')"""
+
+
+def _document(version: str, causes: str) -> str:
+    """The document of the version row `version` (NEW in a trigger, v in a query)."""
+    return _DOCUMENT.format(
+        title=f"{version}.title",
+        summary=f"{version}.summary",
+        causes=causes,
+        headings=_HEADINGS.format(version=version),
+        text=f"{version}.search_text",
+    )
+
+
 _CURRENT_CAUSES = """(SELECT string_agg(c.name, ' ') FROM articles_versioncause vc
     JOIN taxonomy_cause c ON c.id = vc.tag_id WHERE vc.content_object_id = v.id)"""
 INDEX_SQL = [
@@ -60,7 +83,7 @@ INDEX_SQL = [
          DELETE FROM articles_search_document WHERE version_id = NEW.id;
          IF NEW.status = 'approved' THEN
            INSERT INTO articles_search_document (version_id, document) VALUES (NEW.id, {
-        _DOCUMENT.format(title="NEW.title", summary="NEW.summary", causes="NEW.search_causes", text="NEW.search_text")
+        _document("NEW", "NEW.search_causes")
     });
          END IF;
          RETURN NULL;
@@ -79,9 +102,7 @@ INDEX_SQL = [
        AFTER DELETE ON articles_articleversion FOR EACH ROW EXECUTE FUNCTION articles_search_version_deleted()""",
     f"""CREATE OR REPLACE FUNCTION articles_search_cause_renamed() RETURNS trigger AS $$
        BEGIN
-         UPDATE articles_search_document d SET document = {
-        _DOCUMENT.format(title="v.title", summary="v.summary", causes=_CURRENT_CAUSES, text="v.search_text")
-    }
+         UPDATE articles_search_document d SET document = {_document("v", _CURRENT_CAUSES)}
          FROM articles_articleversion v
          WHERE v.id = d.version_id
            AND d.version_id IN (SELECT content_object_id FROM articles_versioncause WHERE tag_id = NEW.id);
@@ -94,7 +115,7 @@ INDEX_SQL = [
 ]
 DOCUMENT_OF_VERSIONS = f"""
     INSERT INTO articles_search_document (version_id, document)
-    SELECT v.id, {_DOCUMENT.format(title="v.title", summary="v.summary", causes=_CURRENT_CAUSES, text="v.search_text")}
+    SELECT v.id, {_document("v", _CURRENT_CAUSES)}
     FROM articles_articleversion v WHERE v.status = 'approved' AND v.id IN ({{versions}})"""
 REBUILD_SQL = [
     "DELETE FROM articles_search_document",

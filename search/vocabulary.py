@@ -67,17 +67,26 @@ def listed_vocabulary() -> QuerySet:
     return VocabularyWord.objects.filter(Q(version_id__in=live) | Q(cause_id__in=causes))
 
 
-def _candidates(term: str) -> list[tuple[str, int]]:
-    """(word, uses) of up to CANDIDATES listed words that look like `term`."""
-    words = listed_vocabulary().values("word")
-    # `%`: pg_trgm's similarity above its threshold (0.3 unless the server sets another), on the GIN index
-    rows = (
-        words.filter(TrigramSimilar(F("word"), Value(term)))
-        .annotate(uses=Count("id"), similarity=TrigramSimilarity("word", Value(term)))
-        .order_by("-similarity", "word")
-        .values_list("word", "uses")[:CANDIDATES]
-    )
-    return list(rows)
+def _candidates(terms: list[str]) -> dict[str, list[tuple[str, int]]]:
+    """{term: (word, uses) of up to CANDIDATES listed words that look like it}, for all the terms
+    in one query (a UNION ALL of one bounded lookup per term)."""
+    found: dict[str, list[tuple[str, int]]] = {term: [] for term in terms}
+    lookups = []
+    for term in terms:
+        # `%`: pg_trgm's similarity above its threshold (0.3 unless the server sets another), on the GIN index
+        lookups.append(
+            listed_vocabulary()
+            .values("word")
+            .filter(TrigramSimilar(F("word"), Value(term)))
+            .annotate(uses=Count("id"), similarity=TrigramSimilarity("word", Value(term)), term=Value(term))
+            .order_by("-similarity", "word")
+            .values_list("term", "word", "uses")[:CANDIDATES]
+        )
+    if lookups:
+        rows = lookups[0].union(*lookups[1:], all=True) if len(lookups) > 1 else lookups[0]
+        for term, word, uses in rows:
+            found[term].append((word, uses))
+    return found
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -102,20 +111,46 @@ def allowed_distance(word: str) -> int:
     return 0 if length < 4 else 1 if length <= 5 else 2 if length <= 9 else 3
 
 
-def closest_word(term: str) -> str | None:
-    """`term` itself if the listed articles use it, else the closest word they use, else None."""
-    if not WORD.fullmatch(term):
-        return None
+def _closest(term: str, candidates: list[tuple[str, int]], extra: list[str]) -> str | None:
+    """The closest of the site's words (word, uses), else of the extra words (a stricter match:
+    one slip in a word of 5 letters or more), else None."""
     scored = []
-    for word, uses in _candidates(term):
+    for word, uses in candidates:
         if word == term:
             return term
         distance = edit_distance(term, word)
         if distance <= allowed_distance(term):
-            scored.append((distance, word[0] != term[0], -uses, word))
-    return min(scored)[3] if scored else None
+            scored.append((distance, word[0] != term[0], 0, -uses, word))
+    for word in extra:
+        distance = edit_distance(term, word)
+        if distance <= min(1, allowed_distance(term) - 1):
+            scored.append((distance, word[0] != term[0], 1, 0, word))
+    return min(scored)[-1] if scored else None
+
+
+def closest_words(terms: list[str], extra: set[str] | frozenset[str] = frozenset()) -> dict[str, str | None]:
+    """{term: the term itself if the listed articles use it, else the closest word they use, else None}
+    (one query for all the terms). `extra` are words search knows although no title or heading
+    may use them (the editors' synonyms): a term may be corrected to one of them."""
+    words = [term for term in dict.fromkeys(terms) if WORD.fullmatch(term)]
+    found = _candidates(words)
+    closest: dict[str, str | None] = dict.fromkeys(terms)
+    for term in words:
+        if term in extra:
+            closest[term] = term
+            continue
+        # the extra words that could be close (cheap tests first: the edit distance is Python)
+        near = [word for word in extra if abs(len(word) - len(term)) <= 1 and word[:1] == term[:1]]
+        closest[term] = _closest(term, found[term], near)
+    return closest
+
+
+def closest_word(term: str) -> str | None:
+    """`term` itself if the listed articles use it, else the closest word they use, else None."""
+    return closest_words([term])[term]
 
 
 def correct(terms: list[str]) -> list[str]:
     """The terms, each unknown word replaced by the closest listed word (unchanged if none is close)."""
-    return [closest_word(term) or term for term in terms]
+    closest = closest_words(terms)
+    return [closest[term] or term for term in terms]

@@ -66,7 +66,10 @@ def test_body_faq_and_cause_names_are_searchable_with_stemming(draft_factory, su
     assert slugs("banana") == ["faq-only"]  # stemmed: bananas
     assert slugs("cramps potassium") == ["faq-only"]  # cramping ~ cramps
     assert slugs(cause.name.lower()) == ["faq-only"]  # causes are indexed
-    assert slugs("bananas unicorn") == []  # every word must match
+    # a word that matches nothing is left out, and the page says so
+    results = search_articles("bananas unicorn")
+    assert [hit.article.slug for hit in results.hits] == ["faq-only"]
+    assert (results.corrected, results.dropped) == ("bananas", ["unicorn"])
 
 
 def test_only_listed_articles_are_found(publish, draft_factory, submit, editor, now):
@@ -134,11 +137,22 @@ def test_paging_keeps_the_ranking(draft_factory, submit, approve, reader):
 
 def test_no_results_page_helps_the_reader_on(publish, reader, cause):
     publish()
-    page = reader.get(reverse("articles:search"), {"q": "dehydration zzyzx"}).content.decode()
-    assert "No article matches" in page
+    # no word matches (part of a cause's name is not a word of it)
+    page = reader.get(reverse("articles:search"), {"q": "hydra zzyzx"}).content.decode()
+    assert "No article matches" in page and 'class="result"' not in page
     assert f'href="{cause.get_absolute_url()}"' in page  # a cause named like a word of the query
     assert 'href="/causes/"' in page and "Bones, Joints and Muscles" in page
     assert '<meta name="robots" content="noindex">' in page
+
+
+def test_words_that_match_nothing_are_left_out_and_the_page_says_so(publish, reader, cause):
+    publish()
+    page = reader.get(reverse("articles:search"), {"q": "dehydration zzyzx"}).content.decode()
+    assert (
+        'No article matches “dehydration zzyzx”. Showing results for <a href="?q=dehydration">'
+        "<strong>dehydration</strong></a>; no match for <em>zzyzx</em>."
+    ) in page
+    assert page.count('class="result"') == 1 and "1 article matches “dehydration”" in page
 
 
 def assert_the_database_indexes_a_sign_off(draft_factory, submit) -> None:

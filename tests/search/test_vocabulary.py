@@ -165,3 +165,16 @@ def test_a_renamed_cause_is_found_by_its_new_name_not_the_old(publish, cause):
     assert top("fluid loss") == ["fluids"]
     assert top("dehydration") == []
     assert search_articles("flud").corrected == "fluid"  # "did you mean" uses the new name too
+
+
+def test_the_readers_words_added_by_migration_are_valid_synonyms_editors_can_change(db):
+    import importlib
+
+    migration = importlib.import_module("search.migrations.0003_readers_words")
+    pairs = [(words.lower(), same_as.lower()) for words, same_as, _ in migration.SYNONYMS]
+    assert len(pairs) == len(set(pairs))
+    for words, same_as, kind in migration.SYNONYMS:
+        synonym = Synonym(words=words, same_as=same_as, kind=kind)
+        synonym.clean_fields()
+        synonym.clean()
+        assert Synonym.objects.filter(words=words, same_as=same_as, kind=kind).exists()  # in the database
