@@ -133,6 +133,13 @@ class Cluster:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
             probe.settimeout(1)
             in_use = probe.connect_ex((HOST, self.port)) == 0
+        if not in_use:  # nothing answers; is the port still bound (a server shutting down, a silent listener)?
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as PostgreSQL binds
+                try:
+                    probe.bind((HOST, self.port))
+                except OSError:
+                    in_use = True
         if in_use:
             raise StartError(
                 f"Port {self.port} on {HOST} is in use by another program, so the embedded PostgreSQL "
