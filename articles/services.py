@@ -56,6 +56,7 @@ from articles.workflow import (
 )
 from images.models import VersionImage
 from images.usage import image_problems, sync_images
+from operations.text import control_characters
 from references.keys import cited_numbers
 
 Status = ArticleVersion.Status
@@ -227,6 +228,9 @@ def readiness_problems(version: ArticleVersion) -> list[str]:
         problems.append("it needs a summary")
     if not version.body.strip():
         problems.append("it needs a body")
+    for name in version.SINGLE_LINE_FIELDS:  # however the text got there (an import, an add form, SQL)
+        if control_characters(getattr(version, name)):
+            problems.append(f"its {version._meta.get_field(name).verbose_name} must be on one line")
     if not version.author_links.exists():
         problems.append("it needs at least one author")
     if not version.change_note.strip() and version.has_signed_off_predecessor():

@@ -16,6 +16,7 @@ from articles.admin.review_interval import ReviewIntervalAdmin
 from articles.admin.workflow import PostStepMixin, ReReviewForm, TakeDownForm
 from articles.diffing import version_changes
 from articles.models import Article, ArticleEvent, ArticleVersion, Person
+from operations.text import validate_one_line
 from references.linkcheck import link_report
 
 Status = ArticleVersion.Status
@@ -24,7 +25,11 @@ Status = ArticleVersion.Status
 class ArticleCreationForm(forms.ModelForm):
     """Adding an article asks for its title too, and creates the first draft."""
 
-    title = forms.CharField(max_length=200, help_text="The article's headline; you can change it in the draft.")
+    title = forms.CharField(
+        max_length=200,
+        validators=[validate_one_line],
+        help_text="The article's headline; you can change it in the draft.",
+    )
 
     class Meta:
         model = Article

@@ -315,3 +315,26 @@ def test_an_faq_question_with_a_line_break_is_refused(draft_factory):
     assert "Write this on one line" in refused.value.message_dict["question"][0]
     entry.question = "Is it serious?"
     entry.full_clean()  # one line, with its ordinary punctuation, passes
+
+
+def test_the_add_article_form_refuses_a_title_with_a_line_break(editor, topic):
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(editor)
+    data = {"title": "Night\r\ncramps", "slug": "night-cramps", "topic": topic.pk, "series": "", "part_number": ""}
+    response = client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 200 and "Write this on one line" in response.content.decode()
+    assert not ArticleVersion.objects.exists()
+
+
+def test_a_version_whose_title_has_a_line_break_cannot_be_submitted_however_it_got_there(draft_factory, editor):
+    from articles import services
+    from articles.workflow import IncompleteVersion
+
+    version = draft_factory()
+    ArticleVersion.objects.filter(pk=version.pk).update(title="Night\ncramps")  # an import, SQL: not a form
+    version.refresh_from_db()
+    with pytest.raises(IncompleteVersion, match="title must be on one line"):
+        services.submit_version(version=version, user=editor)
