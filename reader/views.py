@@ -1,10 +1,10 @@
 """Public pages, kept thin: what they list comes from reader.selectors (live() or listed())."""
 
+from functools import lru_cache
 from itertools import groupby
 
 from django.conf import settings
 from django.http import (
-    FileResponse,
     Http404,
     HttpResponse,
     HttpResponsePermanentRedirect,
@@ -203,8 +203,13 @@ FAVICON = settings.BASE_DIR / "static" / "img" / "favicon.ico"
 @require_safe
 @cache_control(max_age=2_592_000, public=True)  # 30 days
 def favicon(request):
-    """/favicon.ico, which browsers ask for on every site whatever the page links."""
-    return FileResponse(FAVICON.open("rb"), content_type="image/vnd.microsoft.icon")
+    """/favicon.ico, which browsers ask for on every site whatever the page links (2.8 KB, read once)."""
+    return HttpResponse(_favicon_bytes(), content_type="image/vnd.microsoft.icon")
+
+
+@lru_cache(maxsize=1)
+def _favicon_bytes() -> bytes:
+    return FAVICON.read_bytes()
 
 
 @require_safe

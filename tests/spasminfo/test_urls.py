@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 def test_the_favicon_is_served_where_browsers_ask_and_linked_from_every_page(reader):
     icon = reader.get("/favicon.ico")
     assert icon.status_code == 200 and icon["Content-Type"] == "image/vnd.microsoft.icon"
-    assert b"".join(icon.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert icon.content[:4] == b"\x00\x00\x01\x00"  # an ICO file
     assert 'rel="icon"' in reader.get("/").content.decode()
 
 
