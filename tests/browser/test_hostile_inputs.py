@@ -13,6 +13,7 @@ from articles import lifecycle, services, workflow
 from articles.models import Article, FaqEntry, Person, VersionAuthor, VersionCause
 from images.models import Image
 from images.services import add_image
+from operations.text import one_line
 from references.models import Source
 from taxonomy.models import Cause, CauseGroup, Topic
 from tests.security.hostile_inputs import corpus
@@ -89,8 +90,8 @@ def plant(batch: list[tuple[int, str]], reviewer: Person, group: CauseGroup) -> 
     )
     version = services.create_article(
         article=Article(slug=f"hostile-{first}", topic=topic),
-        title=clip(pick(0), 200),
-        summary=clip(pick(1), 300),
+        title=clip(one_line(pick(0)), 200),  # single-line fields take the payload on one line, as the forms do
+        summary=clip(one_line(pick(1)), 300),
         user=workflow.SYSTEM,
     )
     Source.objects.create(  # the library entry the body cites; the version keeps a snapshot of it
@@ -116,7 +117,7 @@ def plant(batch: list[tuple[int, str]], reviewer: Person, group: CauseGroup) -> 
     version.save()
     VersionAuthor.objects.create(version=version, person=author)
     VersionCause.objects.create(content_object=version, tag=cause)
-    FaqEntry.objects.create(version=version, question=clip(pick(1), 300), answer=everything)
+    FaqEntry.objects.create(version=version, question=clip(one_line(pick(1)), 300), answer=everything)
     version = services.submit_version(version=version, user=workflow.SYSTEM)
     services.approve_version(
         version=version, reviewer=reviewer, seen_fingerprint=version.submitted_fingerprint, user=workflow.SYSTEM
