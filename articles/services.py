@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from articles import citing, diffing, freshness, notifications
+from articles import citing, diffing, freshness, notifications, signoff
 from articles.derived import freeze_derived_content
 from articles.models import (
     Article,
@@ -42,12 +42,10 @@ from articles.models import (
 )
 from articles.workflow import (
     EDIT_PERMISSION,
-    SIGN_OFF_PERMISSION,
     SYSTEM,
     Actor,
     IncompleteVersion,
     NotAllowed,
-    StaleVersion,
     WorkflowError,
     account,
     lock_article,
@@ -293,20 +291,8 @@ def withdraw_version(*, version: ArticleVersion, user: Actor) -> ArticleVersion:
 
 
 def _check_reviewer(version: ArticleVersion, reviewer: Person, user: Actor) -> None:
-    require(user, SIGN_OFF_PERMISSION, "review articles")
-    if user is not SYSTEM and getattr(user, "person", None) != reviewer:
-        raise NotAllowed("You can only record a review under your own name; link your account to your person profile.")
-    if user is not SYSTEM and not reviewer.account_link_confirmed:
-        raise NotAllowed(
-            f"The link between your account and {reviewer.name} changed and a superuser has not confirmed it yet; "
-            "until then you cannot sign off."
-        )
-    if not reviewer.is_medical_reviewer:
-        raise NotAllowed(f"{reviewer.name} is not a medical reviewer.")
-    if version.author_links.filter(person=reviewer).exists():
-        raise NotAllowed(f"{reviewer.name} is an author of this version and cannot review it.")
-    if version.worked_on_by(user):
-        raise NotAllowed("You created, edited or submitted this version, so you cannot review it.")
+    """The one sign-off rule (`articles.signoff`), plus the article's own: an assigned reviewer."""
+    signoff.require_may_sign(version, user=user, reviewer=reviewer)
     assigned = version.article.assigned_reviewer
     if assigned is not None and assigned != reviewer:
         raise NotAllowed(f"This article is assigned to {assigned.name}; only they can review it.")
@@ -327,15 +313,6 @@ def sign_off_refusal(version: ArticleVersion, reviewer: Person | None, user: Act
     except NotAllowed as refused:
         return str(refused)
     return ""
-
-
-def _check_unchanged(version: ArticleVersion, seen_fingerprint: str) -> str:
-    current = version.compute_fingerprint()
-    if current != version.submitted_fingerprint:
-        raise StaleVersion("This version was changed after it was submitted; it must be submitted again before review.")
-    if seen_fingerprint != current:
-        raise StaleVersion("This version changed while you were reading it. Reload it and review what is there now.")
-    return current
 
 
 @transaction.atomic
@@ -362,7 +339,7 @@ def approve_version(
         raise WorkflowError(
             f"Only a version awaiting review can be signed off; this one is {version.get_status_display().lower()}."
         )
-    fingerprint = _check_unchanged(version, seen_fingerprint)
+    fingerprint = signoff.require_unchanged(version, seen=seen_fingerprint, submitted=version.submitted_fingerprint)
     imported = at is not None  # load_content dates history; it is not news
     at = at or timezone.now()
 
@@ -436,10 +413,7 @@ def re_review_live_version(
     if version is None:
         raise WorkflowError("This article has no live version to re-review.")
     _check_reviewer(version, reviewer, user)
-    if seen_fingerprint != version.compute_fingerprint():
-        raise StaleVersion(
-            "The live version changed while you were reading it. Reload it and review what is there now."
-        )
+    signoff.require_unchanged(version, seen=seen_fingerprint)
     at = at or timezone.now()
     review = _review(
         version, Review.Outcome.CONFIRMED, reviewer, user=user, comment=comment, fingerprint=seen_fingerprint, at=at
@@ -466,8 +440,7 @@ def send_back_version(
     _check_reviewer(version, reviewer, user)
     if version.status != Status.SUBMITTED:
         raise WorkflowError("Only a version awaiting review can be sent back.")
-    if not comment.strip():
-        raise WorkflowError("Say what needs to change: a comment is required to send a version back.")
+    comment = signoff.require_comment(comment)
     review = _review(
         version,
         Review.Outcome.SENT_BACK,

@@ -1,9 +1,11 @@
-"""Signing off supporting text: people's names, credentials, bios and profile links, and
-cause, cause-group and topic descriptions (see `taxonomy.reviewed_text`).
+"""Signing off (or declining) supporting text and classification: people's names, credentials,
+bios and profile links; cause, cause-group and topic names and descriptions; a cause's group
+(see `taxonomy.reviewed_text`).
 
-Editors propose (the admin keeps their edit as the pending change); a medical reviewer
-approves exactly the proposal they were shown, never their own proposal or text about
-themselves; the approval publishes it, writes the audit log and empties the page cache.
+Editors propose (the admin keeps their edit as the pending change); a medical reviewer signs
+off exactly the proposal they were shown, through the one sign-off rule (`articles.signoff`):
+never a proposal their account made or changed, never text about themselves. Signing off
+publishes it; declining (with a comment) drops it. Both are written to the audit log.
 """
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -11,14 +13,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles.identity import IdentityError, signing_person
-from articles.models import AuditEntry, Person
-from pagecache.tags import content_changed
+from articles import signoff
+from articles.models import AuditEntry
+from articles.workflow import WorkflowError
 from taxonomy.reviewed_text import ReviewedText
 
 
 class TextReviewError(Exception):
-    """The approval cannot happen; the message is for the reviewer who tried."""
+    """The decision cannot be taken; the message is for the reviewer who tried."""
 
 
 def propose_text(*, obj: ReviewedText, values: dict, user: AbstractBaseUser | None) -> None:
@@ -26,30 +28,39 @@ def propose_text(*, obj: ReviewedText, values: dict, user: AbstractBaseUser | No
     obj.propose_text(values, user=user, at=timezone.now())
 
 
+def text_sign_off_refusal(obj: ReviewedText, user: AbstractBaseUser) -> str:
+    """Why `user` may not decide on `obj`'s proposal ("" if they may)."""
+    return signoff.refusal(obj, user=user, reviewer=getattr(user, "person", None))
+
+
+def _decide(obj: ReviewedText, user: AbstractBaseUser, seen_fingerprint: str) -> ReviewedText:
+    """`obj` locked, once the reviewer may decide on exactly the proposal they saw."""
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    if not obj.has_pending_text:
+        raise TextReviewError("There is no proposed change to decide on.")
+    try:
+        signoff.require_may_sign(obj, user=user, reviewer=getattr(user, "person", None))
+        signoff.require_unchanged(obj, seen=seen_fingerprint)
+    except WorkflowError as error:
+        raise TextReviewError(str(error)) from error
+    return obj
+
+
+def _proposer(obj: ReviewedText) -> str:
+    return obj.pending_by.get_username() if obj.pending_by_id else "system"
+
+
 @transaction.atomic
 def approve_text(*, obj: ReviewedText, user: AbstractBaseUser, seen_fingerprint: str, comment: str = ""):
     """Publish `obj`'s pending change, exactly as the reviewer saw it."""
-    try:
-        reviewer = signing_person(user)
-    except IdentityError as error:
-        raise TextReviewError(str(error)) from error
-    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
-    if not obj.has_pending_text:
-        raise TextReviewError("There is no proposed change to sign off.")
-    if obj.text_fingerprint() != seen_fingerprint:
-        raise TextReviewError("The text changed while you were reading it. Reload it and review what is there now.")
-    if obj.pending_by_id == user.pk:
-        raise TextReviewError("You proposed this change, so you cannot sign it off.")
-    if isinstance(obj, Person) and obj.pk == reviewer.pk:
-        raise TextReviewError("This is your own profile: another reviewer signs off what readers are told about you.")
-    before = {name: getattr(obj, name) for name in obj.pending_text}
+    obj = _decide(obj, user, seen_fingerprint)
+    before = {name: value for name, value in obj.published_text().items() if name in obj.pending_text}
     after = dict(obj.pending_text)
-    proposer = obj.pending_by.get_username() if obj.pending_by_id else "system"
-    for name, value in after.items():
-        setattr(obj, name, value)
-    obj.pending_text, obj.pending_by, obj.pending_since = {}, None, None
+    proposer = _proposer(obj)
+    obj.apply_text(after)
+    obj.clear_proposal()
     try:
-        obj.full_clean(validate_unique=False, validate_constraints=False)
+        obj.full_clean(validate_unique=True, validate_constraints=True)
     except ValidationError as error:
         raise TextReviewError("The proposed text is not valid: " + "; ".join(error.messages)) from error
     obj.save()
@@ -57,11 +68,31 @@ def approve_text(*, obj: ReviewedText, user: AbstractBaseUser, seen_fingerprint:
         AuditEntry.Kind.TEXT_APPROVED,
         obj,
         user=user,
-        person=reviewer,
+        person=user.person,
         before=before,
         after=after,
         comment=comment or f"Proposed by {proposer}.",
     )
-    # Readers see it from now on: every page that might show it (bylines, lists, feed) is rebuilt.
-    content_changed()
+    return obj
+
+
+@transaction.atomic
+def decline_text(*, obj: ReviewedText, user: AbstractBaseUser, seen_fingerprint: str, comment: str):
+    """Drop `obj`'s pending change, saying why; readers keep the signed-off text."""
+    if not comment.strip():
+        raise TextReviewError("Say why you decline the proposal: a comment is required.")
+    obj = _decide(obj, user, seen_fingerprint)
+    proposed = dict(obj.pending_text)
+    proposer = _proposer(obj)
+    obj.clear_proposal()
+    obj.save(update_fields=["pending_text", "pending_by", "pending_since", "pending_editors"])
+    AuditEntry.record(
+        AuditEntry.Kind.TEXT_DECLINED,
+        obj,
+        user=user,
+        person=user.person,
+        before=proposed,
+        after={},
+        comment=f"{comment.strip()} (proposed by {proposer})",
+    )
     return obj

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.derived import Derived, derive, preview_derived_content
+from articles.fingerprint import snapshot_fingerprint
 from articles.models import (
     Article,
     ArticleEvent,
@@ -45,7 +46,6 @@ from articles.models import (
     VersionAuthor,
     VersionCause,
 )
-from articles.models.versions import snapshot_fingerprint
 from devtools import synthetic_text as text
 from pagecache.tags import content_changed
 from taxonomy.models import Cause, CauseGroup, Topic
@@ -237,7 +237,7 @@ def _snapshot(version: ArticleVersion, planned: "Planned") -> dict:
         "body": version.body,
         "image_credits": version.image_credits,
         "authors": [link.person_id for link in sorted(planned.authors, key=lambda link: link.position)],
-        "causes": sorted(link.tag_id for link in planned.causes),
+        "causes": [[link.tag_id, link.tag.name] for link in sorted(planned.causes, key=lambda link: link.tag_id)],
         "references": [ref.snapshot() for ref in planned.references],
         "faq": [{"question": e.question, "answer": e.answer} for e in planned.faq],
     }
@@ -310,7 +310,7 @@ def plan_article(rng: random.Random, number: int, pools: Pools, now: datetime.da
         article=article,
         version=version,
         authors=[VersionAuthor(person_id=p.pk, position=i) for i, p in enumerate(authors)],
-        causes=[VersionCause(tag_id=c.pk) for c in causes],
+        causes=[VersionCause(tag=c) for c in causes],
         references=[_reference(rng, n, values["cause"], values["part"]) for n in range(1, n_refs + 1)],
         faq=faq,
         cause_names=[cause.name for cause in causes],

@@ -298,6 +298,7 @@ class AnswerVersionAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             obj.save()
+            answers.worked_on(obj, request.user)  # an editor of the answer never signs it off
             return
         created = answers.start_answer(
             question=form.cleaned_data["question"],

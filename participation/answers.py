@@ -12,8 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from articles import signoff
 from articles.models import Person
-from articles.workflow import EDIT_PERMISSION, SIGN_OFF_PERMISSION, Actor, NotAllowed, StaleVersion, account, require
+from articles.workflow import EDIT_PERMISSION, Actor, NotAllowed, account, require
 from pagecache.tags import content_changed
 from participation.models import AnswerReview, AnswerVersion, Question
 
@@ -75,9 +76,18 @@ def start_answer(*, question: Question, answerer: Person, user: Actor, body: str
     number = (question.answers.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     if not body and question.live_answer_id:
         body = question.live_answer.body
-    return AnswerVersion.objects.create(
+    version = AnswerVersion.objects.create(
         question=question, number=number, answerer=answerer, body=body, created_by=account(user)
     )
+    worked_on(version, user)
+    return version
+
+
+def worked_on(version: AnswerVersion, user: Actor) -> None:
+    """Remember that `user` created, edited or submitted `version`: it may never sign it off."""
+    editor = account(user)
+    if editor is not None and editor.pk is not None:
+        version.editors.add(editor)
 
 
 def _lock(version: AnswerVersion) -> AnswerVersion:
@@ -95,35 +105,20 @@ def submit_answer(*, version: AnswerVersion, user: Actor) -> AnswerVersion:
     version.status, version.submitted_by, version.submitted_at = Status.SUBMITTED, account(user), timezone.now()
     version.submitted_fingerprint = version.compute_fingerprint()
     version.save()
+    worked_on(version, user)
     return version
 
 
 def answer_sign_off_refusal(version: AnswerVersion, reviewer: Person | None, user: Actor) -> str:
     """Why this account may not sign off (or send back) this answer as `reviewer`; "" if it may."""
-    if user is None or not user.has_perm(SIGN_OFF_PERMISSION):
-        return "Only medical reviewers sign off answers."
-    if reviewer is None or not reviewer.is_medical_reviewer:
-        return "Answers are signed off by a medical reviewer."
-    signer = account(user)
-    if signer is not None:
-        if reviewer.user_id != signer.pk or not reviewer.account_link_confirmed:
-            return "You sign off only as the reviewer your account is linked to, once the link is confirmed."
-        if signer.pk in (version.created_by_id, version.submitted_by_id):
-            return "Nobody signs off an answer their account wrote or submitted."
-    if reviewer.pk == version.answerer_id:
-        return "Nobody signs off their own answer."
-    return ""
+    return signoff.refusal(version, user=user, reviewer=reviewer)
 
 
-def _check(version: AnswerVersion, reviewer: Person, user: Actor, seen_fingerprint: str) -> None:
-    refusal = answer_sign_off_refusal(version, reviewer, user)
-    if refusal:
-        raise NotAllowed(refusal)
+def _check(version: AnswerVersion, reviewer: Person, user: Actor, seen_fingerprint: str) -> str:
+    signoff.require_may_sign(version, user=user, reviewer=reviewer)
     if version.status != Status.SUBMITTED:
         raise NotAllowed("Only a submitted answer can be reviewed.")
-    current = version.compute_fingerprint()
-    if not (current == version.submitted_fingerprint == seen_fingerprint):
-        raise StaleVersion("This answer changed after it was submitted or while you read it; reload it.")
+    return signoff.require_unchanged(version, seen=seen_fingerprint, submitted=version.submitted_fingerprint)
 
 
 @transaction.atomic
@@ -164,8 +159,7 @@ def _tell_the_asker(question: Question) -> None:
 
 @transaction.atomic
 def send_back_answer(*, version: AnswerVersion, reviewer: Person, comment: str, user: Actor) -> AnswerVersion:
-    if not comment.strip():
-        raise NotAllowed("Say what needs changing.")
+    comment = signoff.require_comment(comment)
     version = _lock(version)
     _check(version, reviewer, user, version.submitted_fingerprint)
     AnswerReview.objects.create(

@@ -2,14 +2,12 @@
 (prompts, blocked words). Nothing a reader writes is public until a moderator approved it:
 `Story.objects.public()` is the one visibility rule."""
 
-import hashlib
-import json
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from articles.fingerprint import snapshot_fingerprint
 from articles.models import Article, Person
 from articles.models.history import AppendOnlyError
 from articles.models.versions import ImmutableVersionError
@@ -304,6 +302,8 @@ class AnswerVersion(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_fingerprint = models.CharField(max_length=64, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
+    # Every account that created, saved or submitted the answer, kept for good: none may sign it off.
+    editors = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+", editable=False)
 
     class Meta:
         ordering = ["question", "-number"]
@@ -314,14 +314,24 @@ class AnswerVersion(models.Model):
     def __str__(self) -> str:
         return f"Answer v{self.number} to “{self.question.text}”"
 
-    def compute_fingerprint(self) -> str:
-        """SHA-256 of everything the reader will see of this answer: the question, the body, the answerer."""
-        content = {
+    def review_snapshot(self) -> dict:
+        """Everything the reader will see of this answer: the question, the body, the answerer."""
+        return {
             "question": self.question.text,
             "body": self.body,
             "answerer": [self.answerer_id, self.answerer.name, self.answerer.credentials],
         }
-        return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+    def contributions(self) -> list[tuple[int, str]]:
+        found = [(self.created_by_id, "created this answer"), (self.submitted_by_id, "submitted this answer")]
+        found += [(pk, "edited this answer") for pk in self.editors.values_list("pk", flat=True)]
+        return [(pk, what) for pk, what in found if pk is not None]
+
+    def own_people(self) -> list[tuple[int, str]]:
+        return [(self.answerer_id, "the expert who gave this answer")]
+
+    def compute_fingerprint(self) -> str:
+        return snapshot_fingerprint(self.review_snapshot())
 
     def _signed_in_database(self) -> bool:
         return self.pk is not None and AnswerVersion.objects.filter(pk=self.pk, status=self.Status.APPROVED).exists()

@@ -17,6 +17,11 @@ class SourceAdmin(admin.ModelAdmin):
         ("Links", {"fields": [("doi", "pmid"), ("url", "accessed")]}),
     ]
 
+    def save_model(self, request, obj, form, change):
+        """Whoever saves an entry is one of its editors: a version citing it shows their text."""
+        super().save_model(request, obj, form, change)
+        obj.editors.add(request.user)
+
     def has_delete_permission(self, request, obj=None):
         # Versions keep their own snapshot, but a draft citing the key would lose it: only superusers delete.
         return request.user.is_superuser and super().has_delete_permission(request, obj)

@@ -15,6 +15,7 @@ Both tables were made by the articles app and keep their names (articles_source,
 articles_linkcheck).
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -54,6 +55,9 @@ class Source(models.Model):
     accessed = models.DateField(null=True, blank=True, help_text="For web pages: when the page was read.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Every account that created or edited the entry, kept for good: a version citing it shows their
+    # text, so none of them may sign that version off (`ArticleVersion.contributions`).
+    editors = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+", editable=False)
 
     # What a version's reference snapshot copies (articles.models.Reference has the same fields).
     COPIED_FIELDS = ("kind", "authors", "title", "source", "year", "volume", "issue", "pages", "url", "pmid", "doi")

@@ -51,7 +51,8 @@ class CauseGroupQuerySet(models.QuerySet):
 
 
 class Topic(ReviewedText):
-    REVIEWED_FIELDS = ("description",)
+    REVIEWED_FIELDS = ("name", "description")
+    SET_ON_CREATION = ("name",)
 
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
@@ -86,7 +87,8 @@ class Topic(ReviewedText):
 class CauseGroup(ReviewedText):
     """A heading under which causes are listed, e.g. "Neuromuscular conditions"."""
 
-    REVIEWED_FIELDS = ("description",)
+    REVIEWED_FIELDS = ("name", "description")
+    SET_ON_CREATION = ("name",)
 
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
@@ -103,9 +105,11 @@ class CauseGroup(ReviewedText):
 
 
 class Cause(ReviewedText, TagBase):
-    """A cause an article discusses. Names are unique regardless of case."""
+    """A cause an article discusses. Names are unique regardless of case. Its name, group and
+    description change only through a reviewer's sign-off (`taxonomy.reviewed_text`)."""
 
-    REVIEWED_FIELDS = ("description",)
+    REVIEWED_FIELDS = ("name", "group", "description")
+    SET_ON_CREATION = ("name", "group")
 
     group = models.ForeignKey(CauseGroup, on_delete=models.PROTECT, related_name="causes")
     description = models.TextField(blank=True, max_length=500)

@@ -36,12 +36,22 @@ class PendingTextFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _shown(obj, name: str, value) -> str:
+    """A reviewed value as a reader sees it (a foreign key by the name of what it points at)."""
+    field = obj._meta.get_field(name)
+    if field.is_relation:
+        target = field.related_model.objects.filter(pk=value).first()
+        return str(target) if target is not None else ""
+    return str(value)
+
+
 def pending_changes(obj) -> list[tuple[str, object]]:
     """(field label, word diff) for each field with a proposed change."""
+    published = obj.published_text()
     rows = []
     for name, proposed in obj.pending_text.items():
         label = obj._meta.get_field(name).verbose_name
-        rows.append((label, text_diff(str(getattr(obj, name)), str(proposed))))
+        rows.append((label, text_diff(_shown(obj, name, published[name]), _shown(obj, name, proposed))))
     return rows
 
 
@@ -88,14 +98,13 @@ class ReviewedTextAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         """Divert the reviewed fields into the pending change; keep the published text."""
         model = type(obj)
-        proposed = {name: getattr(obj, name) for name in model.REVIEWED_FIELDS}
+        proposed = obj.published_text()  # the form's values, not yet saved
         if change:
-            published = model.objects.filter(pk=obj.pk).values(*model.REVIEWED_FIELDS).get()
+            published = model.objects.get(pk=obj.pk).published_text()
         else:
             published = {name: model._meta.get_field(name).get_default() for name in model.REVIEWED_FIELDS}
             published.update({name: proposed[name] for name in model.SET_ON_CREATION})
-        for name, value in published.items():
-            setattr(obj, name, value)
+        obj.apply_text(published)
         supporting_text.propose_text(obj=obj, values=proposed, user=request.user)
         super().save_model(request, obj, form, change)
         if obj.has_pending_text:
@@ -121,8 +130,10 @@ class ReviewedTextAdmin(admin.ModelAdmin):
         change_url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
         status = 200
         if request.method == "POST":
+            decline = request.POST.get("decision") == "decline"
+            decide = supporting_text.decline_text if decline else supporting_text.approve_text
             try:
-                supporting_text.approve_text(
+                decide(
                     obj=obj,
                     user=request.user,
                     seen_fingerprint=request.POST.get("fingerprint", ""),
@@ -133,9 +144,11 @@ class ReviewedTextAdmin(admin.ModelAdmin):
                 status = 400
                 obj.refresh_from_db()
             else:
-                self.message_user(request, "Signed off: readers now see the new text.", messages.SUCCESS)
+                done = "Declined: the proposal is gone and readers keep the signed-off text."
+                self.message_user(request, done if decline else "Signed off: readers now see the new text.")
                 return HttpResponseRedirect(change_url)
         context = {
+            "refusal": supporting_text.text_sign_off_refusal(obj, request.user),
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": obj,

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from articles import citing, services, version_page, workflow
+from articles import citing, services, signoff, version_page, workflow
 from articles.admin.workflow import PostStepMixin, ReviewForm, forbidden
 from articles.diffing import changes_between, comparable, version_changes
 from articles.models import ArticleVersion, FaqEntry, Reference, Review, VersionAuthor, VersionCause
@@ -470,7 +470,7 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
             form=form,
             sign_off_refusal=services.sign_off_refusal(version, reviewer, request.user),
             changed_since_submission=version.status == Status.SUBMITTED
-            and fingerprint != version.submitted_fingerprint,
+            and not signoff.matches(fingerprint, version.submitted_fingerprint),
             quality=assess_version(version),
             **self._review_diff(request, version),
         )

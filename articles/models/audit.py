@@ -29,6 +29,7 @@ class AuditEntry(models.Model):
         LINK_CONFIRMED = "link_confirmed", "Account link confirmed"
         REVIEWER_STATUS = "reviewer_status", "Medical reviewer status changed"
         TEXT_APPROVED = "text_approved", "Supporting text signed off"
+        TEXT_DECLINED = "text_declined", "Proposed supporting text declined"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")

@@ -30,6 +30,10 @@ class Person(ReviewedText):
     REVIEWED_FIELDS = ("name", "credentials", "bio", "profile_url")
     SET_ON_CREATION = ("name",)
 
+    def own_people(self) -> list[tuple[int, str]]:
+        """Text about a person is never signed off by that person."""
+        return [(self.pk, "the person this text describes")]
+
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
     credentials = models.CharField(max_length=120, blank=True, help_text='Post-nominals, e.g. "MD, FACEP, FAAEM".')

@@ -7,9 +7,6 @@ or FAQ entries, and the database refuses every other write path too (triggers,
 articles/immutability.py).
 """
 
-import hashlib
-import json
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -17,6 +14,7 @@ from django.urls import reverse
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from articles.fingerprint import snapshot_fingerprint
 from operations.text import SingleLineFields
 from references.validators import validate_doi, validate_http_url, validate_pmid
 from taxonomy.models import Cause
@@ -165,16 +163,30 @@ class ArticleVersion(SingleLineFields, models.Model):
 
     # --- who worked on it ---------------------------------------------------
 
-    def worked_on_by(self, user) -> bool:
-        """The account created, edited or submitted this version, or the byline names its person.
+    def contributions(self) -> list[tuple[int, str]]:
+        """The accounts whose text this version shows (`articles.signoff`): who created, edited
+        (any save, of the version or its parts) or submitted it, and who edited a library source
+        it cites. None of them may sign it off, whatever groups they hold."""
+        from references.models import Source
 
-        Whatever groups the account holds, such a version is its own work and it may not review it.
-        """
+        found = [(self.created_by_id, "created this version"), (self.submitted_by_id, "submitted this version")]
+        found += [(pk, "edited this version") for pk in self.editors.values_list("pk", flat=True)]
+        keys = [key for key in self.references.values_list("key", flat=True) if key]
+        for key, editor_id in Source.editors.through.objects.filter(source__key__in=keys).values_list(
+            "source__key", "user_id"
+        ):
+            found.append((editor_id, f"edited the library source [@{key}] this version cites"))
+        return [(pk, what) for pk, what in found if pk is not None]
+
+    def own_people(self) -> list[tuple[int, str]]:
+        return [(pk, "an author of this version") for pk in self.author_links.values_list("person_id", flat=True)]
+
+    def worked_on_by(self, user) -> bool:
+        """The account created, edited or submitted this version or a source it cites, or the byline
+        names its person: whatever groups the account holds, it may not review it."""
         if getattr(user, "pk", None) is None:  # nobody, or the site itself (workflow.SYSTEM)
             return False
-        if user.pk in (self.created_by_id, self.submitted_by_id):
-            return True
-        if self.editors.filter(pk=user.pk).exists():
+        if any(pk == user.pk for pk, _ in self.contributions()):
             return True
         return self.author_links.filter(person__user_id=user.pk).exists()
 
@@ -216,7 +228,7 @@ class ArticleVersion(SingleLineFields, models.Model):
             "body": self.body,
             "image_credits": self.image_credits,
             "authors": list(self.author_links.order_by("position", "id").values_list("person_id", flat=True)),
-            "causes": sorted(self.cause_links.values_list("tag_id", flat=True)),
+            "causes": [list(cause) for cause in self.cause_links.order_by("tag_id").values_list("tag_id", "tag__name")],
             "references": [ref.snapshot() for ref in self.references.order_by("number")],
             "faq": [
                 {"question": q, "answer": a}
@@ -234,18 +246,12 @@ class ArticleVersion(SingleLineFields, models.Model):
         images = [link.snapshot() for link in self.image_links.order_by("position")]
         return {"images": images} if images else {}
 
+    def review_snapshot(self) -> dict:
+        return self.content_snapshot()
+
     def compute_fingerprint(self) -> str:
         """SHA-256 of the content snapshot: equal fingerprints mean identical content."""
         return snapshot_fingerprint(self.content_snapshot())
-
-
-def snapshot_fingerprint(snapshot: dict) -> str:
-    """SHA-256 of a content snapshot (see `ArticleVersion.content_snapshot`), canonical JSON.
-
-    Also used by `generate_content` (devtools/synthetic.py), which builds the snapshot from rows it has not saved yet.
-    """
-    canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 class VersionContent(models.Model):

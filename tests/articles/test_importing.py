@@ -103,7 +103,11 @@ def test_a_small_content_folder_loads_with_an_approval_on_the_review_date(tmp_pa
         ('doi: "10.1002/mus.20341"', 'url: "javascript:alert(1)"', "references[1]: url: Enter a web address"),
         ('doi: "10.1002/mus.20341"', 'pmid: "12ab"', "references[1]: pmid: 12ab is not a PubMed ID"),
         ("reviewer: doc", "reviewer: writer", "Wendy Writer is not a medical reviewer"),
-        ("authors: [writer]", "authors: [doc]", "Dee Doctor is an author of this version and cannot review it"),
+        (
+            "authors: [writer]",
+            "authors: [doc]",
+            "Dee Doctor is an author of this version, so another reviewer signs this off",
+        ),
         ("topic: muscles", "topic: nowhere", "topic: no topic with slug 'nowhere'"),
         ("causes: [heat]", "causes: [cold]", "causes[0]: no cause with slug 'cold'"),
         ("reviewed_on: 2026-05-01", "reviewed_on: last tuesday", "reviewed_on: 'last tuesday' is not a date"),

@@ -137,12 +137,12 @@ def propose(obj, values, user):
 
 def test_nobody_signs_off_their_own_proposal_or_text_about_themselves(editor, reviewer, author_reviewer, writer):
     propose(writer, {"bio": "Writes."}, reviewer)
-    with pytest.raises(supporting_text.TextReviewError, match="You proposed"):
+    with pytest.raises(supporting_text.TextReviewError, match="Your account proposed or changed this text"):
         supporting_text.approve_text(obj=writer, user=reviewer, seen_fingerprint=writer.text_fingerprint())
     own = propose(reviewer.person, {"credentials": "MD, PhD, FRCP"}, editor)
-    with pytest.raises(supporting_text.TextReviewError, match="your own profile"):
+    with pytest.raises(supporting_text.TextReviewError, match="is the person this text describes"):
         supporting_text.approve_text(obj=own, user=reviewer, seen_fingerprint=own.text_fingerprint())
-    with pytest.raises(supporting_text.TextReviewError, match="Only medical reviewers"):
+    with pytest.raises(supporting_text.TextReviewError, match="only medical reviewers do"):
         supporting_text.approve_text(obj=own, user=editor, seen_fingerprint=own.text_fingerprint())
     # Another reviewer may, exactly the text they saw.
     seen = own.text_fingerprint()

@@ -106,7 +106,7 @@ def test_a_confirmed_link_still_cannot_sign_the_accounts_own_work(cast):
     Person.objects.filter(pk=cast["tomas"].pk).update(user=None)
     Person.objects.filter(pk=helena.pk).update(user=tomas_account, signing_confirmed_user=tomas_account)
     response = approve_as(signed_in(User.objects.get(pk=tomas_account.pk)), version)
-    assert "You created, edited or submitted this version" in response.content.decode()
+    assert "Your account edited this version, so you cannot sign this off" in response.content.decode()
     assert ArticleVersion.objects.get(pk=version.pk).status == "submitted"
 
 
