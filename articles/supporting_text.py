@@ -73,6 +73,7 @@ def approve_text(*, obj: ReviewedText, user: AbstractBaseUser, seen_fingerprint:
         after=after,
         comment=comment or f"Proposed by {proposer}.",
     )
+    obj.text_decided(user=user, approved=True, comment=_described(obj, after) + (f" {comment}" if comment else ""))
     return obj
 
 
@@ -95,4 +96,17 @@ def decline_text(*, obj: ReviewedText, user: AbstractBaseUser, seen_fingerprint:
         after={},
         comment=f"{comment.strip()} (proposed by {proposer})",
     )
+    obj.text_decided(user=user, approved=False, comment=f"{_described(obj, proposed)} Declined: {comment.strip()}")
     return obj
+
+
+def _described(obj: ReviewedText, values: dict) -> str:
+    """ "Topic: Nerves; part number: 2." for a timeline entry (a foreign key by its name)."""
+    parts = []
+    for name, value in values.items():
+        field = obj._meta.get_field(name)
+        if field.is_relation:
+            value = field.related_model.objects.filter(pk=value).first() if value is not None else None
+        parts.append(f"{field.verbose_name}: {value if value not in (None, '') else 'none'}")
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "."

@@ -72,6 +72,13 @@ class ReviewedText(models.Model):
                 editors.append(user_id)
             self.pending_editors = editors
 
+    def needs_review(self) -> bool:
+        """Whether an edit waits for a sign-off (see `Article`: not before readers first saw it)."""
+        return True
+
+    def text_decided(self, *, user, approved: bool, comment: str) -> None:
+        """Called inside the decision's transaction: a kind with a timeline records it there."""
+
     def clear_proposal(self) -> None:
         self.pending_text, self.pending_by, self.pending_since, self.pending_editors = {}, None, None, []
 

@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 
 from articles import lifecycle, services, workflow
 from articles.admin.review_interval import ReviewIntervalAdmin
+from articles.admin.reviewed_text import ReviewedTextAdmin
 from articles.admin.workflow import PostStepMixin, ReReviewForm, TakeDownForm
 from articles.diffing import version_changes
 from articles.models import Article, ArticleEvent, ArticleVersion, Person
@@ -150,7 +151,7 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(PostStepMixin, ReviewIntervalAdmin):
+class ArticleAdmin(PostStepMixin, ReviewIntervalAdmin, ReviewedTextAdmin):
     add_form = ArticleCreationForm
     form = ArticleChangeForm
     list_display = ["title_column", "status_column", "topic", "reviewed_column", "due_date_column", "assigned_reviewer"]
@@ -160,7 +161,7 @@ class ArticleAdmin(PostStepMixin, ReviewIntervalAdmin):
     autocomplete_fields = ["series", "assigned_reviewer"]
     inlines = [VersionInline]
     fieldsets = [
-        (None, {"fields": ["slug", "topic", "series", "part_number"]}),
+        (None, {"fields": ["slug", "topic", "series", "part_number", "text_review"]}),
         ("Review cycle", {"fields": ["review_interval_months", "assigned_reviewer", "publication", "review_state"]}),
         ("Archiving", {"fields": ["archive_at", "archive_state"]}),
         ("History", {"fields": ["timeline"]}),

@@ -82,6 +82,8 @@ class ReviewedTextAdmin(admin.ModelAdmin):
     def text_review(self, obj):
         if obj is None or obj.pk is None:
             return "Saved text is kept as a proposal until a medical reviewer signs it off."
+        if not obj.needs_review():
+            return "Nothing public shows this yet: a change applies at once, and the first sign-off covers it."
         if not obj.has_pending_text:
             return "Readers see the text above; it is signed off."
         diffs = format_html_join("", "<p><strong>{}</strong></p>{}", pending_changes(obj))
@@ -98,6 +100,9 @@ class ReviewedTextAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         """Divert the reviewed fields into the pending change; keep the published text."""
         model = type(obj)
+        if change and not model.objects.get(pk=obj.pk).needs_review():
+            super().save_model(request, obj, form, change)  # nothing public shows it yet
+            return
         proposed = obj.published_text()  # the form's values, not yet saved
         if change:
             published = model.objects.get(pk=obj.pk).published_text()

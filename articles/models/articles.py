@@ -12,10 +12,14 @@ from django.utils import timezone
 
 from articles.dates import add_months
 from taxonomy.models import review_interval_validators
+from taxonomy.reviewed_text import ReviewedText
 
 
-class Series(models.Model):
-    """Multi-part articles ("Part 3 of 3")."""
+class Series(ReviewedText):
+    """Multi-part articles ("Part 3 of 3"). Its name and description are reviewed text."""
+
+    REVIEWED_FIELDS = ("name", "description")
+    SET_ON_CREATION = ("name",)
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
@@ -125,7 +129,13 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(models.Model):
+class Article(ReviewedText):
+    # Where readers find it filed. Once the article has been published, a change is a proposal a
+    # medical reviewer signs off (`articles.supporting_text`), recorded on the timeline; before
+    # that, the first version's sign-off covers it (its snapshot names the topic and series).
+    REVIEWED_FIELDS = ("topic", "series", "part_number")
+    SET_ON_CREATION = REVIEWED_FIELDS
+
     slug = models.SlugField(
         max_length=200,
         unique=True,
@@ -225,6 +235,17 @@ class Article(models.Model):
     def __str__(self) -> str:
         # The stable identity, with no query: admin lists print one per row (titles live in versions).
         return self.slug
+
+    def needs_review(self) -> bool:
+        """Refiling waits for a sign-off once readers have seen the article filed somewhere."""
+        return self.first_published_at is not None
+
+    def text_decided(self, *, user, approved: bool, comment: str) -> None:
+        from articles.models import ArticleEvent
+        from articles.workflow import record
+
+        kind = ArticleEvent.Kind.FILING_CHANGED if approved else ArticleEvent.Kind.FILING_DECLINED
+        record(self, kind, user=user, comment=comment)
 
     def current_title(self) -> str:
         """The reader-facing title if live, else the newest version's (a query or two: for

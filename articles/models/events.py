@@ -30,6 +30,8 @@ class ArticleEvent(AppendOnlyModel):
         PREVIEW_LINK_REVOKED = "preview_link_revoked", "Expert preview link revoked"
         EXPERT_COMMENT = "expert_comment", "Comment from an outside expert"
         ADDRESS_CHANGED = "address_changed", "Address changed"
+        FILING_CHANGED = "filing_changed", "Topic or series changed (signed off)"
+        FILING_DECLINED = "filing_declined", "Proposed topic or series declined"
 
     article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="events")
     version = models.ForeignKey(

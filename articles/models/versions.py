@@ -235,10 +235,16 @@ class ArticleVersion(SingleLineFields, models.Model):
                 for q, a in self.faq_entries.order_by("position", "id").values_list("question", "answer")
             ],
             **self._images_snapshot(),
+            "filed_under": self._filing_snapshot(),
         }
         if self.change_note:
             snapshot["change_note"] = self.change_note
         return snapshot
+
+    def _filing_snapshot(self) -> list:
+        """Where readers will find it: the topic's name, the series' name and the part number."""
+        article = self.article
+        return [article.topic.name, article.series.name if article.series_id else None, article.part_number]
 
     def _images_snapshot(self) -> dict:
         """Pictures placed (images.VersionImage: file hash, alt text, caption, credit); absent when there are

@@ -147,6 +147,7 @@ ARTICLE_PARTS = {
     "references": lambda v: Reference.objects.filter(version=v).update(title="Another title of the work"),
     "faq": lambda v: FaqEntry.objects.filter(version=v).update(answer="Another answer."),
     "images": lambda v: VersionImage.objects.filter(version=v).update(credit="Another credit"),
+    "filed_under": lambda v: Topic.objects.filter(pk=v.article.topic_id).update(name="Another topic"),
 }
 
 
