@@ -17,7 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from articles import freshness, notifications
+from articles import freshness, notifications, signals
 from articles.models import Article, ArticleEvent, Person
 from articles.workflow import (
     SIGN_OFF_PERMISSION,
@@ -76,6 +76,7 @@ def take_down_article(*, article: Article, user: Actor, reason: str) -> Article:
     article.publish_at = None
     article.save(update_fields=["live_version", "taken_down_at", "scheduled_version", "publish_at"])
     record(article, Event.TAKEN_DOWN, user=user, version=version, comment=reason, at=at)
+    signals.article_decided.send(sender=Article, article=article, user=user, decision="taken_down", comment=reason)
     if cancelled is not None:
         record(
             article,

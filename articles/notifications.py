@@ -97,6 +97,37 @@ def version_submitted(version: ArticleVersion) -> None:
     )
 
 
+def for_review(item, *, subject: str, lines: list[str], link: str, link_label: str, assigned: Person | None = None):
+    """Ask for a sign-off of any reviewed content (`articles.signoff.Reviewable`): to the assigned
+    reviewer, else every medical reviewer whose own work it is not; opt-outs respected."""
+    if assigned is not None:
+        reviewers = [assigned]
+    else:
+        own = [person_id for person_id, _ in item.own_people()]
+        contributors = [user_id for user_id, _ in item.contributions()]
+        reviewers = (
+            Person.objects.filter(is_medical_reviewer=True).exclude(pk__in=own).exclude(user_id__in=contributors)
+        )
+    _send((_person_address(person) for person in reviewers), subject, lines=lines, link=link, link_label=link_label)
+
+
+def text_proposed(obj) -> None:
+    """A new proposal of supporting text or classification (`taxonomy.reviewed_text`)."""
+    label = f"{obj._meta.verbose_name} “{obj}”"
+    for_review(
+        obj,
+        subject=f"For review: proposed change to {label}",
+        lines=[
+            f"A change to the {label} was proposed: "
+            + ", ".join(str(obj._meta.get_field(name).verbose_name) for name in obj.pending_text)
+            + ".",
+            "Readers keep the signed-off text until you sign the proposal off; you can also decline it.",
+        ],
+        link=_admin_url(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_review_text", obj.pk),
+        link_label="Review the proposal",
+    )
+
+
 def _submitter(version: ArticleVersion):
     return version.submitted_by or version.created_by
 

@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from articles import citing, diffing, freshness, notifications, signoff
+from articles import citing, diffing, freshness, notifications, signals, signoff
 from articles.derived import freeze_derived_content
 from articles.models import (
     Article,
@@ -391,6 +391,9 @@ def _make_live(
         article.publish_at = None
     article.save()
     record(article, Event.WENT_LIVE, user=user, version=version, at=at)
+    signals.article_decided.send(
+        sender=Article, article=article, user=user, decision="replaced", comment=f"Version {version.number} went live."
+    )
 
 
 @transaction.atomic
@@ -423,6 +426,7 @@ def re_review_live_version(
     article.last_reviewed_by = reviewer
     article.save()
     record(article, Event.RE_REVIEWED, user=user, version=version, comment=comment, at=at)
+    signals.article_decided.send(sender=Article, article=article, user=user, decision="confirmed", comment=comment)
     return review
 
 

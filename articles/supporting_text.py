@@ -85,6 +85,7 @@ def decline_text(*, obj: ReviewedText, user: AbstractBaseUser, seen_fingerprint:
     obj = _decide(obj, user, seen_fingerprint)
     proposed = dict(obj.pending_text)
     proposer = _proposer(obj)
+    proposed_by = [pk for pk, _ in obj.contributions()]
     obj.clear_proposal()
     obj.save(update_fields=["pending_text", "pending_by", "pending_since", "pending_editors"])
     AuditEntry.record(
@@ -93,7 +94,7 @@ def decline_text(*, obj: ReviewedText, user: AbstractBaseUser, seen_fingerprint:
         user=user,
         person=user.person,
         before=proposed,
-        after={},
+        after={"proposed_by": proposed_by},
         comment=f"{comment.strip()} (proposed by {proposer})",
     )
     obj.text_decided(user=user, approved=False, comment=f"{_described(obj, proposed)} Declined: {comment.strip()}")

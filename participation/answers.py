@@ -8,11 +8,13 @@ back with a comment. Permissions are the articles' own (`articles.workflow`): ed
 edit, `articles.sign_off_articleversion` signs off; SYSTEM for the site, None refused.
 """
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles import signoff
+from articles import notifications, signoff
 from articles.models import Person
 from articles.workflow import EDIT_PERMISSION, Actor, NotAllowed, account, require
 from pagecache.tags import content_changed
@@ -106,6 +108,13 @@ def submit_answer(*, version: AnswerVersion, user: Actor) -> AnswerVersion:
     version.submitted_fingerprint = version.compute_fingerprint()
     version.save()
     worked_on(version, user)
+    notifications.for_review(
+        version,
+        subject=f"For review: an answer to “{version.question.text[:60]}”",
+        lines=[f"{version.answerer.name}'s answer (v{version.number}) was submitted for medical review."],
+        link=settings.SPASMINFO_SITE_URL + reverse("admin:participation_answer_review", args=[version.pk]),
+        link_label="Review this answer",
+    )
     return version
 
 
@@ -142,7 +151,6 @@ def approve_answer(*, version: AnswerVersion, reviewer: Person, seen_fingerprint
 
 def _tell_the_asker(question: Question) -> None:
     """The reader gave an address to be told when it is answered: one mail with the link."""
-    from django.conf import settings
 
     from operations.mail import reader_mail
 

@@ -202,6 +202,9 @@ class Report(models.Model):
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    resolution = models.CharField(
+        max_length=300, blank=True, help_text="The decision that closed it (a re-review, a new version, a take-down)."
+    )
 
     objects = ReportQuerySet.as_manager()
 

@@ -68,3 +68,30 @@ def close_story_reports(stories, user: Actor) -> None:
 def report_question(*, question, reason: str, text: str = "", reporter: str = "") -> Report:
     """A report on an answered question or its answer: editors and reviewers see it (medical content)."""
     return Report.objects.create(question=question, reason=reason, text=text, reporter=reporter)
+
+
+DECISIONS = {
+    "confirmed": "Confirmed still accurate by a medical reviewer",
+    "replaced": "A new signed-off version went live",
+    "taken_down": "Taken down for medical review",
+}
+
+
+def close_reports_by_decision(*, article, user, decision: str, comment: str = "", **kwargs) -> int:
+    """A reviewer decided on the article (`articles.signals.article_decided`): its open readers'
+    reports are dealt with by that decision, which they record."""
+    resolution = DECISIONS.get(decision, decision) + (f": {comment}" if comment else ".")
+    return (
+        Report.objects.open()
+        .filter(article=article)
+        .update(status=Report.Status.DONE, handled_by=account(user), resolution=resolution[:300])
+    )
+
+
+def open_problems_of(article) -> list[str]:
+    """Readers' open reports on the article, for the re-review page (reason, date, their words)."""
+    return [
+        f"Reported by a reader as {report.get_reason_display().lower()} on {report.created_at:%d %b %Y}"
+        + (f": “{report.text}”" if report.text else ".")
+        for report in Report.objects.open().filter(article=article).order_by("created_at", "pk")
+    ]

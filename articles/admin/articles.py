@@ -11,10 +11,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from articles import lifecycle, services, workflow
+from articles import inbox, lifecycle, services, workflow
 from articles.admin.review_interval import ReviewIntervalAdmin
 from articles.admin.reviewed_text import ReviewedTextAdmin
-from articles.admin.workflow import PostStepMixin, ReReviewForm, TakeDownForm
+from articles.admin.workflow import ConfirmStillAccurateForm, PostStepMixin, TakeDownForm
 from articles.diffing import version_changes
 from articles.models import Article, ArticleEvent, ArticleVersion, Person
 from operations.text import validate_one_line
@@ -448,7 +448,7 @@ class ArticleAdmin(PostStepMixin, ReviewIntervalAdmin, ReviewedTextAdmin):
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
         reviewer = getattr(request.user, "person", None)
         status = 200
-        form = ReReviewForm(request.POST if request.method == "POST" else None)
+        form = ConfirmStillAccurateForm(request.POST if request.method == "POST" else None)
         if form.is_bound and not form.is_valid():
             status = 400
         elif form.is_bound:
@@ -481,6 +481,7 @@ class ArticleAdmin(PostStepMixin, ReviewIntervalAdmin, ReviewedTextAdmin):
             "causes_by_group": version.causes_by_group(),
             "fingerprint": fingerprint,
             "link_report": link_report(version.references.order_by("number")),
+            "open_problems": inbox.open_problems(article),
             "reviewer": reviewer,
             "form": form,
             "title": f"Re-review: {version.title}",

@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from articles import supporting_text
+from articles import notifications, supporting_text
 from articles.diffing import text_diff
 
 SIGN_OFF_PERMISSION = "articles.sign_off_articleversion"
@@ -110,8 +110,11 @@ class ReviewedTextAdmin(admin.ModelAdmin):
             published = {name: model._meta.get_field(name).get_default() for name in model.REVIEWED_FIELDS}
             published.update({name: proposed[name] for name in model.SET_ON_CREATION})
         obj.apply_text(published)
+        was_pending = change and type(obj).objects.filter(pk=obj.pk, pending_since__isnull=False).exists()
         supporting_text.propose_text(obj=obj, values=proposed, user=request.user)
         super().save_model(request, obj, form, change)
+        if obj.has_pending_text and not was_pending:
+            notifications.text_proposed(obj)
         if obj.has_pending_text:
             self.message_user(
                 request, "Your text is kept as a proposal; readers see it once a medical reviewer signs it off."

@@ -363,6 +363,7 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
             "version": version,
             "article": version.article,
             "live_version": version.article.live_version,
+            "withdrawn_version": None if version.article.live_version_id else version.article.withdrawn_version(),
             "preview_widths": PREVIEW_WIDTHS,
             "preview_width": _preview_width(request),
             **extra,
@@ -444,7 +445,7 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
     def _review_diff(self, request, version) -> dict:
         """A version resubmitted after a send-back opens on what changed since, beside the comment
         (?against=live shows the changes against the live version instead)."""
-        live = version.article.live_version
+        live = version.article.live_version or version.article.withdrawn_version()
         sent_back = (
             version.reviews.filter(outcome=Review.Outcome.SENT_BACK, content_shown__isnull=False)
             .select_related("reviewer")

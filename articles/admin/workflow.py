@@ -68,6 +68,15 @@ class ReReviewForm(forms.Form):
     comment = forms.CharField(required=False, strip=False, widget=forms.Textarea)
 
 
+class ConfirmStillAccurateForm(ReReviewForm):
+    """A re-review records a medical review: the reviewer confirms it explicitly, after the open problems."""
+
+    confirmed = forms.BooleanField(
+        label="I have read this version and the open problems above, and it is still accurate as it stands.",
+        error_messages={"required": "Tick the confirmation: a re-review records a medical review under your name."},
+    )
+
+
 class ReviewForm(ReReviewForm):
     """A reviewer's decision on a submitted version: sign off (now or at a time) or send back."""
 

@@ -236,6 +236,13 @@ class Article(ReviewedText):
         # The stable identity, with no query: admin lists print one per row (titles live in versions).
         return self.slug
 
+    def withdrawn_version(self):
+        """The version readers last saw before an emergency take-down (None unless taken down)."""
+        if self.taken_down_at is None:
+            return None
+        event = self.events.filter(kind="taken_down", version__isnull=False).order_by("-created_at", "-pk").first()
+        return event.version if event else None
+
     def needs_review(self) -> bool:
         """Refiling waits for a sign-off once readers have seen the article filed somewhere."""
         return self.first_published_at is not None

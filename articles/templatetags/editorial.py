@@ -1,6 +1,6 @@
 from django import template
 
-from articles import queues
+from articles import inbox, queues
 from articles.workflow import EDIT_PERMISSION, SIGN_OFF_PERMISSION
 
 register = template.Library()
@@ -21,6 +21,9 @@ def editorial_dashboard(context):
         work["overdue"] = list(queues.overdue_for(person)[:50])
         work["due_soon"] = list(queues.due_soon_for(person)[:50])
         work["reported"] = list(queues.reported_by_readers()[:50])
+        work["sections"] = inbox.reviewer_sections(user=user, person=person)
+    if work["is_editor"]:
+        work["editor_sections"] = inbox.editor_sections(user=user)
     if work["is_editor"] or work["is_reviewer"]:
         work["taken_down"] = list(queues.taken_down()[:50])
     work["reviewer_without_person"] = work["is_reviewer"] and person is None

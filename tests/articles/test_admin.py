@@ -176,7 +176,7 @@ def test_a_reviewer_cannot_sign_off_their_own_writing_in_the_admin(draft_factory
         url, {"decision": "approve", "fingerprint": version.submitted_fingerprint}
     )
     assert response.status_code == 400
-    assert "cannot review it" in response.content.decode()
+    assert "so another reviewer signs this off" in response.content.decode()
 
 
 def test_an_editor_cannot_open_or_post_the_review_page(submitted, editor):
@@ -332,7 +332,12 @@ def test_a_reviewer_re_reviews_from_the_article_page(publish, reviewer):
     url = reverse("admin:articles_article_rereview", args=[article.pk])
     page = client.get(url)
     assert page.status_code == 200 and "Confirm still accurate" in page.content.decode()
-    client.post(url, {"fingerprint": page.context["fingerprint"], "comment": "Checked against 2026 guidance."})
+    unconfirmed = client.post(url, {"fingerprint": page.context["fingerprint"], "comment": "Checked."})
+    assert unconfirmed.status_code == 400 and "Tick the confirmation" in unconfirmed.content.decode()
+    assert not article.live_version.reviews.filter(outcome="confirmed").exists()
+    client.post(
+        url, {"fingerprint": page.context["fingerprint"], "comment": "Checked against 2026 guidance.", "confirmed": "1"}
+    )
     assert article.live_version.reviews.filter(outcome="confirmed").get().comment == "Checked against 2026 guidance."
 
 

@@ -338,3 +338,19 @@ def test_a_version_whose_title_has_a_line_break_cannot_be_submitted_however_it_g
     version.refresh_from_db()
     with pytest.raises(IncompleteVersion, match="title must be on one line"):
         services.submit_version(version=version, user=editor)
+
+
+def test_an_article_due_for_review_today_is_still_shown_when_overdue_articles_are_hidden(publish, settings, reader):
+    """OVERDUE_POLICY=hide takes an article down the day after it falls due, not on the day."""
+    import datetime
+
+    from django.utils import timezone
+
+    settings.SPASMINFO_OVERDUE_POLICY = "hide"
+    article = publish()
+    today = timezone.localdate()
+    Article.objects.filter(pk=article.pk).update(next_review_due=today)
+    assert Article.objects.live().filter(pk=article.pk).exists()
+    assert reader.get(article.get_absolute_url()).status_code == 200
+    Article.objects.filter(pk=article.pk).update(next_review_due=today - datetime.timedelta(days=1))
+    assert not Article.objects.live().filter(pk=article.pk).exists()

@@ -188,7 +188,7 @@ def bring_back_without_sign_off(c: Client, s: State) -> bool:
     lifecycle.take_down_article(article=s.live, user=User.objects.get(username="reviewer"), reason="Checking.")
     fingerprint = s.live.live_version.compute_fingerprint()
     c.post(admin("articles_article_restore", s.live.pk))
-    c.post(admin("articles_article_rereview", s.live.pk), {"fingerprint": fingerprint})
+    c.post(admin("articles_article_rereview", s.live.pk), {"fingerprint": fingerprint, "confirmed": "1"})
     c.post(
         admin("articles_article_change", s.live.pk),
         {"slug": s.live.slug, "topic": s.topic_id, "versions-TOTAL_FORMS": 0, "versions-INITIAL_FORMS": 0},
@@ -302,7 +302,7 @@ ACTIONS: list[tuple[str, Callable[[Client, State], bool]]] = [
         lambda c, s: (
             c.post(
                 admin("articles_article_rereview", s.live.pk),
-                {"fingerprint": s.live.live_version.compute_fingerprint()},
+                {"fingerprint": s.live.live_version.compute_fingerprint(), "confirmed": "1"},
             )
             is not None
             and Review.objects.filter(outcome="confirmed").exists()
