@@ -15,6 +15,7 @@ from articles import lifecycle, services, workflow
 from articles.models import Article, ArticleVersion, Person, Review, VersionAuthor
 from participation import answers
 from participation.models import AnswerVersion, Prompt, Question, Story, StoryEdit
+from references.models import Source
 from taxonomy.models import Cause
 from tests.conftest import make_user
 
@@ -171,6 +172,70 @@ def approve_credentials(c: Client, s: State) -> bool:
     person.save()
     c.post(admin("articles_person_review_text", person.pk), {"fingerprint": person.text_fingerprint()})
     return cara().credentials == "PhD"
+
+
+def editor_account() -> User:
+    return User.objects.get(username="editor")
+
+
+def edit_answer_then_sign_off(c: Client, s: State) -> bool:
+    """An editor starts and submits an answer the account edited in the admin; the account signs it off."""
+    answers.accept_question(question=s.new_question, user=workflow.SYSTEM)
+    version = answers.start_answer(question=s.new_question, answerer=cara(), body="Draft.", user=editor_account())
+    c.post(admin("participation_answerversion_change", version.pk), {"answerer": cara().pk, "body": "Own words."})
+    edited = AnswerVersion.objects.get(pk=version.pk).body == "Own words."
+    version = answers.submit_answer(version=version, user=editor_account())
+    c.post(
+        admin("participation_answer_review", version.pk),
+        {"decision": "approve", "fingerprint": version.submitted_fingerprint},
+    )
+    return edited and AnswerVersion.objects.get(pk=version.pk).status == "approved"
+
+
+def change_proposal_then_sign_off(c: Client, s: State) -> bool:
+    """The account changes a proposal an editor made; the editor changes one character; the account signs it off."""
+    person = cara()
+    person.propose_text({"credentials": "PhD"}, user=editor_account(), at=timezone.now())
+    person.save()
+    c.post(admin("articles_person_change", person.pk), person_form(cara(), credentials="PhD, MD"))
+    changed = cara().pending_text == {"credentials": "PhD, MD"}
+    person = cara()
+    person.propose_text({"credentials": "PhD, MD."}, user=editor_account(), at=timezone.now())
+    person.save()
+    c.post(admin("articles_person_review_text", person.pk), {"fingerprint": person.text_fingerprint()})
+    return changed and cara().credentials == "PhD, MD."
+
+
+def edit_cited_source_then_sign_off(c: Client, s: State) -> bool:
+    """The account edits a library source; an editor cites it in a draft and submits; the account signs it off."""
+    source = Source.objects.create(key="lee2020", title="Cramps", source="BMJ", year=2020, kind="journal")
+    c.post(
+        admin("references_source_change", source.pk),
+        {"key": "lee2020", "kind": "journal", "title": "Cramps, reconsidered", "source": "BMJ", "year": 2020},
+    )
+    edited = Source.objects.get(pk=source.pk).title == "Cramps, reconsidered"
+    s.draft.references.all().delete()
+    ArticleVersion.objects.filter(pk=s.draft.pk).update(body="Cramps are common [@lee2020].")
+    services.submit_version(version=s.draft, user=User.objects.get(username="second_editor"))
+    return edited and sign_off(c, s.draft)
+
+
+def rename_cause(c: Client, s: State) -> bool:
+    cause = Cause.objects.get(group_id=s.group_id)
+    c.post(admin("taxonomy_cause_change", cause.pk), {"name": "Renamed", "slug": cause.slug, "group": s.group_id})
+    return Cause.objects.get(pk=cause.pk).name == "Renamed"
+
+
+def decline_rename(c: Client, s: State) -> bool:
+    """An editor proposed a new cause name; the account declines it with a comment."""
+    cause = Cause.objects.get(group_id=s.group_id)
+    cause.propose_text({"name": "Renamed"}, user=editor_account(), at=timezone.now())
+    cause.save()
+    c.post(
+        admin("taxonomy_cause_review_text", cause.pk),
+        {"decision": "decline", "comment": "Keep it.", "fingerprint": cause.text_fingerprint()},
+    )
+    return not Cause.objects.get(pk=cause.pk).has_pending_text
 
 
 def confirm_link(c: Client, s: State) -> bool:
@@ -416,6 +481,11 @@ ACTIONS: list[tuple[str, Callable[[Client, State], bool]]] = [
     ("sign off a version it submitted", submit_then_sign_off),
     ("sign off a draft it started", start_then_sign_off),
     ("sign off with an unconfirmed account link", unconfirmed_sign_off),
+    ("sign off an answer it edited", edit_answer_then_sign_off),
+    ("sign off a proposal it changed", change_proposal_then_sign_off),
+    ("sign off a version citing a source it edited", edit_cited_source_then_sign_off),
+    ("rename a cause (public at once)", rename_cause),
+    ("decline a proposed rename", decline_rename),
     (
         "change a review record",
         lambda c, s: (
@@ -507,6 +577,11 @@ EXPECTED = {
     "sign off a version it submitted": {},
     "sign off a draft it started": {},
     "sign off with an unconfirmed account link": {},
+    "sign off an answer it edited": {},
+    "sign off a proposal it changed": {},
+    "sign off a version citing a source it edited": {},
+    "rename a cause (public at once)": {},
+    "decline a proposed rename": {**SIGNERS, "author_reviewer": A},
     "change a review record": {},
     "delete a published article": {},
     # Readers' stories: moderators decide; an approved story changes only with a recorded reason.
