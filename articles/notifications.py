@@ -128,6 +128,31 @@ def text_proposed(obj) -> None:
     )
 
 
+def text_declined(obj, *, proposers: list[int], comment: str) -> None:
+    """To every account that proposed or changed a declined proposal, with the reviewer's reason."""
+    accounts = get_user_model().objects.filter(pk__in=proposers)
+    _send(
+        [user.email for user in accounts if _wants_mail(user)],
+        f"Declined: proposed change to {obj._meta.verbose_name} “{obj}”",
+        lines=[f"A medical reviewer declined the proposed change: “{comment}”", "Readers keep the signed-off text."],
+        link=_admin_url(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", obj.pk),
+        link_label="Open it",
+    )
+
+
+def article_reported(article: Article, *, reason: str) -> None:
+    """A reader reported a problem with an article that had no open report: it joins the reviewers' inbox."""
+    version = article.live_version
+    for_review(
+        version,
+        subject=f"Reported by a reader: {version.title}",
+        lines=[f"A reader reported “{version.title}” as {reason.lower()}.", "Re-review it, or start a new draft."],
+        link=_rereview_url(article),
+        link_label="Read the report and re-review",
+        assigned=article.assigned_reviewer,
+    )
+
+
 def _submitter(version: ArticleVersion):
     return version.submitted_by or version.created_by
 

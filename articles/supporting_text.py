@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles import signoff
+from articles import notifications, signoff
 from articles.models import AuditEntry
 from articles.workflow import WorkflowError
 from taxonomy.reviewed_text import ReviewedText
@@ -97,6 +97,7 @@ def decline_text(*, obj: ReviewedText, user: AbstractBaseUser, seen_fingerprint:
         after={"proposed_by": proposed_by},
         comment=f"{comment.strip()} (proposed by {proposer})",
     )
+    notifications.text_declined(obj, proposers=proposed_by, comment=comment.strip())
     obj.text_decided(user=user, approved=False, comment=f"{_described(obj, proposed)} Declined: {comment.strip()}")
     return obj
 

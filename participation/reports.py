@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.crypto import salted_hmac
 from django_ratelimit.core import _get_ip
 
+from articles import notifications
 from articles.workflow import Actor, account, require
 from participation import moderation
 from participation.models import Report, Story
@@ -42,7 +43,12 @@ def report_story(*, story: Story, reason: str, text: str = "", reporter: str = "
 
 
 def report_article(*, article, reason: str, text: str = "", reporter: str = "") -> Report:
-    return Report.objects.create(article=article, reason=reason, text=text, reporter=reporter)
+    """Record a reader's report; the first open one puts the article in the reviewers' inbox (and mail)."""
+    first = not Report.objects.open().filter(article=article).exists()
+    report = Report.objects.create(article=article, reason=reason, text=text, reporter=reporter)
+    if first and article.live_version_id:
+        notifications.article_reported(article, reason=report.get_reason_display())
+    return report
 
 
 def close_reports(*, reports, user: Actor) -> int:

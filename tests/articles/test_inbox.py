@@ -63,26 +63,40 @@ def test_a_proposal_is_in_the_reviewers_inbox_not_the_proposers_and_a_decline_re
     assert review in inbox_of(reviewer)
     assert [message.to for message in mail.outbox] == [["ana@example.org"]]
     cause.refresh_from_db()
-    supporting_text.decline_text(
-        obj=cause, user=reviewer, seen_fingerprint=cause.text_fingerprint(), comment="Keep the familiar word."
-    )
+    editor.email = "ed@example.org"
+    editor.save()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        supporting_text.decline_text(
+            obj=cause, user=reviewer, seen_fingerprint=cause.text_fingerprint(), comment="Keep the familiar word."
+        )
+    assert [message.to for message in mail.outbox] == [["ed@example.org"]]
+    assert "Keep the familiar word." in mail.outbox[0].body
     assert review not in inbox_of(reviewer)
     editor_page = inbox_of(editor)
     assert "Your proposals declined" in editor_page and "Keep the familiar word." in editor_page
 
 
-def test_a_readers_report_shows_its_words_before_confirming_and_the_re_review_closes_it(publish, reviewer, reader):
+def test_a_readers_report_shows_its_words_before_confirming_and_the_re_review_closes_it(
+    publish, reviewer, reader, django_capture_on_commit_callbacks
+):
     article = publish()
-    reports.report_article(article=article, reason="inaccurate", text="The magnesium dose looks wrong.")
+    reviewer.email = "ana@example.org"
+    reviewer.save()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        reports.report_article(article=article, reason="inaccurate", text="The magnesium dose looks wrong.")
+        reports.report_article(article=article, reason="other", text="A second report: no second mail.")
+    assert [message.subject for message in mail.outbox] == ["[spasminfo] Reported by a reader: Night cramps"]
     url = reverse("admin:articles_article_rereview", args=[article.pk])
     page = signed_in(reviewer).get(url)
     html = page.content.decode()
     assert "Open problems" in html
     assert html.index("The magnesium dose looks wrong.") < html.index("Confirm still accurate")
     signed_in(reviewer).post(url, {"fingerprint": page.context["fingerprint"], "confirmed": "1", "comment": "Dose ok."})
-    report = Report.objects.get()
-    assert report.status == Report.Status.DONE and report.handled_by == reviewer
-    assert report.resolution == "Confirmed still accurate by a medical reviewer: Dose ok."
+    for report in Report.objects.all():
+        assert report.status == Report.Status.DONE and report.handled_by == reviewer
+        assert report.resolution == "Confirmed still accurate by a medical reviewer: Dose ok."
     assert not queues.reported_by_readers().exists()
 
 

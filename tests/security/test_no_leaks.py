@@ -177,6 +177,25 @@ def build_states(draft_factory, submit, publish, editor, reviewer, warm=lambda s
             obj.save()
         return "leak-supporting", ["Okapimark"], SUPPORTING_TEXT
 
+    def unreviewed_classification():
+        """Proposed names and structure around a live, cached article: its cause, cause group and topic
+        renamed, the cause moved to a new group, the article refiled under a new topic."""
+        article = publish(slug="leak-classified", title="Classified live title")
+        warm("leak-classified")
+        cause = article.live_version.cause_links.get().tag
+        new_group = CauseGroup.objects.create(name="Markhormark group", slug="markhormark-group")
+        new_topic = Topic.objects.create(name="Markhormark topic", slug="markhormark-topic")
+        targets = [
+            (cause, {"name": "Markhormark cause", "group": new_group.pk}),
+            (cause.group, {"name": "Markhormark old group"}),
+            (article.topic, {"name": "Markhormark old topic"}),
+            (article, {"topic": new_topic.pk}),
+        ]
+        for obj, values in targets:
+            supporting_text.propose_text(obj=obj, values=values, user=editor)
+            obj.save()
+        return "leak-classified", ["Markhormark", "markhormark-"], SUPPORTING_TEXT
+
     def named_only_by_a_draft():
         """A person, cause, cause group and topic that only an unpublished draft names."""
         person = Person.objects.create(name="Quokkamark Writer", slug="quokka-writer", bio="Quokkamark bio")
@@ -297,6 +316,7 @@ def build_states(draft_factory, submit, publish, editor, reviewer, warm=lambda s
         "story hidden by reports": story(Story.Status.HIDDEN, "Jackalmark"),
         "approved story under an unpublished article": approved_story_of_a_hidden_article,
         "unreviewed supporting text": unreviewed_supporting_text,
+        "unreviewed names and filing (renames, a cause moved, an article refiled)": unreviewed_classification,
         "person, cause and topic named only by a draft": named_only_by_a_draft,
         "answered question filed under a topic and cause only a draft names": (
             answered_question_naming_taxonomy_only_a_draft_names
