@@ -240,7 +240,7 @@ def _snapshot(version: ArticleVersion, planned: "Planned") -> dict:
         "causes": [[link.tag_id, link.tag.name] for link in sorted(planned.causes, key=lambda link: link.tag_id)],
         "references": [ref.snapshot() for ref in planned.references],
         "faq": [{"question": e.question, "answer": e.answer} for e in planned.faq],
-        "filed_under": [version.article.topic.name, None, None],
+        "filed_under": [planned.article.topic.name, None, None],
     }
 
 
