@@ -12,6 +12,7 @@ Such a router must read through its app's public queryset, as these do.
 """
 
 import datetime
+import re
 from typing import Annotated
 
 from django.conf import settings
@@ -91,14 +92,16 @@ def unauthorized(request, exc):
 
 
 def _no_timestamps(value):
-    """A `*_since` value is an ISO 8601 date-time: a number is not read as seconds since 1970
-    (`20260101` is the basic form of 2026-01-01, any other run of digits is refused)."""
-    if isinstance(value, int | float) or (isinstance(value, str) and value.strip().isdigit()):
-        text = str(value).strip()
-        if len(text) == 8:
-            return datetime.datetime.strptime(text, "%Y%m%d")
-        raise ValueError("Give an ISO 8601 date-time, e.g. 2026-01-01T00:00:00Z (not seconds since 1970).")
-    return value
+    """A `*_since` value is an ISO 8601 date-time (`2026-01-01T00:00:00Z`, or the basic `20260101`):
+    nothing else, so no number (`1767225600`, `0.5`) is read as seconds since 1970."""
+    text = str(value).strip()
+    refusal = "Give an ISO 8601 date-time, e.g. 2026-01-01T00:00:00Z (not seconds since 1970)."
+    if re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", text) and not re.fullmatch(r"\d{8}", text):
+        raise ValueError(refusal)  # a number, however Python's parser might read it
+    try:
+        return datetime.datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(refusal) from None
 
 
 def _in_utc(moment: datetime.datetime) -> datetime.datetime:

@@ -8,7 +8,7 @@ form field. Files uploaded in a form are not inspected.
 import contextlib
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, UnreadablePostError
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 
 NUL = "\x00"
@@ -32,7 +32,8 @@ class RejectNulBytesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if has_nul_byte(request):
-            return HttpResponseBadRequest(
-                "The request contains a NUL byte (%00), which no page accepts.", content_type="text/plain"
-            )
+            message = "The request contains a NUL byte (%00), which no page accepts."
+            if request.path.startswith("/api/"):  # the API answers in JSON, as its schema says
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain")
         return self.get_response(request)

@@ -322,7 +322,7 @@ def test_since_accepts_any_offset_and_the_basic_date_form_and_refuses_bare_numbe
     for value in ("2026-01-01T00:00:00+16:00", "2026-01-01T00:00:00-18:00", "20260101", "2026-01-01"):
         answer = consumer.get(url, {parameter: value})
         assert answer.status_code == 200, (value, answer.content)
-    for value in ("1767225600", "20260101000", "yesterday"):
+    for value in ("1767225600", "20260101000", "yesterday", "0.5", "1e9", "-5"):
         answer = consumer.get(url, {parameter: value})
         assert answer.status_code == 422 and answer["Content-Type"].startswith("application/json"), value
 
@@ -332,3 +332,9 @@ def test_the_basic_date_form_means_that_day_not_seconds_since_1970(consumer, pub
     assert consumer.get(ARTICLES, {"modified_since": "20260101"}).json()["results"] != []
     later = (now + datetime.timedelta(days=2)).strftime("%Y%m%d")
     assert consumer.get(ARTICLES, {"modified_since": later}).json()["results"] == []
+
+
+def test_a_nul_byte_is_refused_in_json_as_the_schema_says(consumer):
+    response = consumer.get("/api/v1/articles/?cursor=%00")
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    assert "NUL byte" in response.json()["detail"]
