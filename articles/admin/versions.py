@@ -24,6 +24,7 @@ from articles.admin.workflow import PostStepMixin, ReviewForm, forbidden
 from articles.diffing import changes_between, comparable, version_changes
 from articles.models import ArticleVersion, FaqEntry, Reference, Review, VersionAuthor, VersionCause
 from articles.readability import assess_version
+from desk import services as desk
 from images.usage import sync_images
 
 Status = ArticleVersion.Status
@@ -221,9 +222,27 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         """Every save (of the version or only of its authors, causes, references or FAQ, which
-        Django saves right after) makes the account one of the version's editors."""
+        Django saves right after) makes the account one of the version's editors; the editor's
+        autosave is spent."""
         super().save_model(request, obj, form, change)
         obj.editors.add(request.user)
+        desk.discard_autosave(version=obj, user=request.user)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """A form opened over an autosave starts from the autosaved text, and from the revision the
+        autosave was typed over: if someone saved since, saving it meets the conflict check."""
+        form = super().get_form(request, obj, change, **kwargs)
+        restored = getattr(request, "_desk_restored", None)
+        if restored is None:
+            return form
+
+        class RestoredForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if not self.is_bound:
+                    self.initial.update(restored.fields(), revision_seen=restored.base_revision)
+
+        return RestoredForm
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """Saves queue up behind each other (row lock), so the revision check sees every earlier save."""
@@ -269,12 +288,20 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
         if not version.is_editable:
             return
         report = citing.sync_references(version)
-        for problem in sync_images(version):
-            self.message_user(request, f"Images: {problem}.", messages.ERROR)
-        for problem in report.errors:
-            self.message_user(request, f"Citations: {problem}.", messages.ERROR)
+        problems = [f"Images: {problem}." for problem in sync_images(version)]
+        problems += [f"Citations: {problem}." for problem in report.errors]
+        for problem in problems:
+            self.message_user(request, problem, messages.ERROR)
+        request._saved_with_problems = bool(problems)
         for problem in report.warnings:
             self.message_user(request, f"Citations: {problem}.", messages.WARNING)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        """A save whose text has problems says "saved, but": never an error beside a green "changed successfully"."""
+        if level == messages.SUCCESS and getattr(request, "_saved_with_problems", False):
+            message = "Your changes were saved, but the problems above need fixing before review."
+            level = messages.WARNING
+        return super().message_user(request, message, level, *args, **kwargs)
 
     SUBMIT_FIELD = "_submit_for_review"
 
@@ -297,6 +324,9 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
         extra_context = extra_context or {}
         if version is not None:
             user = request.user
+            if request.method == "GET" and self.has_change_permission(request, version):
+                request._desk_restored = desk.restorable(version=version, user=user)
+                extra_context.update(restored=request._desk_restored, desk_enabled=True)
             extra_context.update(
                 version=version,
                 can_submit=version.is_editable and user.has_perm(workflow.EDIT_PERMISSION),

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "ninja",  # the content API's library (export_openapi_schema)
     "api",
     "previews",
+    "desk",
     "participation",
     "reviewcalendar",
     "reader",

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import path
+
+from desk import views
+
+app_name = "desk"
+
+_admin = admin.site.admin_view
+
+urlpatterns = [
+    path("versions/<int:pk>/autosave/", _admin(views.autosave), name="autosave"),
+    path("versions/<int:pk>/autosave/discard/", _admin(views.discard), name="discard"),
+    path("versions/<int:pk>/presence/", _admin(views.presence), name="presence"),
+]
