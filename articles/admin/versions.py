@@ -76,10 +76,24 @@ class VersionForm(forms.ModelForm):
         return cleaned
 
 
+class LabelledFormSet(forms.BaseInlineFormSet):
+    """A table row's fields have no <label> of their own (the column header is theirs): each gets its
+    column's name and row number as its accessible name."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row = f" (row {index + 1})" if index is not None else " (new row)"
+        for name, field in form.fields.items():
+            if not field.widget.is_hidden:
+                field.widget.attrs.setdefault("aria-label", f"{(field.label or name).capitalize()}{row}")
+
+
 class VersionPartInline:
     """Inline rows follow their version: editable only while the version is."""
 
     extra = 0
+    formset = LabelledFormSet
+    template = "admin/articles/articleversion/tabular.html"
 
     def _editable(self, request, obj) -> bool:
         return obj is None or (obj.is_editable and request.user.has_perm(workflow.EDIT_PERMISSION))
@@ -113,6 +127,7 @@ class ReferenceInline(admin.TabularInline):
 
     model = Reference
     extra = 0
+    template = "admin/articles/articleversion/tabular.html"
     fields = ["number", "key", "citation"]
     readonly_fields = ["number", "key", "citation"]
     verbose_name_plural = "references (numbered from the citations in the text; edit sources under Sources)"
@@ -134,6 +149,7 @@ class ReferenceInline(admin.TabularInline):
 class FaqInline(VersionPartInline, admin.StackedInline):
     model = FaqEntry
     fields = ["question", "answer", "position"]
+    template = "admin/edit_inline/stacked.html"
 
 
 @admin.register(ArticleVersion)

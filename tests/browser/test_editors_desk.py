@@ -1,0 +1,116 @@
+"""The editor's desk in Chromium: autosave and restore, the leave guard, presence, the writing
+surface with its server-rendered preview and keyboard-operable choosers, axe on the draft form."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from articles.models import ArticleVersion
+from desk.models import Autosave
+from images.models import Image
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def change_url(live_server, version) -> str:
+    return f"{live_server.url}/admin/articles/articleversion/{version.pk}/change/"
+
+
+def editor_text(page) -> str:
+    return page.evaluate("window.deskEditor.value()")
+
+
+def type_in_body(page, text: str) -> None:
+    page.locator(".EasyMDEContainer .CodeMirror").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(text, delay=5)
+
+
+def test_typed_text_survives_a_closed_tab_and_the_guard_asks_before_leaving(
+    live_server, open_page, sign_in, draft_factory, editor
+):
+    draft = draft_factory()
+    page = open_page()
+    sign_in(page, "editor")
+    page.goto(change_url(live_server, draft))
+    page.wait_for_selector(".EasyMDEContainer")
+    type_in_body(page, " A new sentence typed in the browser.")
+    expect(page.locator("#desk-autosave-status")).to_contain_text("Unsaved changes kept")
+    assert ArticleVersion.objects.get(pk=draft.pk).body == draft.body  # no save, no new revision
+    page.screenshot(path="/tmp/desk-typing.png", full_page=True)
+    page.context.pages[0].close(run_before_unload=False)
+
+    again = open_page()
+    sign_in(again, "editor")
+    again.goto(change_url(live_server, draft))
+    note = again.locator("#desk-restored")
+    assert re.search(r"Restored unsaved changes from \d\d:\d\d", note.inner_text())
+    again.wait_for_selector(".EasyMDEContainer")
+    assert editor_text(again).endswith("A new sentence typed in the browser.")
+    again.screenshot(path="/tmp/desk-restored.png", full_page=True)
+
+    # Clicking away with unsaved text: the browser asks first; dismissing it keeps the page.
+    asked = []
+    again.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    again.click("#site-name a")
+    again.wait_for_timeout(500)
+    assert asked == ["beforeunload"]
+    assert "/change/" in again.url
+
+    # A real save spends the autosave.
+    again.click("input[name=_continue]")
+    again.wait_for_selector(".messagelist")
+    assert ArticleVersion.objects.get(pk=draft.pk).body.endswith("A new sentence typed in the browser.")
+    assert not Autosave.objects.exists()
+
+
+def test_two_editors_on_one_draft_see_each_other(live_server, open_page, sign_in, draft_factory, editor, second_editor):
+    draft = draft_factory()
+    first, second = open_page(), open_page()
+    sign_in(first, "editor")
+    sign_in(second, "second_editor")
+    first.goto(change_url(live_server, draft))
+    second.goto(change_url(live_server, draft))
+    expect(second.locator("#desk-presence")).to_contain_text("Also editing this version now: editor.")
+    first.reload()
+    expect(first.locator("#desk-presence")).to_contain_text("Also editing this version now: second_editor.")
+
+
+def test_the_writing_surface_previews_beside_the_text_and_inserts_with_the_keyboard(
+    live_server, open_page, sign_in, draft_factory, editor, library_source, run_axe
+):
+    Image.objects.create(
+        key="calf-stretch", file="x.png", sha256="0" * 64, width=10, height=10, format="PNG", alt_text="A calf stretch"
+    )
+    draft = draft_factory(body="## Why\n\nCramps at night are common [@1].")
+    page = open_page()
+    sign_in(page, "editor")
+    page.goto(change_url(live_server, draft))
+    page.wait_for_selector(".editor-preview-side h2")
+    assert page.inner_text(".editor-preview-side h2") == "Why"  # the server's rendering, beside the text
+
+    # The source chooser, by keyboard only: the editor's key, a search by author, Tab, Enter.
+    page.locator(".EasyMDEContainer .CodeMirror").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" More ")
+    page.keyboard.press("Control+Alt+c")
+    page.wait_for_selector("#desk-chooser[open]")
+    page.keyboard.type("Layzer")
+    page.wait_for_selector(".desk-choice")
+    page.keyboard.press("Enter")  # to the first result
+    page.keyboard.press("Enter")  # insert it
+    assert "[@miller2005]" in editor_text(page)
+
+    # The picture chooser from the toolbar, then the keyboard.
+    page.click("button.picture")
+    page.keyboard.type("calf")
+    page.wait_for_selector(".desk-choice")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert "![[image:calf-stretch]]" in editor_text(page)
+    expect(page.locator(".editor-preview-side figure img")).to_have_attribute("alt", "A calf stretch")
+    page.screenshot(path="/tmp/desk-editor.png", full_page=True)
+    violations = run_axe(page)
+    print(violations)
+    assert violations == []
