@@ -13,7 +13,6 @@ admin.site.site_title = "spasminfo editorial"
 admin.site.index_title = "Articles, reviews and taxonomy"
 
 urlpatterns = [
-    path("admin/desk/", include("desk.urls")),  # the draft form's autosave, presence, preview, choosers
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",

@@ -25,6 +25,7 @@ from articles.diffing import changes_between, comparable, version_changes
 from articles.models import ArticleVersion, FaqEntry, Reference, Review, VersionAuthor, VersionCause
 from articles.readability import assess_version
 from desk import services as desk
+from desk import views as desk_views
 from images.usage import sync_images
 
 Status = ArticleVersion.Status
@@ -372,6 +373,13 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
                 view(_framed_by_admin(self.preview_page_view)),
                 name="articles_articleversion_preview_page",
             ),
+            # The writing desk (desk/): autosave, presence, the preview beside the text, the choosers.
+            path("<int:pk>/autosave/", view(desk_views.autosave), name="desk_autosave"),
+            path("<int:pk>/autosave/discard/", view(desk_views.discard), name="desk_discard"),
+            path("<int:pk>/presence/", view(desk_views.presence), name="desk_presence"),
+            path("desk/preview/", view(desk_views.preview), name="desk_preview"),
+            path("desk/choose/images/", view(desk_views.choose_images), name="desk_choose_images"),
+            path("desk/choose/sources/", view(desk_views.choose_sources), name="desk_choose_sources"),
             *super().get_urls(),
         ]
 

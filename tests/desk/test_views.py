@@ -22,7 +22,7 @@ def change_url(version) -> str:
 def autosave(client, version, **fields):
     data = {"title": version.title, "summary": version.summary, "body": version.body, **fields}
     data.setdefault("revision_seen", version.revision)
-    return client.post(reverse("desk:autosave", args=[version.pk]), data)
+    return client.post(reverse("admin:desk_autosave", args=[version.pk]), data)
 
 
 def test_the_form_reopens_with_the_autosaved_text_and_says_from_when(draft_factory, editor):
@@ -49,7 +49,7 @@ def test_discarding_the_autosave_shows_the_saved_text_again(draft_factory, edito
     draft = draft_factory()
     client = client_for(editor)
     autosave(client, draft, body="Second thoughts.")
-    response = client.post(reverse("desk:discard", args=[draft.pk]), follow=True)
+    response = client.post(reverse("admin:desk_discard", args=[draft.pk]), follow=True)
     html = response.content.decode()
     assert "Second thoughts." not in html and "Restored unsaved changes" not in html
     assert "Your unsaved changes were discarded" in html
@@ -84,7 +84,7 @@ def test_a_restored_form_saved_over_a_newer_save_meets_the_conflict_check(draft_
 
 def test_presence_tells_each_editor_who_else_has_the_draft_open(draft_factory, editor, second_editor):
     draft = draft_factory()
-    url = reverse("desk:presence", args=[draft.pk])
+    url = reverse("admin:desk_presence", args=[draft.pk])
     assert client_for(editor).post(url).json() == {"others": []}
     assert client_for(second_editor).post(url).json() == {"others": ["editor"]}
     assert client_for(editor).post(url).json() == {"others": ["second_editor"]}
@@ -101,7 +101,7 @@ def test_autosave_of_a_submitted_version_is_refused_with_the_reason(draft_factor
 @pytest.mark.parametrize("name", ["autosave", "discard", "presence"])
 def test_the_desk_answers_only_posts_from_signed_in_staff(draft_factory, editor, name):
     draft = draft_factory()
-    url = reverse(f"desk:{name}", args=[draft.pk])
+    url = reverse(f"admin:desk_{name}", args=[draft.pk])
     assert Client().post(url).status_code == 302  # to the sign-in page
     assert client_for(editor).get(url).status_code == 405
 
