@@ -24,6 +24,8 @@ from articles.admin.workflow import PostStepMixin, ReviewForm, forbidden
 from articles.diffing import changes_between, comparable, version_changes
 from articles.models import ArticleVersion, FaqEntry, Reference, Review, VersionAuthor, VersionCause
 from articles.readability import assess_version
+from comments.selectors import panel_context as comments_panel
+from comments.services import open_clinical_concerns
 from desk import services as desk
 from desk import views as desk_views
 from images.usage import sync_images
@@ -350,6 +352,8 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
                 can_withdraw=version.status == Status.SUBMITTED and user.has_perm(workflow.EDIT_PERMISSION),
                 can_review=version.status == Status.SUBMITTED and user.has_perm(workflow.SIGN_OFF_PERMISSION),
                 sign_off_refusal=services.sign_off_refusal(version, getattr(user, "person", None), user),
+                open_concerns=open_clinical_concerns(version),
+                **comments_panel(request, version),
                 quality=assess_version(version),
                 can_roll_back=version.is_signed_off
                 and not version.is_live
@@ -523,6 +527,8 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
             reviewer=reviewer,
             form=form,
             sign_off_refusal=services.sign_off_refusal(version, reviewer, request.user),
+            open_concerns=open_clinical_concerns(version),
+            **comments_panel(request, version),
             changed_since_submission=version.status == Status.SUBMITTED
             and fingerprint != version.submitted_fingerprint,
             quality=assess_version(version),

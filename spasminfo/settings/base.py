@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "api",
     "previews",
     "desk",
+    "comments",
     "participation",
     "reviewcalendar",
     "reader",
