@@ -114,3 +114,59 @@ def test_the_writing_surface_previews_beside_the_text_and_inserts_with_the_keybo
     violations = run_axe(page)
     print(violations)
     assert violations == []
+
+
+SELECT_PASSAGE = """passage => {
+    const node = document.getElementById("comment-source").firstChild;
+    const start = node.data.indexOf(passage);
+    const range = document.createRange();
+    range.setStart(node, start);
+    range.setEnd(node, start + passage.length);
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+}"""
+
+
+def test_a_clinical_comment_holds_the_sign_off_until_the_editor_fixes_and_resolves_it(
+    live_server, open_page, sign_in, draft_factory, submit, editor, reviewer
+):
+    version = submit(draft_factory(body="Cramps at night are common [@1]. Quinine helps everyone."))
+    review_url = f"{live_server.url}/admin/articles/articleversion/{version.pk}/review/"
+
+    doctor = open_page()
+    sign_in(doctor, "reviewer")
+    doctor.goto(review_url)
+    doctor.evaluate(SELECT_PASSAGE, "Quinine helps everyone.")
+    expect(doctor.locator("#comment-quote")).to_have_value("Quinine helps everyone.")
+    assert doctor.input_value("#comment-suffix") == ""  # the end of the text
+    doctor.fill("#comment-text", "Quinine is not advised for cramps (FDA warning).")
+    doctor.check("#comment-clinical")
+    doctor.click("#comment-form button[type=submit]")
+    expect(doctor.locator("#sign-off-withheld")).to_contain_text("Quinine is not advised for cramps")
+    assert doctor.locator("button[value=approve]").count() == 0
+    doctor.screenshot(path="/tmp/desk-review-held.png", full_page=True)
+
+    # The editor takes the version back, rewrites the passage, resolves the comment, submits again.
+    desk = open_page()
+    sign_in(desk, "editor")
+    desk.goto(change_url(live_server, version))
+    expect(desk.locator("#sign-off-held")).to_be_visible()
+    desk.click("text=Withdraw to draft")
+    desk.wait_for_selector(".EasyMDEContainer")
+    desk.evaluate("text => window.deskEditor.value(text)", "Cramps at night are common [@1]. Stretching may help.")
+    desk.click("input[name=_continue]")
+    desk.wait_for_selector(".messagelist")
+    comment_block = desk.locator(".review-comment").first
+    expect(comment_block).to_contain_text("changed or removed since the comment")
+    comment_block.locator("button", has_text="Resolve").click()
+    expect(desk.locator(".messagelist")).to_contain_text("Comment resolved.")
+    desk.click("button[name=_submit_for_review]")
+    expect(desk.locator(".messagelist")).to_contain_text("Submitted for medical review.")
+
+    doctor.goto(review_url)
+    assert doctor.locator("#sign-off-withheld").count() == 0
+    doctor.click("#confirm-sign-off summary")
+    doctor.click("button[value=approve]")
+    expect(doctor.locator(".messagelist")).to_contain_text("Signed off.")
+    assert ArticleVersion.objects.get(pk=version.pk).status == ArticleVersion.Status.APPROVED
