@@ -26,6 +26,7 @@ from articles.models import ArticleVersion, FaqEntry, Reference, Review, Version
 from articles.readability import assess_version
 from comments.selectors import panel_context as comments_panel
 from comments.services import open_clinical_concerns
+from desk import copying
 from desk import services as desk
 from desk import views as desk_views
 from images.usage import sync_images
@@ -355,6 +356,7 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
                 open_concerns=open_clinical_concerns(version),
                 **comments_panel(request, version),
                 quality=assess_version(version),
+                can_copy=user.has_perm("articles.add_article"),
                 can_roll_back=version.is_signed_off
                 and not version.is_live
                 and user.has_perm(workflow.EDIT_PERMISSION)
@@ -371,6 +373,7 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
             path("<int:pk>/withdraw/", view(self.withdraw_view), name="articles_articleversion_withdraw"),
             path("<int:pk>/review/", view(self.review_view), name="articles_articleversion_review"),
             path("<int:pk>/roll-back/", view(self.roll_back_view), name="articles_articleversion_rollback"),
+            path("<int:pk>/copy-article/", view(self.copy_article_view), name="articles_articleversion_copy"),
             path("<int:pk>/preview/", view(self.preview_view), name="articles_articleversion_preview"),
             path(
                 "<int:pk>/preview/page/",
@@ -409,6 +412,22 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
             request,
             f"Version {draft.number} started from version {version.number}. It goes through review like any draft; "
             "readers keep the live version until it is signed off.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(self._change_url(draft))
+
+    def copy_article_view(self, request, pk):
+        """*Copy article*: a new article whose first draft starts from this version (desk/copying.py)."""
+        version = get_object_or_404(ArticleVersion.objects.select_related("article"), pk=pk)
+        if request.method != "POST":
+            return HttpResponseRedirect(self._change_url(version))
+        if not request.user.has_perm("articles.add_article"):
+            raise PermissionDenied
+        draft = copying.copy_article(version=version, user=request.user)
+        self.message_user(
+            request,
+            f"New article “{draft.article.slug}” started from version {version.number} of “{version.article.slug}”. "
+            "Give it its own title (and, on the article, its own slug) before submitting it for review.",
             messages.SUCCESS,
         )
         return HttpResponseRedirect(self._change_url(draft))
