@@ -80,7 +80,10 @@
         });
     }
 
-    function changed() {
+    function changed(event) {
+      if (event && event.target && event.target.closest && event.target.closest("#desk-chooser")) {
+        return; // a chooser's search box is not the article's text
+      }
       dirty = true;
       if (pending) {
         clearTimeout(pending);

@@ -116,6 +116,10 @@
     var toolbar = editor.gui.toolbar;
     toolbar.setAttribute("role", "toolbar");
     toolbar.setAttribute("aria-label", "Formatting");
+    // EasyMDE takes its buttons out of the Tab order; every one is reachable by Tab here.
+    Array.prototype.forEach.call(toolbar.querySelectorAll("button"), function (item) {
+      item.tabIndex = 0;
+    });
     cm.on("change", function () {
       form.dispatchEvent(new CustomEvent("desk:change"));
     });
