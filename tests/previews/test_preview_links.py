@@ -360,3 +360,31 @@ def test_the_editor_chooses_follow_or_pin_when_making_a_link(client, draft, edit
             },
         )
         assert draft.preview_links.get(recipient=f"Dr {choice}").follows_draft is follows
+
+
+def test_an_expert_anchors_a_clinical_comment_to_a_passage_and_it_holds_the_sign_off(reader, link, draft):
+    from comments.services import open_clinical_concerns
+
+    response = reader.post(
+        link.get_absolute_url(),
+        {
+            "given_name": "Dr Ada",
+            "text": "Zebrafish is not a treatment.",
+            "passage": "Zebrafish body",
+            "clinical": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert open_clinical_concerns(draft) == [
+        "Dr Ada (outside expert) on “Zebrafish body”: Zebrafish is not a treatment."
+    ]
+    assert ExpertComment.objects.get().given_name == "Dr Ada"  # and on the link's record, as before
+
+
+def test_an_expert_passage_not_in_the_text_is_refused_with_what_was_typed_kept(reader, link):
+    response = reader.post(
+        link.get_absolute_url(), {"given_name": "Dr Ada", "text": "My careful note.", "passage": "Not in it"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400 and "That passage is not in the text" in html and "My careful note." in html
+    assert not ExpertComment.objects.exists()
