@@ -137,6 +137,7 @@
     var list = document.getElementById("desk-chooser-results");
     var hint = document.getElementById("desk-chooser-hint");
     var upload = document.getElementById("desk-chooser-upload");
+    var newSource = document.getElementById("desk-chooser-new-source");
     var close = document.getElementById("desk-chooser-close");
     var kind = null;
     var onChoose = null;
@@ -193,7 +194,8 @@
         onChoose = choose;
         title.textContent = TITLES[which];
         hint.textContent = HINTS[which];
-        upload.hidden = which !== "images";
+        upload.parentNode.hidden = which !== "images";
+        newSource.parentNode.hidden = which !== "sources";
         query.value = "";
         list.textContent = "";
         dialog.showModal();
