@@ -2,6 +2,7 @@
 surface with its server-rendered preview and keyboard-operable choosers, axe on the draft form."""
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -19,6 +20,14 @@ def change_url(live_server, version) -> str:
 
 def editor_text(page) -> str:
     return page.evaluate("window.deskEditor.value()")
+
+
+def wait_until(condition, seconds: float = 10) -> None:
+    """Poll `condition` from the test (the page's CSP refuses Playwright's string predicates)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.05)
 
 
 def type_in_body(page, text: str) -> None:
@@ -94,6 +103,7 @@ def test_the_writing_surface_previews_beside_the_text_and_inserts_with_the_keybo
     page.locator(".EasyMDEContainer .CodeMirror").click()
     page.keyboard.press("Control+End")
     page.keyboard.type(" More ")
+    wait_until(lambda: "More" in editor_text(page))  # the editor has read the typing before the shortcut
     page.keyboard.press("Control+Alt+c")
     page.wait_for_selector("#desk-chooser[open]")
     page.keyboard.type("Layzer")
