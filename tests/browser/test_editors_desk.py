@@ -181,3 +181,21 @@ def test_a_clinical_comment_holds_the_sign_off_until_the_editor_fixes_and_resolv
     doctor.click("button[value=approve]")
     expect(doctor.locator(".messagelist")).to_contain_text("Signed off.")
     assert ArticleVersion.objects.get(pk=version.pk).status == ArticleVersion.Status.APPROVED
+
+
+def test_without_javascript_the_body_is_the_plain_textarea_and_saves(
+    live_server, browser, sign_in, draft_factory, editor
+):
+    draft = draft_factory()
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        sign_in(page, "editor")
+        page.goto(change_url(live_server, draft))
+        assert page.locator(".EasyMDEContainer").count() == 0
+        page.fill("#id_body", "Saved without JavaScript [@1].")
+        page.click("input[name=_continue]")
+        assert "was changed successfully" in page.inner_text(".messagelist")
+        assert ArticleVersion.objects.get(pk=draft.pk).body == "Saved without JavaScript [@1]."
+    finally:
+        context.close()
