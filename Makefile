@@ -19,7 +19,7 @@ $(STAMP):
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-install: $(STAMP) node_modules/.package-lock.json
+install: $(STAMP) node_modules/.package-lock.json static/vendor/easymde/easymde.min.js
 
 ## Start or stop the embedded PostgreSQL by hand (make run and make test do it for themselves).
 db: install
@@ -28,9 +28,18 @@ db: install
 db-stop: install
 	$(PY) -m devtools.embedded_postgres stop
 
-## axe-core for the accessibility checks in the browser tests (skipped, with the reason, without npm)
+## axe-core for the browser tests' accessibility checks, EasyMDE for the draft form (without npm: both skipped, said why)
 node_modules/.package-lock.json: package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund; else echo "npm not found: axe-core checks will skip"; fi
+
+## EasyMDE (pinned in package.json) copied from node_modules into the static files: the editors' Markdown
+## writing surface. Without npm the draft form keeps its plain textarea (static/js/editor.js).
+static/vendor/easymde/easymde.min.js: node_modules/.package-lock.json
+	@if [ -f node_modules/easymde/dist/easymde.min.js ]; then \
+		mkdir -p static/vendor/easymde && \
+		cp node_modules/easymde/dist/easymde.min.js node_modules/easymde/dist/easymde.min.css \
+			node_modules/easymde/LICENSE static/vendor/easymde/; \
+	else echo "EasyMDE not installed (npm ci): the draft form keeps its plain textarea"; fi
 
 ## Set up the database with the demo content and accounts (safe to repeat).
 demo: install

@@ -256,3 +256,15 @@ def review_due_digest(reviewer: Person, *, overdue: list["DueArticle"], due_soon
 
 def _rereview_url(article) -> str:
     return _admin_url("admin:articles_article_rereview", article.pk)
+
+
+def to_accounts(users, subject: str, *, lines: list[str], link: str, link_label: str) -> None:
+    """A workflow email to each of `users` who wants mail, after commit: for the steps of apps above this
+    one (review comments). `link`: an admin path, made absolute here."""
+    _send(
+        [user.email for user in users if _wants_mail(user)],
+        subject,
+        lines=lines,
+        link=settings.SPASMINFO_SITE_URL + link,
+        link_label=link_label,
+    )

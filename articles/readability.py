@@ -6,9 +6,11 @@ The grade is the Flesch-Kincaid grade level,
 
 measured on the text a reader reads: Markdown is reduced to prose first.
 Headings are labels, not sentences, and are left out; citation markers, link
-targets and emphasis marks are removed; every list item and table cell ends a
-sentence, as a paragraph does. Within a block, a sentence ends at ".", "!" or
-"?" followed by a space and a capital letter, digit or opening mark.
+targets and emphasis marks are removed. List items and table cells are units,
+not sentences: their words are counted, a long one is flagged, but they do not
+enter the grade (a table of one-word cells would otherwise pull it towards 0).
+The grade is the prose's: paragraphs, where a sentence ends at ".", "!" or "?"
+followed by a space and a capital letter, digit or opening mark.
 
 Words are runs of letters and digits; a hyphenated word ("long-term") is one
 word whose syllables are those of its parts. Syllables come from the CMU
@@ -61,17 +63,18 @@ class Sentence:
 
 @dataclass(frozen=True)
 class TextFigures:
-    """The reading figures of one text (a body or a summary)."""
+    """The reading figures of one text (a body or a summary): its prose sentences, its list items and cells."""
 
     sentences: tuple[Sentence, ...]
+    units: tuple[Sentence, ...] = ()
 
     @property
     def words(self) -> int:
-        return sum(s.words for s in self.sentences)
+        return sum(s.words for s in (*self.sentences, *self.units))
 
     @property
     def syllables(self) -> int:
-        return sum(s.syllables for s in self.sentences)
+        return sum(s.syllables for s in (*self.sentences, *self.units))
 
     @property
     def grade(self) -> float | None:
@@ -89,7 +92,7 @@ class TextFigures:
 
     @property
     def long_sentences(self) -> list[Sentence]:
-        return [s for s in self.sentences if s.is_long]
+        return [s for s in (*self.sentences, *self.units) if s.is_long]
 
 
 @dataclass(frozen=True)
@@ -173,13 +176,19 @@ def _inline_text(text: str) -> str:
 
 def prose_blocks(markdown_text: str) -> list[str]:
     """The reader-visible prose of a Markdown text: paragraphs, list items and table cells, one each."""
-    blocks: list[str] = []
+    return [text for text, _ in _blocks(markdown_text)]
+
+
+def _blocks(markdown_text: str) -> list[tuple[str, bool]]:
+    """(text, is_unit) for each paragraph (False), list item or table cell (True), in order."""
+    blocks: list[tuple[str, bool]] = []
     current: list[str] = []
+    in_item = False
     in_code = False
 
     def close():
         if current:
-            blocks.append(" ".join(current))
+            blocks.append((" ".join(current), in_item))
             current.clear()
 
     for line in markdown_text.splitlines():
@@ -195,14 +204,17 @@ def prose_blocks(markdown_text: str) -> list[str]:
             continue
         if stripped.startswith("|"):
             close()
-            blocks.extend(cell.strip() for cell in stripped.strip("|").split("|") if cell.strip())
+            blocks.extend((cell.strip(), True) for cell in stripped.strip("|").split("|") if cell.strip())
             continue
         if _LIST_ITEM.match(stripped):
             close()
+            in_item = True
             stripped = _LIST_ITEM.sub("", stripped, count=1)
+        elif not current:
+            in_item = False
         current.append(stripped)
     close()
-    return [text for text in (_inline_text(block) for block in blocks) if text]
+    return [(text, unit) for text, unit in ((_inline_text(block), unit) for block, unit in blocks) if text]
 
 
 def split_sentences(block: str) -> list[str]:
@@ -219,10 +231,12 @@ def _sentence(text: str) -> Sentence:
 
 def measure(markdown_text: str) -> TextFigures:
     """Reading figures of a Markdown text (or plain text)."""
+    blocks = _blocks(markdown_text)
     return TextFigures(
         sentences=tuple(
-            _sentence(sentence) for block in prose_blocks(markdown_text) for sentence in split_sentences(block)
-        )
+            _sentence(sentence) for block, unit in blocks if not unit for sentence in split_sentences(block)
+        ),
+        units=tuple(_sentence(block) for block, unit in blocks if unit),
     )
 
 

@@ -52,6 +52,7 @@ from articles.workflow import (
     record,
     require,
 )
+from comments.services import refuse_sign_off_while_concerns_open
 from images.models import VersionImage
 from images.usage import image_problems, sync_images
 from operations.text import control_characters
@@ -335,6 +336,7 @@ def approve_version(
     version = _lock(version)
     article = lock_article(version.article_id)
     _check_reviewer(version, reviewer, user)
+    refuse_sign_off_while_concerns_open(version)  # an open clinical review comment holds the sign-off
     if version.status != Status.SUBMITTED:
         raise WorkflowError(
             f"Only a version awaiting review can be signed off; this one is {version.get_status_display().lower()}."

@@ -14,13 +14,25 @@ from previews.models import MAX_DAYS, ExpertComment, PreviewLink
 
 
 class PreviewLinkForm(forms.ModelForm):
+    follows_draft = forms.TypedChoiceField(
+        label="What the link shows",
+        choices=[
+            ("True", "Follow the draft: the expert sees each saved change (the link survives edits)"),
+            ("False", "Pin this text: the link stops working at the next save"),
+        ],
+        coerce=lambda value: value == "True",
+        empty_value=True,
+        required=False,
+        initial="True",
+        widget=forms.RadioSelect,
+    )
     days = forms.IntegerField(
         min_value=1, max_value=MAX_DAYS, initial=services.DEFAULT_DAYS, help_text="How long the link works."
     )
 
     class Meta:
         model = PreviewLink
-        fields = ["version", "recipient"]
+        fields = ["version", "recipient", "follows_draft"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,10 +65,11 @@ class PreviewLinkAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["version", "recipient", "days"]
+            return ["version", "recipient", "follows_draft", "days"]
         return [
             "version",
             "recipient",
+            "follows_draft",
             "address",
             "state",
             "created_at",
@@ -92,7 +105,11 @@ class PreviewLinkAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         try:
             link = services.create_preview_link(
-                version=obj.version, recipient=obj.recipient, user=request.user, days=form.cleaned_data["days"]
+                version=obj.version,
+                recipient=obj.recipient,
+                user=request.user,
+                days=form.cleaned_data["days"],
+                follows_draft=obj.follows_draft,
             )
         except WorkflowError as error:
             raise PermissionDenied(str(error)) from error

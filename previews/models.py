@@ -1,4 +1,7 @@
-"""Preview links for outside experts: a signed, expiring, revocable address of one version's preview."""
+"""Preview links for outside experts: a signed, expiring, revocable address of one version's preview.
+
+A link follows its draft through later saves (the default), or is pinned to the text it was made for;
+either dies when the version is signed off or withdrawn, when it expires and when it is revoked."""
 
 import datetime
 import secrets
@@ -66,6 +69,12 @@ class PreviewLink(models.Model):
     fingerprint = models.CharField(
         max_length=64, editable=False, help_text="The version's content when the link was made; any change ends it."
     )
+    follows_draft = models.BooleanField(
+        "follows the draft",
+        default=True,
+        help_text="Shows the draft as it is now, through later saves; a pinned link (unticked) shows only the "
+        "text it was made for and stops working at the next save.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
@@ -119,8 +128,8 @@ class PreviewLink(models.Model):
             ).exists()
         if withdrawn:
             return "the version was withdrawn from review"
-        if version.compute_fingerprint() != self.fingerprint:
-            return "the version changed"
+        if not self.follows_draft and version.compute_fingerprint() != self.fingerprint:
+            return "the version changed (a pinned link)"
         return ""
 
 

@@ -17,9 +17,10 @@ Event = ArticleEvent.Kind
 
 @transaction.atomic
 def create_preview_link(
-    *, version: ArticleVersion, recipient: str, user: Actor, days: int = DEFAULT_DAYS
+    *, version: ArticleVersion, recipient: str, user: Actor, days: int = DEFAULT_DAYS, follows_draft: bool = True
 ) -> PreviewLink:
-    """A link to `version`'s preview, valid `days` days (1 to 30), until revoked or the version moves on."""
+    """A link to `version`'s preview, valid `days` days (1 to 30), until revoked or the version is signed off or
+    withdrawn; a pinned link (`follows_draft=False`) also ends at the version's next change."""
     require(user, EDIT_PERMISSION, "share previews")
     if version.status not in ArticleVersion.OPEN_STATUSES:
         raise WorkflowError("Only a draft or a version awaiting review can be shared for expert comment.")
@@ -32,6 +33,7 @@ def create_preview_link(
         version=version,
         recipient=recipient.strip(),
         fingerprint=version.compute_fingerprint(),
+        follows_draft=follows_draft,
         created_by=account(user),
         created_at=now,
         expires_at=now + datetime.timedelta(days=days),
@@ -41,7 +43,8 @@ def create_preview_link(
         Event.PREVIEW_LINK_CREATED,
         user=user,
         version=version,
-        comment=f"Link #{link.pk} for {link.recipient}, until {link.expires_at:%d %b %Y %H:%M %Z}.",
+        comment=f"Link #{link.pk} for {link.recipient}, until {link.expires_at:%d %b %Y %H:%M %Z}"
+        + ("; it follows the draft." if follows_draft else "; pinned to this text, it ends at the next save."),
         at=now,
     )
     return link
@@ -114,3 +117,11 @@ def add_expert_comment(*, link: PreviewLink, given_name: str, text: str) -> Expe
         comment=f"{comment.given_name} (link #{link.pk}, for {link.recipient}): {comment.text}",
     )
     return comment
+
+
+def pinned_links_a_save_ends(version: ArticleVersion) -> list[PreviewLink]:
+    """The working links pinned to `version`'s text as it is now: the next save ends them."""
+    links = PreviewLink.objects.filter(version=version, follows_draft=False, revoked_at__isnull=True).select_related(
+        "version"
+    )
+    return [link for link in links if not link.dead_reason()]

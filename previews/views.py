@@ -4,14 +4,26 @@ Any link that does not work (tampered, unknown, expired, revoked, or its version
 was signed off or withdrawn) is the site's ordinary 404, whatever the reason.
 """
 
+from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 
+from articles.workflow import WorkflowError
+from comments.services import add_comment
 from operations.ratelimits import limit_per_address, over_limit
 from previews import services
 from previews.forms import ExpertCommentForm
 from reader.page import preview_page_context
+
+
+@transaction.atomic
+def _comment(link, *, given_name: str, text: str, passage: str, clinical: bool) -> None:
+    """The comment goes to the link's record and the timeline; with a passage, it is also a review comment
+    anchored there (a clinical one holds the sign-off). A passage not in the text refuses both."""
+    services.add_expert_comment(link=link, given_name=given_name, text=text)
+    if passage.strip():
+        add_comment(version=link.version, expert_name=given_name, quote=passage, text=text, clinical=clinical)
 
 
 @never_cache
@@ -33,10 +45,12 @@ def expert_preview(request, token: str):
                         "You have sent as many comments as we take in an hour. Please copy your comment and "
                         "send it again later."
                     )
-                services.add_expert_comment(link=link, **form.cleaned_data)
+                _comment(link, **form.cleaned_data)
             except services.TooManyComments as refusal:
                 form.add_error(None, str(refusal))  # what was typed stays in the form
                 status = 429
+            except WorkflowError as refusal:
+                form.add_error("passage", str(refusal))
             else:
                 return HttpResponseRedirect(f"{request.path}?sent=1#expert-comment")
     else:

@@ -63,7 +63,8 @@ class ArticleIndexView(ListView):
 
 
 def staff_edit_url(request, article) -> str:
-    """The admin page of `article` for signed-in staff who may see it, else "".
+    """Where "Edit this page" goes for signed-in staff who may see `article` (its open draft, or the offer
+    to start one: `admin:articles_article_edit`), else "".
 
     Only a request that carries a session cookie is looked at: an anonymous reader's
     request never touches the session, so their page stays the same for everyone and
@@ -73,7 +74,7 @@ def staff_edit_url(request, article) -> str:
     user = request.user
     if not (user.is_active and user.is_staff and user.has_perm("articles.view_article")):
         return ""
-    return reverse("admin:articles_article_change", args=[article.pk])
+    return reverse("admin:articles_article_edit", args=[article.pk])  # the open draft, or the offer of one
 
 
 class ArticleDetailView(TemplateView):

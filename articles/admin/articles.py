@@ -353,8 +353,19 @@ class ArticleAdmin(PostStepMixin, ReviewIntervalAdmin, ReviewedTextAdmin):
         ]
 
     def edit_content_view(self, request, pk):
+        """GET ("Edit this page" on the public site): the open draft if there is one, else the article's page
+        with the offer to start one. POST ("Edit content"): start a draft."""
         article = get_object_or_404(Article, pk=pk)
         if request.method != "POST":
+            open_version = article.open_version()
+            if open_version is not None:
+                return HttpResponseRedirect(reverse("admin:articles_articleversion_change", args=[open_version.pk]))
+            self.message_user(
+                request,
+                "This article has no open draft. “Edit content (start a new draft)” below starts one from the live "
+                "version; readers keep the live version until the new one is signed off.",
+                messages.INFO,
+            )
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
         try:
             version = services.start_draft(article=article, user=request.user)

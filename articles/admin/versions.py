@@ -24,6 +24,11 @@ from articles.admin.workflow import PostStepMixin, ReviewForm, forbidden
 from articles.diffing import changes_between, comparable, version_changes
 from articles.models import ArticleVersion, FaqEntry, Reference, Review, VersionAuthor, VersionCause
 from articles.readability import assess_version
+from comments.selectors import panel_context as comments_panel
+from comments.services import open_clinical_concerns
+from desk import copying
+from desk import services as desk
+from desk import views as desk_views
 from images.usage import sync_images
 
 Status = ArticleVersion.Status
@@ -75,10 +80,24 @@ class VersionForm(forms.ModelForm):
         return cleaned
 
 
+class LabelledFormSet(forms.BaseInlineFormSet):
+    """A table row's fields have no <label> of their own (the column header is theirs): each gets its
+    column's name and row number as its accessible name."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row = f" (row {index + 1})" if index is not None else " (new row)"
+        for name, field in form.fields.items():
+            if not field.widget.is_hidden:
+                field.widget.attrs.setdefault("aria-label", f"{(field.label or name).capitalize()}{row}")
+
+
 class VersionPartInline:
     """Inline rows follow their version: editable only while the version is."""
 
     extra = 0
+    formset = LabelledFormSet
+    template = "admin/articles/articleversion/tabular.html"
 
     def _editable(self, request, obj) -> bool:
         return obj is None or (obj.is_editable and request.user.has_perm(workflow.EDIT_PERMISSION))
@@ -112,6 +131,7 @@ class ReferenceInline(admin.TabularInline):
 
     model = Reference
     extra = 0
+    template = "admin/articles/articleversion/tabular.html"
     fields = ["number", "key", "citation"]
     readonly_fields = ["number", "key", "citation"]
     verbose_name_plural = "references (numbered from the citations in the text; edit sources under Sources)"
@@ -133,6 +153,7 @@ class ReferenceInline(admin.TabularInline):
 class FaqInline(VersionPartInline, admin.StackedInline):
     model = FaqEntry
     fields = ["question", "answer", "position"]
+    template = "admin/edit_inline/stacked.html"
 
 
 @admin.register(ArticleVersion)
@@ -221,9 +242,27 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         """Every save (of the version or only of its authors, causes, references or FAQ, which
-        Django saves right after) makes the account one of the version's editors."""
+        Django saves right after) makes the account one of the version's editors; the editor's
+        autosave is spent."""
         super().save_model(request, obj, form, change)
         obj.editors.add(request.user)
+        desk.discard_autosave(version=obj, user=request.user)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """A form opened over an autosave starts from the autosaved text, and from the revision the
+        autosave was typed over: if someone saved since, saving it meets the conflict check."""
+        form = super().get_form(request, obj, change, **kwargs)
+        restored = getattr(request, "_desk_restored", None)
+        if restored is None:
+            return form
+
+        class RestoredForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if not self.is_bound:
+                    self.initial.update(restored.fields(), revision_seen=restored.base_revision)
+
+        return RestoredForm
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """Saves queue up behind each other (row lock), so the revision check sees every earlier save."""
@@ -269,12 +308,20 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
         if not version.is_editable:
             return
         report = citing.sync_references(version)
-        for problem in sync_images(version):
-            self.message_user(request, f"Images: {problem}.", messages.ERROR)
-        for problem in report.errors:
-            self.message_user(request, f"Citations: {problem}.", messages.ERROR)
+        problems = [f"Images: {problem}." for problem in sync_images(version)]
+        problems += [f"Citations: {problem}." for problem in report.errors]
+        for problem in problems:
+            self.message_user(request, problem, messages.ERROR)
+        request._saved_with_problems = bool(problems)
         for problem in report.warnings:
             self.message_user(request, f"Citations: {problem}.", messages.WARNING)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        """A save whose text has problems says "saved, but": never an error beside a green "changed successfully"."""
+        if level == messages.SUCCESS and getattr(request, "_saved_with_problems", False):
+            message = "Your changes were saved, but the problems above need fixing before review."
+            level = messages.WARNING
+        return super().message_user(request, message, level, *args, **kwargs)
 
     SUBMIT_FIELD = "_submit_for_review"
 
@@ -297,13 +344,19 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
         extra_context = extra_context or {}
         if version is not None:
             user = request.user
+            if request.method == "GET" and self.has_change_permission(request, version):
+                request._desk_restored = desk.restorable(version=version, user=user)
+                extra_context.update(restored=request._desk_restored, desk_enabled=True)
             extra_context.update(
                 version=version,
                 can_submit=version.is_editable and user.has_perm(workflow.EDIT_PERMISSION),
                 can_withdraw=version.status == Status.SUBMITTED and user.has_perm(workflow.EDIT_PERMISSION),
                 can_review=version.status == Status.SUBMITTED and user.has_perm(workflow.SIGN_OFF_PERMISSION),
                 sign_off_refusal=services.sign_off_refusal(version, getattr(user, "person", None), user),
+                open_concerns=open_clinical_concerns(version),
+                **comments_panel(request, version),
                 quality=assess_version(version),
+                can_copy=user.has_perm("articles.add_article"),
                 can_roll_back=version.is_signed_off
                 and not version.is_live
                 and user.has_perm(workflow.EDIT_PERMISSION)
@@ -320,12 +373,20 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
             path("<int:pk>/withdraw/", view(self.withdraw_view), name="articles_articleversion_withdraw"),
             path("<int:pk>/review/", view(self.review_view), name="articles_articleversion_review"),
             path("<int:pk>/roll-back/", view(self.roll_back_view), name="articles_articleversion_rollback"),
+            path("<int:pk>/copy-article/", view(self.copy_article_view), name="articles_articleversion_copy"),
             path("<int:pk>/preview/", view(self.preview_view), name="articles_articleversion_preview"),
             path(
                 "<int:pk>/preview/page/",
                 view(_framed_by_admin(self.preview_page_view)),
                 name="articles_articleversion_preview_page",
             ),
+            # The writing desk (desk/): autosave, presence, the preview beside the text, the choosers.
+            path("<int:pk>/autosave/", view(desk_views.autosave), name="desk_autosave"),
+            path("<int:pk>/autosave/discard/", view(desk_views.discard), name="desk_discard"),
+            path("<int:pk>/presence/", view(desk_views.presence), name="desk_presence"),
+            path("desk/preview/", view(desk_views.preview), name="desk_preview"),
+            path("desk/choose/images/", view(desk_views.choose_images), name="desk_choose_images"),
+            path("desk/choose/sources/", view(desk_views.choose_sources), name="desk_choose_sources"),
             *super().get_urls(),
         ]
 
@@ -351,6 +412,22 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
             request,
             f"Version {draft.number} started from version {version.number}. It goes through review like any draft; "
             "readers keep the live version until it is signed off.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(self._change_url(draft))
+
+    def copy_article_view(self, request, pk):
+        """*Copy article*: a new article whose first draft starts from this version (desk/copying.py)."""
+        version = get_object_or_404(ArticleVersion.objects.select_related("article"), pk=pk)
+        if request.method != "POST":
+            return HttpResponseRedirect(self._change_url(version))
+        if not request.user.has_perm("articles.add_article"):
+            raise PermissionDenied
+        draft = copying.copy_article(version=version, user=request.user)
+        self.message_user(
+            request,
+            f"New article “{draft.article.slug}” started from version {version.number} of “{version.article.slug}”. "
+            "Give it its own title (and, on the article, its own slug) before submitting it for review.",
             messages.SUCCESS,
         )
         return HttpResponseRedirect(self._change_url(draft))
@@ -470,6 +547,8 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
             reviewer=reviewer,
             form=form,
             sign_off_refusal=services.sign_off_refusal(version, reviewer, request.user),
+            open_concerns=open_clinical_concerns(version),
+            **comments_panel(request, version),
             changed_since_submission=version.status == Status.SUBMITTED
             and not signoff.matches(fingerprint, version.submitted_fingerprint),
             quality=assess_version(version),

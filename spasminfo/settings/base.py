@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "ninja",  # the content API's library (export_openapi_schema)
     "api",
     "previews",
+    "desk",
+    "comments",
     "participation",
     "reviewcalendar",
     "reader",

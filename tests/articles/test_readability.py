@@ -55,10 +55,9 @@ def test_markdown_is_reduced_to_what_a_reader_reads():
         "| Type | Feels like |\n| --- | --- |\n| Cramp | A hard knot |\n\n"
         "```\ncode is not prose. Not at all.\n```\n"
     )
-    sentences = [s.text for s in measure(text).sentences]
-    assert sentences == [
-        "A tired muscle can cramp.",
-        "It may last minutes.",
+    figures = measure(text)
+    assert [s.text for s in figures.sentences] == ["A tired muscle can cramp.", "It may last minutes."]
+    assert [s.text for s in figures.units] == [
         "first item without a full stop",
         "second item",
         "Type",
@@ -66,6 +65,19 @@ def test_markdown_is_reduced_to_what_a_reader_reads():
         "Cramp",
         "A hard knot",
     ]
+
+
+def test_table_cells_and_list_items_are_units_that_do_not_pull_the_grade_down():
+    prose = (
+        "Night cramps are sudden, painful contractions of the calf muscles that usually happen during sleep. "
+        "Stretching the affected muscle before going to bed reduces how often they return."
+    )
+    table = "| Cause | Often |\n| --- | --- |\n" + "| Salt | Yes |\n| Heat | No |\n" * 10
+    items = "\n".join(f"- item {n}" for n in range(10))
+    figures = measure(f"{prose}\n\n{table}\n{items}\n")
+    assert figures.grade == measure(prose).grade > 8  # before, 60 one-word "sentences" took it to about 2
+    assert (len(figures.sentences), len(figures.units)) == (2, 52)
+    assert figures.words == measure(prose).words + 2 + 40 + 20  # the header row, the cells, the items
 
 
 def test_abbreviations_and_decimals_do_not_end_a_sentence():

@@ -3,6 +3,8 @@ admin still works in Chromium and the browser reports no policy violation."""
 
 import pytest
 
+from tests.browser.editing import fill_body
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WATCH_VIOLATIONS = """
@@ -50,7 +52,7 @@ def test_the_admin_works_under_the_csp_with_no_violations(
         visited.append(path)
     # Save the draft: the form's CSRF token works with the cookie out of JavaScript's reach.
     page.goto(f"{live_server.url}/admin/articles/articleversion/{version.pk}/change/")
-    page.fill("#id_body", "Cramps are common at night [@1].")
+    fill_body(page, "Cramps are common at night [@1].")
     page.click("input[name=_continue]")
     assert "was changed successfully" in page.inner_text(".messagelist")
     assert page.evaluate("document.cookie").find("csrftoken") == -1  # HttpOnly: invisible to scripts

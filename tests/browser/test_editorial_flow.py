@@ -3,6 +3,7 @@
 import pytest
 
 from articles.models import Article
+from tests.browser.editing import fill_body
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,7 +20,7 @@ def test_readers_see_a_revision_only_after_the_reviewer_signs_it_off(
     sign_in(editor_page, "editor")
     editor_page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
     editor_page.click("text=Edit content (start a new draft)")
-    editor_page.fill("#id_body", "The revised text, first attempt [@1].")
+    fill_body(editor_page, "The revised text, first attempt [@1].")
     editor_page.fill("#id_change_note", "Rewrote the opening.")  # a revision says what changed, for readers
     editor_page.click("input[name=_continue]")
     editor_page.click("button[name=_submit_for_review]")
@@ -45,7 +46,7 @@ def test_readers_see_a_revision_only_after_the_reviewer_signs_it_off(
     # The editor sees the comment, revises and resubmits.
     editor_page.reload()
     assert "Please say when the cramps happen." in editor_page.inner_text("#content")
-    editor_page.fill("#id_body", "The revised text: cramps often strike at night [@1].")
+    fill_body(editor_page, "The revised text: cramps often strike at night [@1].")
     editor_page.click("input[name=_continue]")
     editor_page.click("button[name=_submit_for_review]")
 
@@ -80,7 +81,7 @@ def test_an_editor_creates_an_article_with_an_author_chosen_by_autocomplete(
 
     page.wait_for_selector("#id_summary")
     page.fill("#id_summary", "Why hard work in the heat brings on cramps.")
-    page.fill("#id_body", "## Why\n\nSweat carries salt away.")
+    fill_body(page, "## Why\n\nSweat carries salt away.")
     page.click("#author_links-group .add-row a")
     page.click("#author_links-group .select2-selection")
     page.fill(".select2-search__field", "Cara")
@@ -100,7 +101,7 @@ def test_submit_for_review_keeps_text_typed_without_saving(live_server, open_pag
     page = open_page()
     sign_in(page, "editor")
     page.goto(f"{live_server.url}/admin/articles/articleversion/{draft.pk}/change/")
-    page.fill("#id_body", "Words typed and never saved [@1].")
+    fill_body(page, "Words typed and never saved [@1].")
     page.click("button[name=_submit_for_review]")  # no Save first
 
     assert page.locator(".messagelist").inner_text().strip() == "Submitted for medical review."

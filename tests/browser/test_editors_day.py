@@ -15,6 +15,7 @@ from PIL import Image as PILImage
 
 from articles.models import Article, ArticleEvent
 from images.models import Image
+from tests.browser.editing import fill_body
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -64,8 +65,8 @@ def test_the_editors_day(live_server, open_page, sign_in, publish, editor, revie
     # ... starts a draft and writes with both, citing by key.
     page.goto(f"{admin}/articles/article/{article.pk}/change/")
     page.click("text=Edit content (start a new draft)")
-    page.fill(
-        "#id_body",
+    fill_body(
+        page,
         "## Stretching\n\nStretch the calf before bed [@miller2005].\n\n![[image:calf]]\n\n"
         "## Water\n\nDrink enough during the day [@miller2005].",
     )
@@ -90,7 +91,7 @@ def test_the_editors_day(live_server, open_page, sign_in, publish, editor, revie
 
     # ... types one more sentence and submits without saving: the sentence is kept.
     page.goto(f"{admin}/articles/articleversion/{draft.pk}/change/")
-    page.fill("#id_body", page.input_value("#id_body") + "\n\nCramps that wake you often ease within minutes.")
+    fill_body(page, page.input_value("#id_body") + "\n\nCramps that wake you often ease within minutes.")
     page.fill("#id_change_note", "Added stretching advice and a picture.")  # required after a first sign-off
     page.click("button[name=_submit_for_review]")
     assert page.locator(".messagelist").inner_text().strip() == "Submitted for medical review."

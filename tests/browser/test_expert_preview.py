@@ -1,5 +1,6 @@
 """The expert preview link's life, in a browser: an editor makes it in the admin, a clinician with no
-account opens it and comments, the editor reads the comment in the timeline and revokes the link."""
+account opens it and comments, the editor fixes a word (the link follows the draft), the editor
+reads the comment in the timeline and revokes the link."""
 
 import re
 
@@ -31,6 +32,16 @@ def test_an_expert_preview_link_from_creation_to_revocation(live_server, open_pa
     expert.fill("#id_text", "Quinine is no longer advised for cramps: see the MHRA warning.")
     expert.click(".expert-comment-form button[type=submit]")
     expert.locator("text=your comment has been passed to the editors").wait_for()
+
+    # The editor fixes a word in the draft: the link follows the draft, so the expert sees the fix.
+    editor_page.goto(f"{live_server.url}/admin/articles/articleversion/{draft.pk}/change/")
+    editor_page.wait_for_selector(".EasyMDEContainer")
+    editor_page.evaluate("text => window.deskEditor.value(text)", "Quinine is not advised for cramps [@1].")
+    editor_page.click("input[name=_continue]")
+    editor_page.wait_for_selector(".messagelist")
+    again = expert.goto(address)
+    assert again.status == 200 and "Quinine is not advised for cramps" in expert.inner_text("main")
+    assert "as the editors last saved it on" in expert.locator(".expert-banner").inner_text()
 
     editor_page.goto(f"{live_server.url}/admin/articles/article/{draft.article_id}/change/")
     timeline = editor_page.locator("table.timeline").inner_text()

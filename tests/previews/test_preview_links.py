@@ -138,8 +138,10 @@ def test_tampered_expired_revoked_and_superseded_links_are_the_same_404(
 ):
     baseline = _not_found(reader, "nothing-here")
 
-    def fresh():
-        return previews.create_preview_link(version=draft, recipient="Dr Okafor", user=editor)
+    def fresh(follows_draft=True):
+        return previews.create_preview_link(
+            version=draft, recipient="Dr Okafor", user=editor, follows_draft=follows_draft
+        )
 
     tampered = fresh().token
     cases = {"tampered": tampered[:-2] + ("aa" if not tampered.endswith("aa") else "bb")}
@@ -151,10 +153,10 @@ def test_tampered_expired_revoked_and_superseded_links_are_the_same_404(
     previews.revoke_preview_link(link=revoked, user=editor)
     cases["revoked"] = revoked.token
 
-    changed = fresh()
+    changed = fresh(follows_draft=False)
     draft.body = "Zebrafish body, edited [@1]."
     draft.save()
-    cases["version changed"] = changed.token
+    cases["pinned, then the version changed"] = changed.token
 
     withdrawn_link = fresh()
     submit(draft)
@@ -201,8 +203,10 @@ def test_a_forged_token_and_a_link_that_no_longer_works_do_the_same_work(
         preview_models, "constant_time_compare", lambda a, b: compared.append(1) or real_compare(a, b), raising=False
     )
 
-    def fresh():
-        return previews.create_preview_link(version=draft, recipient="Dr Okafor", user=editor)
+    def fresh(follows_draft=True):
+        return previews.create_preview_link(
+            version=draft, recipient="Dr Okafor", user=editor, follows_draft=follows_draft
+        )
 
     real = fresh().token
     cases = {
@@ -312,3 +316,75 @@ def test_comments_from_one_address_are_rate_limited_and_keep_what_was_typed(draf
     assert [r.status_code for r in one_address] == [302, 302, 429, 429]
     assert "Point 3." in one_address[-1].content.decode() and ExpertComment.objects.count() == 2
     assert Client().get(url).status_code == 200  # reading the preview is not held back by the comment limit
+
+
+# --- links that follow the draft, links pinned to one text ------------------------------------------
+
+
+def test_a_link_follows_the_draft_through_a_save_and_says_when_it_last_changed(reader, link, draft):
+    draft.body = "Zebrafish body, one word fixed [@1]."
+    draft.save()
+    page = reader.get(link.get_absolute_url())
+    html = page.content.decode()
+    assert page.status_code == 200 and "one word fixed" in html
+    assert f"Version {draft.number} of this article, as the editors last saved it on" in html
+
+
+def test_a_pinned_link_ends_at_the_next_save_and_the_editor_is_warned_before_it(client, reader, draft, editor):
+    pinned = previews.create_preview_link(version=draft, recipient="Dr Pinned", user=editor, follows_draft=False)
+    previews.create_preview_link(version=draft, recipient="Dr Follows", user=editor)
+    client.force_login(editor)
+    form = client.get(reverse("admin:articles_articleversion_change", args=[draft.pk])).content.decode()
+    assert 'id="pinned-links-warning"' in form and "Dr Pinned" in form and "Dr Follows" not in form
+
+    draft.body = "Zebrafish body, edited [@1]."
+    draft.save()
+    assert reader.get(pinned.get_absolute_url()).status_code == 404
+    assert pinned.dead_reason() == "the version changed (a pinned link)"
+    form = client.get(reverse("admin:articles_articleversion_change", args=[draft.pk])).content.decode()
+    assert 'id="pinned-links-warning"' not in form  # nothing left to end
+
+
+def test_the_editor_chooses_follow_or_pin_when_making_a_link(client, draft, editor):
+    client.force_login(editor)
+    for choice, follows in (("False", False), ("True", True)):
+        client.post(
+            reverse("admin:previews_previewlink_add"),
+            {
+                "version": draft.pk,
+                "recipient": f"Dr {choice}",
+                "days": 3,
+                "follows_draft": choice,
+                "comments-TOTAL_FORMS": 0,
+                "comments-INITIAL_FORMS": 0,
+            },
+        )
+        assert draft.preview_links.get(recipient=f"Dr {choice}").follows_draft is follows
+
+
+def test_an_expert_anchors_a_clinical_comment_to_a_passage_and_it_holds_the_sign_off(reader, link, draft):
+    from comments.services import open_clinical_concerns
+
+    response = reader.post(
+        link.get_absolute_url(),
+        {
+            "given_name": "Dr Ada",
+            "text": "Zebrafish is not a treatment.",
+            "passage": "Zebrafish body",
+            "clinical": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert open_clinical_concerns(draft) == [
+        "Dr Ada (outside expert) on “Zebrafish body”: Zebrafish is not a treatment."
+    ]
+    assert ExpertComment.objects.get().given_name == "Dr Ada"  # and on the link's record, as before
+
+
+def test_an_expert_passage_not_in_the_text_is_refused_with_what_was_typed_kept(reader, link):
+    response = reader.post(
+        link.get_absolute_url(), {"given_name": "Dr Ada", "text": "My careful note.", "passage": "Not in it"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400 and "That passage is not in the text" in html and "My careful note." in html
+    assert not ExpertComment.objects.exists()

@@ -246,11 +246,26 @@ def signed_in(user) -> Client:
 
 def test_signed_in_staff_see_edit_this_page_linking_to_the_article_admin(publish, editor, reviewer):
     article = publish()
-    admin_url = reverse("admin:articles_article_change", args=[article.pk])
+    admin_url = reverse("admin:articles_article_edit", args=[article.pk])
 
     for user in (editor, reviewer):
         page = signed_in(user).get(article.get_absolute_url()).content.decode()
         assert f'<a href="{admin_url}">Edit this page</a>' in page
+
+
+def test_edit_this_page_opens_the_open_draft_or_offers_to_start_one(publish, editor):
+    from articles import services
+
+    article = publish()
+    client = signed_in(editor)
+    edit = reverse("admin:articles_article_edit", args=[article.pk])
+    offer = client.get(edit, follow=True)
+    assert offer.redirect_chain[-1][0] == reverse("admin:articles_article_change", args=[article.pk])
+    assert "This article has no open draft" in offer.content.decode()
+
+    draft = services.start_draft(article=article, user=editor)
+    response = client.get(edit)
+    assert response["Location"] == reverse("admin:articles_articleversion_change", args=[draft.pk])
 
 
 def test_readers_never_see_the_link(publish, reader):
