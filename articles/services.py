@@ -52,7 +52,6 @@ from articles.workflow import (
     record,
     require,
 )
-from comments.services import refuse_sign_off_while_concerns_open
 from images.models import VersionImage
 from images.usage import image_problems, sync_images
 from operations.text import control_characters
@@ -336,7 +335,7 @@ def approve_version(
     version = _lock(version)
     article = lock_article(version.article_id)
     _check_reviewer(version, reviewer, user)
-    refuse_sign_off_while_concerns_open(version)  # an open clinical review comment holds the sign-off
+    signoff.require_no_blockers(version)  # e.g. an open clinical review comment
     if version.status != Status.SUBMITTED:
         raise WorkflowError(
             f"Only a version awaiting review can be signed off; this one is {version.get_status_display().lower()}."

@@ -38,6 +38,27 @@ class Reviewable(Protocol):
     def own_people(self) -> list[tuple[int, str]]: ...
 
 
+_blockers: list = []
+
+
+def add_blocker(blocker) -> None:
+    """`blocker(item) -> [reason, ...]`: something open that holds a sign-off (not a send-back), e.g. a
+    clinical review comment (the comments app adds it from its `ready()`)."""
+    if blocker not in _blockers:
+        _blockers.append(blocker)
+
+
+def blockers(item) -> list[str]:
+    """Why `item` cannot be signed off yet, whoever signs ([] if nothing holds it)."""
+    return [reason for blocker in _blockers for reason in blocker(item)]
+
+
+def require_no_blockers(item) -> None:
+    reasons = blockers(item)
+    if reasons:
+        raise NotAllowed("Something open holds the sign-off until it is resolved: " + "; ".join(reasons))
+
+
 def fingerprint(item: Reviewable) -> str:
     return snapshot_fingerprint(item.review_snapshot())
 

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class CommentsConfig(AppConfig):
     name = "comments"
     verbose_name = "Review comments"
+
+    def ready(self):
+        from articles import signoff
+        from comments.services import open_clinical_concerns
+
+        signoff.add_blocker(open_clinical_concerns)  # an open clinical comment holds the sign-off

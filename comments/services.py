@@ -1,4 +1,7 @@
-"""Commenting on a passage, replying, resolving; and the rule that an open clinical comment holds the sign-off."""
+"""Commenting on a passage, replying, resolving.
+
+An open clinical comment holds the sign-off: `open_clinical_concerns`, added to `articles.signoff`
+from this app's ready()."""
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -119,13 +122,3 @@ def open_clinical_concerns(version: ArticleVersion) -> list[str]:
         f"{comment.by} on “{comment.quote[:80]}”: {comment.text[:200]}"
         for comment in version.review_comments.open().clinical().select_related("author")
     ]
-
-
-def refuse_sign_off_while_concerns_open(version: ArticleVersion) -> None:
-    """Raise NotAllowed, with the reasons, while a clinical comment on `version` is open."""
-    concerns = open_clinical_concerns(version)
-    if concerns:
-        raise NotAllowed(
-            "A clinical comment is open, so this version cannot be signed off until an editor resolves it: "
-            + "; ".join(concerns)
-        )

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
+from articles import signoff
 from operations.signing import dumps_as_of
 
 SALT = "previews.link"
@@ -128,7 +129,7 @@ class PreviewLink(models.Model):
             ).exists()
         if withdrawn:
             return "the version was withdrawn from review"
-        if not self.follows_draft and version.compute_fingerprint() != self.fingerprint:
+        if not self.follows_draft and not signoff.matches(version.compute_fingerprint(), self.fingerprint):
             return "the version changed (a pinned link)"
         return ""
 

@@ -25,7 +25,6 @@ from articles.diffing import changes_between, comparable, version_changes
 from articles.models import ArticleVersion, FaqEntry, Reference, Review, VersionAuthor, VersionCause
 from articles.readability import assess_version
 from comments.selectors import panel_context as comments_panel
-from comments.services import open_clinical_concerns
 from desk import copying
 from desk import services as desk
 from desk import views as desk_views
@@ -353,7 +352,7 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
                 can_withdraw=version.status == Status.SUBMITTED and user.has_perm(workflow.EDIT_PERMISSION),
                 can_review=version.status == Status.SUBMITTED and user.has_perm(workflow.SIGN_OFF_PERMISSION),
                 sign_off_refusal=services.sign_off_refusal(version, getattr(user, "person", None), user),
-                open_concerns=open_clinical_concerns(version),
+                open_concerns=signoff.blockers(version),
                 **comments_panel(request, version),
                 quality=assess_version(version),
                 can_copy=user.has_perm("articles.add_article"),
@@ -547,7 +546,7 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
             reviewer=reviewer,
             form=form,
             sign_off_refusal=services.sign_off_refusal(version, reviewer, request.user),
-            open_concerns=open_clinical_concerns(version),
+            open_concerns=signoff.blockers(version),
             **comments_panel(request, version),
             changed_since_submission=version.status == Status.SUBMITTED
             and not signoff.matches(fingerprint, version.submitted_fingerprint),

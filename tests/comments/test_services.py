@@ -31,7 +31,7 @@ def test_an_open_clinical_comment_holds_the_sign_off_with_its_reason(submitted, 
     assert services.open_clinical_concerns(submitted) == [
         "reviewer on “Quinine helps everyone.”: Quinine is not advised: FDA warning."
     ]
-    with pytest.raises(NotAllowed, match=r"A clinical comment is open.*Quinine is not advised"):
+    with pytest.raises(NotAllowed, match=r"Something open holds the sign-off.*Quinine is not advised"):
         approve(submitted)
     assert ArticleVersion.objects.get(pk=submitted.pk).status == ArticleVersion.Status.SUBMITTED
 

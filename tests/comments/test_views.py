@@ -46,7 +46,7 @@ def test_a_signed_in_sign_off_is_refused_while_the_concern_is_open(submitted, re
     response = client.post(
         review_url(submitted), {"decision": "approve", "fingerprint": submitted.compute_fingerprint(), "comment": ""}
     )
-    assert response.status_code == 400 and "A clinical comment is open" in response.content.decode()
+    assert response.status_code == 400 and "Something open holds the sign-off" in response.content.decode()
 
 
 def test_a_refused_comment_keeps_what_was_typed(submitted, reviewer):
