@@ -96,6 +96,8 @@ TEXT_FIELDS = [
     ("Body", "body"),
     ("Image credits", "image_credits"),
     ("What changed (for readers)", "change_note"),
+    ("Search description", "search_description"),
+    ("Social image", "social_image"),
 ]
 
 

@@ -193,6 +193,8 @@ def start_draft(
         summary=source.summary if source else "",
         body=source.body if source else "",
         image_credits=source.image_credits if source else "",
+        search_description=source.search_description if source else "",
+        social_image=source.social_image if source else "",
         created_by=account(user),
     )
     _worked_on(draft, user)
@@ -237,6 +239,8 @@ def readiness_problems(version: ArticleVersion) -> list[str]:
     if numbers != list(range(1, len(numbers) + 1)):
         problems.append(f"references must be numbered 1 to {len(numbers)} without gaps (found {numbers})")
     problems.extend(image_problems(version))
+    if version.social_image and version.social_image not in version.image_links.values_list("key", flat=True):
+        problems.append(f"the social image “{version.social_image}” is not a picture placed in the body")
     if citing.uses_library(version):
         problems.extend(citing.cited_references(version)[1].errors)
         return problems

@@ -6,7 +6,7 @@ from articles import citing, services
 from articles.models import Article, ArticleVersion, FaqEntry, Reference, VersionAuthor, VersionCause
 from images.usage import sync_images
 
-COPIED_TEXT = ("summary", "body", "image_credits")
+COPIED_TEXT = ("summary", "body", "image_credits", "search_description", "social_image")
 
 
 def _free_slug(slug: str) -> str:

@@ -95,7 +95,7 @@ def _live_version(article: Article, request: HttpRequest) -> dict:
     return {
         **render_version(context),
         "structured_data": json_ld_script(article_structured_data(article, request)),
-        "og_image": request.build_absolute_uri(image_url(images[0].image)) if images else "",
+        "og_image": request.build_absolute_uri(image_url(version.shared_picture(images).image)) if images else "",
         "cause_ids": [link.tag_id for link in version.cause_links.all()],  # for the related articles
     }
 

@@ -103,7 +103,7 @@ def preview_page_context(version: ArticleVersion, *, reviewer: Person | None) ->
         **_series_context(article),
         "related": fragments.render_related(selectors.related_articles(article, cause_ids)),
         **panels.render(article),
-        "first_image": images[0].image if images else None,
+        "first_image": version.shared_picture(images).image if images else None,
         "preview": True,
     }
 

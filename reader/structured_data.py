@@ -89,7 +89,7 @@ def article_structured_data(article, request) -> dict:
         "url": url,
         "name": version.title,
         "headline": version.title,
-        "description": version.summary,
+        "description": version.description_for_sharing,
         "inLanguage": "en",
         "datePublished": article.first_published_at.isoformat(),
         "dateModified": article.last_reviewed_at.isoformat(),
@@ -112,9 +112,9 @@ def article_structured_data(article, request) -> dict:
     if article.last_reviewed_by_id:
         data["reviewedBy"] = person_data(article.last_reviewed_by, request)
     data["review"] = [_review(entry) for entry in review_history(article)]
-    first = next(iter(version.image_links.all()), None)
-    if first is not None:
-        data["image"] = request.build_absolute_uri(image_url(first.image))
+    shared = version.shared_picture()
+    if shared is not None:
+        data["image"] = request.build_absolute_uri(image_url(shared.image))
     return data
 
 

@@ -52,7 +52,7 @@ class VersionForm(forms.ModelForm):
 
     class Meta:
         model = ArticleVersion
-        fields = ["title", "summary", "body", "image_credits", "change_note"]
+        fields = ["title", "summary", "body", "image_credits", "change_note", "search_description", "social_image"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -177,6 +177,7 @@ class ArticleVersionAdmin(PostStepMixin, admin.ModelAdmin):
                 ]
             },
         ),
+        ("Sharing and search", {"fields": ["search_description", "social_image"], "classes": ["collapse"]}),
         ("Review history", {"fields": ["review_history"]}),
     ]
     readonly_fields = ["article_link", "state", "review_history"]

@@ -45,7 +45,7 @@ class ArticleVersion(SingleLineFields, models.Model):
     OPEN_STATUSES = OPEN_STATUSES
     EDITABLE_STATUSES = (Status.DRAFT, Status.SENT_BACK)
     # A line break here would reach the page, the feed and mail subjects: refused (operations.text).
-    SINGLE_LINE_FIELDS = ("title", "summary", "change_note")
+    SINGLE_LINE_FIELDS = ("title", "summary", "change_note", "search_description", "social_image")
 
     article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(editable=False)
@@ -71,6 +71,19 @@ class ArticleVersion(SingleLineFields, models.Model):
         blank=True,
         help_text="One line for readers' Review history: what this version changes. Required from the second "
         "signed-off version on; reviewed and signed off with the text.",
+    )
+    search_description = models.CharField(
+        max_length=160,
+        blank=True,
+        help_text="What search engines and link previews show under the title (up to 160 characters). "
+        "Empty: the summary.",
+    )
+    social_image = models.CharField(
+        "social image",
+        max_length=60,
+        blank=True,
+        help_text="The key of a picture placed in the body, shown when the page is shared and in its "
+        "structured data. Empty: the first picture.",
     )
     authors = models.ManyToManyField(
         "articles.Person", through="articles.VersionAuthor", related_name="authored_versions"
@@ -237,8 +250,9 @@ class ArticleVersion(SingleLineFields, models.Model):
             **self._images_snapshot(),
             "filed_under": self._filing_snapshot(),
         }
-        if self.change_note:
-            snapshot["change_note"] = self.change_note
+        for name in ("change_note", "search_description", "social_image"):  # absent when empty: older
+            if getattr(self, name):  # versions keep their fingerprints
+                snapshot[name] = getattr(self, name)
         return snapshot
 
     def _filing_snapshot(self) -> list:
@@ -251,6 +265,16 @@ class ArticleVersion(SingleLineFields, models.Model):
         none, so versions signed off before pictures keep their fingerprints."""
         images = [link.snapshot() for link in self.image_links.order_by("position")]
         return {"images": images} if images else {}
+
+    @property
+    def description_for_sharing(self) -> str:
+        """Under the title in search results and link previews: the search description, else the summary."""
+        return self.search_description or self.summary
+
+    def shared_picture(self, links: list | None = None):
+        """The placed picture (a VersionImage) shown when the page is shared: the chosen one, else the first."""
+        links = list(self.image_links.all()) if links is None else links
+        return next((link for link in links if link.key == self.social_image), links[0] if links else None)
 
     def review_snapshot(self) -> dict:
         return self.content_snapshot()

@@ -140,6 +140,8 @@ ARTICLE_PARTS = {
     "body": lambda v: setattr_and_save(v, "body", v.body + " More."),
     "image_credits": lambda v: setattr_and_save(v, "image_credits", "Photo: someone else"),
     "change_note": lambda v: setattr_and_save(v, "change_note", "Reworded."),
+    "search_description": lambda v: setattr_and_save(v, "search_description", "Another description."),
+    "social_image": lambda v: setattr_and_save(v, "social_image", "calf-2"),
     "authors": lambda v: VersionAuthor.objects.create(
         version=v, person=Person.objects.create(name="New Author", slug="new-author"), position=5
     ),
@@ -168,6 +170,8 @@ def complete_draft(draft_factory):
         version=draft, image=image, position=0, key="calf", sha256=image.sha256, alt_text="A calf", credit="Photo: us"
     )
     draft.change_note = "First."
+    draft.search_description = "Why calves cramp at night."
+    draft.social_image = "calf"
     draft.save()
     return draft
 

@@ -302,3 +302,42 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_out_of_admin(reader):
 def test_robots_txt_answers_head_as_it_answers_get(reader):
     assert reader.head("/robots.txt").status_code == 200
     assert reader.post("/robots.txt").status_code == 405
+
+
+def test_the_search_description_and_the_social_image_reach_link_previews_and_structured_data(
+    draft_factory, submit, approve, reader
+):
+    import json
+
+    from images.models import Image, VersionImage
+
+    draft = draft_factory(body="Cramps at night are common [@1].")
+    for position, key in enumerate(["calf", "stretch"]):
+        image = Image.objects.create(
+            key=key, file=f"images/{key}.png", sha256=f"{position}" * 64, width=10, height=10, format="PNG"
+        )
+        VersionImage.objects.create(version=draft, image=image, position=position, key=key, sha256=image.sha256)
+    draft.body += "\n\n![[image:calf]]\n\n![[image:stretch]]"
+    draft.search_description = "Why calves cramp at night, and what helps."
+    draft.social_image = "stretch"
+    draft.save()
+    approve(submit(draft))
+    page = reader.get(draft.article.get_absolute_url()).content.decode()
+    assert '<meta name="description" content="Why calves cramp at night, and what helps.">' in page
+    assert '<meta property="og:description" content="Why calves cramp at night, and what helps.">' in page
+    og_image = page.split('<meta property="og:image" content="')[1].split('"')[0]
+    assert "stretch" in og_image
+    data = json.loads(page.split('<script type="application/ld+json">')[1].split("</script>")[0])
+    assert data["description"] == "Why calves cramp at night, and what helps." and data["image"] == og_image
+
+
+def test_a_social_image_that_is_not_placed_in_the_body_is_refused_at_submission(draft_factory, submit):
+    import pytest
+
+    from articles.workflow import IncompleteVersion
+
+    draft = draft_factory()
+    draft.social_image = "nowhere"
+    draft.save()
+    with pytest.raises(IncompleteVersion, match="the social image “nowhere” is not a picture placed in the body"):
+        submit(draft)
