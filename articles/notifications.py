@@ -22,6 +22,7 @@ from operations.mail import queue_mail
 if TYPE_CHECKING:
     from articles.queues import DueArticle
 
+
 def _wants_mail(user) -> bool:
     """An active account with an address, whose person (if any) has not opted out."""
     if user is None or not user.is_active or not user.email:

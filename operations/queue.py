@@ -32,7 +32,7 @@ class Backoff(retry.BaseRetryStrategy):
     def get_retry_decision(self, *, exception: BaseException, job: Job) -> RetryDecision:
         wait = min(2 ** (job.attempts + 1), settings.SPASMINFO_JOB_RETRY_MAX_SECONDS)
         logger.warning(
-            "Job %s (%s) failed, attempt %s; again in %s s: %s", job.id, job.task_name, job.attempts + 1, wait, exception
+            "Job %s (%s) failed, try %s; again in %s s: %s", job.id, job.task_name, job.attempts + 1, wait, exception
         )
         return RetryDecision(retry_in={"seconds": wait})
 
