@@ -43,23 +43,25 @@ RETRY = Backoff()
 def run_due_jobs(*, now: datetime.datetime | None = None, after: int = 0, limit: int = 1000) -> dict[str, int]:
     """Run every job due by `now` (default: now; with an id above `after`) in this process, on
     Django's connection, one at a time, each in its own savepoint, with the tasks' retry rule:
-    a failure leaves the job waiting for its next try. Returns how many succeeded and failed."""
+    a failure leaves the job waiting for its next try (not in this call). Returns how many succeeded and failed."""
     now = now or timezone.now()
     done = {"succeeded": 0, "failed": 0}
+    tried: list[int] = []  # each job once per call, even if its retry is due by `now`
     for _ in range(limit):
         with connection.cursor() as cursor:
             cursor.execute(
                 "UPDATE procrastinate_jobs SET status = 'doing', attempts = attempts WHERE id = ("
-                " SELECT id FROM procrastinate_jobs WHERE status = 'todo' AND id > %s"
+                " SELECT id FROM procrastinate_jobs WHERE status = 'todo' AND id > %s AND NOT id = ANY(%s)"
                 " AND (scheduled_at IS NULL OR scheduled_at <= %s)"
                 " ORDER BY priority DESC, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
                 " RETURNING id, task_name, args, attempts, queue_name, lock, queueing_lock, priority",
-                [after, now],
+                [after, tried, now],
             )
             row = cursor.fetchone()
         if row is None:
             return done
         job_id, task_name, args, attempts, queue, lock, queueing_lock, priority = row
+        tried.append(job_id)
         args = json.loads(args) if isinstance(args, str) else args  # Django's connection leaves jsonb as text
         task = app.tasks[task_name]
         try:
