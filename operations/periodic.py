@@ -10,6 +10,7 @@ import logging
 
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 from procrastinate.contrib.django import app
 
 logger = logging.getLogger("spasminfo.periodic")
@@ -26,3 +27,16 @@ def periodic_command(name: str, command: str, *args: str):
         logger.info("%s (period %s): %s", name, timestamp, out.getvalue().strip())
 
     return run
+
+
+@app.periodic(cron=settings.SPASMINFO_PERIODIC["forget_old_jobs"], periodic_id="forget_old_jobs")
+@app.task(name="forget_old_jobs", queueing_lock="forget_old_jobs")
+def forget_old_jobs(timestamp: int) -> None:
+    """Succeeded jobs are kept a week (what was sent, and when: the admin's Procrastinate pages), then go."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM procrastinate_jobs job WHERE job.status = 'succeeded' AND NOT EXISTS ("
+            " SELECT 1 FROM procrastinate_events event WHERE event.job_id = job.id"
+            " AND event.at > now() - interval '7 days')"
+        )
+        logger.info("forget_old_jobs (period %s): %s jobs forgotten", timestamp, cursor.rowcount)

@@ -278,7 +278,7 @@ SPASMINFO_CACHE_PURGE_AGAIN_SECONDS = env.float("CACHE_PURGE_AGAIN_SECONDS", def
 
 # --- The task queue (procrastinate, its tables in this PostgreSQL; operations/queue.py). Mails,
 # proxy purges, renditions and the periodic jobs run in `manage.py procrastinate worker`.
-PROCRASTINATE_WORKER_DEFAULTS = {"listen_notify": True, "delete_jobs": "successful"}
+PROCRASTINATE_WORKER_DEFAULTS = {"listen_notify": True}  # finished jobs are kept a week (forget_old_jobs)
 # A failed job is tried again after 2, 4, 8 ... seconds, at most this many apart, until it succeeds.
 SPASMINFO_JOB_RETRY_MAX_SECONDS = env.int("JOB_RETRY_MAX_SECONDS", default=600)
 # When the periodic jobs run (cron syntax, the server's time zone; a sixth field counts seconds).
@@ -288,6 +288,7 @@ SPASMINFO_PERIODIC = {
     "review_due": env.str("PERIODIC_REVIEW_DUE", default="0 7 * * 1"),  # reviewers' weekly reminders
     "send_updates": env.str("PERIODIC_SEND_UPDATES", default="0 6 * * *"),  # readers' digests
     "check_references": env.str("PERIODIC_CHECK_REFERENCES", default="30 3 * * 0"),  # link checks
+    "forget_old_jobs": env.str("PERIODIC_FORGET_OLD_JOBS", default="15 4 * * *"),  # the queue's history
 }
 # Public forms are rate limited per client address (django-ratelimit, counting in the cache).
 # Behind a proxy, set RATELIMIT_IP_META_KEY (see docs/DEPLOYMENT.md) so each reader counts alone.
