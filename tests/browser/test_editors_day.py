@@ -27,6 +27,8 @@ def png_bytes() -> bytes:
 
 
 def subjects_to(address: str) -> list[str]:
+    """What `address` was mailed, once the worker has sent what the steps so far queued."""
+    run_due_jobs()
     return [message.subject for message in mail.outbox if address in message.to]
 
 
