@@ -32,7 +32,7 @@ def periodic_command(name: str, command: str, *args: str):
 @app.periodic(cron=settings.SPASMINFO_PERIODIC["forget_old_jobs"], periodic_id="forget_old_jobs")
 @app.task(name="forget_old_jobs", queueing_lock="forget_old_jobs")
 def forget_old_jobs(timestamp: int) -> None:
-    """Succeeded jobs are kept a week (what was sent, and when: the admin's Procrastinate pages), then go."""
+    """Succeeded jobs are kept a week (what was sent, and when), then go."""
     with connection.cursor() as cursor:
         cursor.execute(
             "DELETE FROM procrastinate_jobs job WHERE job.status = 'succeeded' AND NOT EXISTS ("
