@@ -10,7 +10,7 @@ WITH_DB := $(PY) -m devtools.embedded_postgres run --
 DEMO_STEPS := $(PY) manage.py migrate --noinput && $(PY) manage.py load_content fixtures \
 	&& $(PY) manage.py setup_demo && $(PY) manage.py load_readers_content
 
-.PHONY: install system-packages bench-packages run demo db db-stop serve loadtest bench test lint format migrations-check ci
+.PHONY: install system-packages bench-packages run worker demo db db-stop serve loadtest bench test lint format migrations-check ci
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -45,9 +45,14 @@ static/vendor/easymde/easymde.min.js: node_modules/.package-lock.json
 demo: install
 	$(DEV) $(WITH_DB) sh -c '$(DEMO_STEPS)'
 
-## Everything, then serve http://127.0.0.1:8000 (Ctrl-C stops the server and the database)
+## Everything, then serve http://127.0.0.1:8000 with the task queue's worker beside it (mails,
+## purges, periodic jobs); Ctrl-C stops the server, the worker and the database.
 run: install
-	$(DEV) $(WITH_DB) sh -c '$(DEMO_STEPS) && exec $(PY) manage.py runserver 127.0.0.1:8000'
+	$(DEV) $(WITH_DB) sh -c '$(DEMO_STEPS) && exec $(PY) scripts/run_with_worker $(PY) manage.py runserver 127.0.0.1:8000'
+
+## The task queue's worker alone (production runs it as its own process: docs/DEPLOYMENT.md).
+worker: install
+	$(DEV) $(WITH_DB) $(PY) manage.py procrastinate worker
 
 ## Production: collectstatic, then gunicorn (needs SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL; docs/DEPLOYMENT.md).
 serve: install

@@ -1,28 +1,26 @@
-"""Workflow emails: who is told what, sent once the step's transaction has committed.
+"""Workflow emails: who is told what, queued with the step and sent by the worker once it commits.
 
 The services call one function per step; each works out the recipients (their linked
 account's address, unless their Person opted out), renders a plain-text and an HTML
 body from templates/emails/, and links to the exact admin page (absolute, SITE_URL).
-A rolled-back step sends nothing; a failing mail server never undoes a step.
+A rolled-back step sends nothing (its jobs roll back with it); a mail server that is down never
+fails a step: the mails wait in the queue and are sent when it is back (operations/mail.py).
 """
 
-import logging
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.timezone import localtime
 
 from articles.models import Article, ArticleVersion, Person, Review
+from operations.mail import queue_mail
 
 if TYPE_CHECKING:
     from articles.queues import DueArticle
-
-logger = logging.getLogger(__name__)
 
 
 def _wants_mail(user) -> bool:
@@ -47,7 +45,7 @@ def _admin_url(name: str, *args) -> str:
 def _send(
     recipients, subject: str, *, lines: list[str], link: str, link_label: str, items: list[tuple[str, str]] = ()
 ) -> None:
-    """Queue one email to each address, sent after the current transaction commits.
+    """Queue one email to each address: a job written with the step, sent by the worker once it commits.
 
     `items`: (text, absolute link) pairs shown as a list between the lines and the main link."""
     addresses = sorted({address for address in recipients if address})
@@ -64,16 +62,10 @@ def _send(
     text = render_to_string("emails/workflow.txt", context)
     html = render_to_string("emails/workflow.html", context)
 
-    def send() -> None:
-        for address in addresses:
-            message = EmailMultiAlternatives(f"[{settings.SPASMINFO_SITE_NAME}] {subject}", text, None, [address])
-            message.attach_alternative(html, "text/html")
-            try:
-                message.send()
-            except Exception:  # the step is done; a mail server outage must not turn it into an error page
-                logger.exception("Could not send %r to %s", subject, address)
-
-    transaction.on_commit(send)
+    for address in addresses:
+        message = EmailMultiAlternatives(f"[{settings.SPASMINFO_SITE_NAME}] {subject}", text, None, [address])
+        message.attach_alternative(html, "text/html")
+        queue_mail(message)
 
 
 def version_submitted(version: ArticleVersion) -> None:

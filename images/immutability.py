@@ -2,7 +2,8 @@
 
 A PostgreSQL trigger refuses, whoever writes (`save`, `QuerySet.update`, raw SQL):
 
-    images_image   UPDATE of a picture's key, file, hash, size, format or renditions (any picture:
+    images_image   UPDATE of a picture's key, file, hash, size, format or renditions (once made: the worker
+                   sets them once, after the upload; any picture:
                    a picture is never replaced; a new one is a new Image). Its words (alt text,
                    caption, credit, decorative) may be corrected: a version keeps its own copy.
                    DELETE of a picture that a signed-off version shows.
@@ -24,7 +25,12 @@ PICTURE_FIELDS = ("key", "file", "sha256", "width", "height", "format", "renditi
 CHANGE_REFUSAL = f"{REFUSAL_MARKER}: a picture never changes; upload a new image instead"
 DELETE_REFUSAL = f"{REFUSAL_MARKER}: a signed-off version shows this picture"
 
-_CHANGED = " OR ".join(f"OLD.{field} IS DISTINCT FROM NEW.{field}" for field in PICTURE_FIELDS)
+# renditions are made by the worker after the upload: set once, from none
+_CHANGED = " OR ".join(
+    f"OLD.{field} IS DISTINCT FROM NEW.{field}"
+    + (" AND OLD.renditions IS DISTINCT FROM '[]'::jsonb" if field == "renditions" else "")
+    for field in PICTURE_FIELDS
+)
 
 POSTGRES = [
     f"""CREATE OR REPLACE FUNCTION images_guard_image() RETURNS trigger AS $$

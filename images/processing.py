@@ -4,7 +4,7 @@ An upload is accepted only if Pillow reads it as JPEG, PNG or WebP within the
 size and pixel limits and verifies it; it is then decoded and encoded again,
 which drops EXIF (location included), XMP, ICC and text chunks, and turned the
 way its EXIF orientation said. Renditions (WebP, plus JPEG or PNG for browsers
-without WebP) are made once, at upload, at the widths in RENDITION_WIDTHS that
+without WebP) are made once, by the worker after the upload (images/services.py), at the widths in RENDITION_WIDTHS that
 are not wider than the picture, and stored under the picture's SHA-256, so a
 stored file never changes.
 """

@@ -1,4 +1,4 @@
-"""Adding a picture to the library: check, strip, store under its hash, make renditions, once."""
+"""Adding a picture to the library: check, strip, store under its hash; its renditions are made once, by the worker."""
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -31,28 +31,45 @@ def checked_picture(upload) -> processing.Picture:
 def add_image(
     *, image: Image, upload=None, picture: processing.Picture | None = None, user: AbstractBaseUser | None
 ) -> Image:
-    """Save `image` (key, alt text, decorative, caption, credit already validated) with its picture.
+    """Save `image` (key, alt text, decorative, caption, credit already validated) with its picture,
+    and queue its renditions (`make_renditions`, a job of the same transaction, run by the worker).
 
-    Raises ValidationError for a file that is not an accepted picture: nothing is stored then. If storing
-    or saving fails part way, the files written so far are removed again, so no file is left behind.
-    """
+    Raises ValidationError for a file that is not an accepted picture: nothing is stored then. If
+    saving fails, the stored file is removed again, so no file is left behind."""
+    from images.tasks import make_renditions
+
     picture = picture or checked_picture(upload)
-    folder = _folder(picture.sha256)
-    written: list[str] = []
+    original = default_storage.save(
+        f"{_folder(picture.sha256)}/original.{picture.extension}", ContentFile(picture.data)
+    )
     try:
-        original = default_storage.save(f"{folder}/original.{picture.extension}", ContentFile(picture.data))
-        written.append(original)
-        made = []
-        for kind, width, height, data in processing.renditions(picture):
-            path = default_storage.save(f"{folder}/{width}.{processing.ACCEPTED[kind]}", ContentFile(data))
-            written.append(path)
-            made.append({"format": kind, "width": width, "height": height, "path": path})
         image.file, image.sha256, image.format = original, picture.sha256, picture.format
-        image.width, image.height, image.renditions = picture.width, picture.height, made
+        image.width, image.height, image.renditions = picture.width, picture.height, []
         image.uploaded_by = user
         image.save()
+        make_renditions.defer(image_id=image.pk)
     except BaseException:
-        for path in written:
-            default_storage.delete(path)
+        default_storage.delete(original)
         raise
     return image
+
+
+@transaction.atomic
+def make_renditions(*, image_id: int) -> list[dict]:
+    """Make and store the picture's renditions, once: a picture that has them is left as it is
+    (so a job run twice does nothing twice); a file left by an attempt that failed is written again."""
+    image = Image.objects.select_for_update().get(pk=image_id)
+    if image.renditions:
+        return image.renditions
+    with default_storage.open(image.file, "rb") as stored:
+        data = stored.read()
+    picture = processing.Picture(data, image.format, image.width, image.height, image.sha256)
+    made = []
+    for kind, width, height, encoded in processing.renditions(picture):
+        name = f"{_folder(image.sha256)}/{width}.{processing.ACCEPTED[kind]}"
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        path = default_storage.save(name, ContentFile(encoded))
+        made.append({"format": kind, "width": width, "height": height, "path": path})
+    Image.objects.filter(pk=image.pk).update(renditions=made)  # once: the guard allows it from [] only
+    return made

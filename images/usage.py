@@ -39,14 +39,22 @@ def _links(version: ArticleVersion) -> tuple[list[VersionImage], list[str]]:
 
 
 def image_problems(version: ArticleVersion) -> list[str]:
-    unknown = _links(version)[1]
-    if not unknown:
-        return []
-    return [
-        "the text places "
-        + ", ".join(f"![[image:{key}]]" for key in unknown)
-        + ", not in the image library (upload it under Images, or correct the key)"
-    ]
+    links, unknown = _links(version)
+    problems = []
+    if unknown:
+        problems.append(
+            "the text places "
+            + ", ".join(f"![[image:{key}]]" for key in unknown)
+            + ", not in the image library (upload it under Images, or correct the key)"
+        )
+    unready = [link.key for link in links if not link.image.renditions]
+    if unready:  # the page a sign-off freezes shows each picture in every size
+        problems.append(
+            "the sizes of "
+            + ", ".join(f"![[image:{key}]]" for key in unready)
+            + " are still being made (a moment after the upload); submit again shortly"
+        )
+    return problems
 
 
 def images_to_show(version: ArticleVersion) -> list[VersionImage]:

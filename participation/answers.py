@@ -145,24 +145,25 @@ def approve_answer(*, version: AnswerVersion, reviewer: Person, seen_fingerprint
     question.save(update_fields=["live_answer", "answered_at"])
     content_changed()  # an answered question joins lists, search, the sitemap and "next question" links
     if question.email:
-        transaction.on_commit(lambda: _tell_the_asker(question))
+        _tell_the_asker(question)  # a mail job written with the sign-off, sent by the worker
     return version
 
 
 def _tell_the_asker(question: Question) -> None:
     """The reader gave an address to be told when it is answered: one mail with the link."""
 
-    from operations.mail import reader_mail
+    from operations.mail import queue_mail, reader_mail
 
     url = settings.SPASMINFO_SITE_URL + question.get_absolute_url()
-    reader_mail(
+    message = reader_mail(
         subject=f"[{settings.SPASMINFO_SITE_NAME}] Your question was answered",
         text=(
             f"You asked: {question.text}\n\n"
             f"An expert answered it, and a medical reviewer signed the answer off:\n{url}\n"
         ),
         to=[question.email],
-    ).send()
+    )
+    queue_mail(message)
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""Email updates: double opt-in, a digest for cron, one-click unsubscribe.
+"""Email updates: double opt-in, a periodic digest (participation/tasks.py), one-click unsubscribe.
 
 Links carry a token signed with SECRET_KEY (django.core.signing: the subscription's id and a
 random nonce kept on it), so nothing secret is stored and a new nonce revokes old links.
@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from operations.mail import reader_mail
+from operations.mail import queue_mail, reader_mail
 from participation.models import Subscription
 
 SALT = "participation.updates"
@@ -63,12 +63,14 @@ def _send(subscription: Subscription, subject: str, template: str, context: dict
             "site_name": settings.SPASMINFO_SITE_NAME,
         },
     )
-    reader_mail(
-        subject=f"[{settings.SPASMINFO_SITE_NAME}] {subject}",
-        text=body,
-        to=[subscription.email],
-        headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-    ).send()
+    queue_mail(
+        reader_mail(
+            subject=f"[{settings.SPASMINFO_SITE_NAME}] {subject}",
+            text=body,
+            to=[subscription.email],
+            headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        )
+    )
 
 
 def _upsert(email: str, topic) -> int:
@@ -98,7 +100,7 @@ def subscribe(*, email: str, topic=None) -> Subscription:
         subject, template = "Please confirm your email updates", "emails/updates_confirm.txt"
     else:
         subject, template = "You already get these email updates", "emails/updates_already.txt"
-    transaction.on_commit(lambda: _send(subscription, subject, template, {}))
+    _send(subscription, subject, template, {})  # a job in this transaction: sent once it commits
     return subscription
 
 
@@ -132,11 +134,12 @@ def send_digests(*, now: datetime.datetime | None = None) -> dict[str, int]:
     for subscription in Subscription.objects.confirmed().filter(Q(last_sent_at__lt=now) | Q(last_sent_at=None)):
         since = subscription.last_sent_at or subscription.confirmed_at
         items = articles_since(subscription, since, now)
-        if items:
-            context = {"items": items, "site_url": settings.SPASMINFO_SITE_URL}
-            _send(subscription, "New and newly reviewed articles", "emails/updates_digest.txt", context)
-            sent += 1
-        else:
-            skipped += 1
-        Subscription.objects.filter(pk=subscription.pk).update(last_sent_at=now)
+        with transaction.atomic():  # the mail's job and the new last_sent_at: both or neither
+            if items:
+                context = {"items": items, "site_url": settings.SPASMINFO_SITE_URL}
+                _send(subscription, "New and newly reviewed articles", "emails/updates_digest.txt", context)
+                sent += 1
+            else:
+                skipped += 1
+            Subscription.objects.filter(pk=subscription.pk).update(last_sent_at=now)
     return {"sent": sent, "nothing new": skipped}

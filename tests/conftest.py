@@ -7,13 +7,14 @@ article through the real workflow so tests start from honest states.
 
 import datetime
 import importlib
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
-from django.test import Client, TransactionTestCase
+from django.db import DEFAULT_DB_ALIAS
+from django.test import Client, TestCase, TransactionTestCase
 from django.utils import timezone
 
 from articles import services
@@ -84,6 +85,25 @@ def _mail_through_the_sites_backend(django_test_environment):
 
     settings.EMAIL_BACKEND = "operations.mail.EmailBackend"
     yield
+
+
+@pytest.fixture
+def django_capture_on_commit_callbacks():
+    """pytest-django's fixture, and once the callbacks ran (`execute=True`: the step committed)
+    the worker's turn: the due jobs the step queued run (operations.queue.run_due_jobs), as a
+    worker would run them just after the commit. Jobs queued before the block belong to steps
+    whose commit the test never played (their on-commit callbacks never ran): left alone."""
+    from operations.queue import last_job_id, run_due_jobs
+
+    @contextmanager
+    def capture(*, using=DEFAULT_DB_ALIAS, execute=False):
+        before = last_job_id()
+        with TestCase.captureOnCommitCallbacks(using=using, execute=execute) as callbacks:
+            yield callbacks
+        if execute:
+            run_due_jobs(after=before)
+
+    return capture
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,9 @@
 
 One varnishd per test session (`varnishd` fixture, started on first use, in front of
 pytest-django's session-wide live_server); each test gets it empty and purged by the site
-(`varnish` fixture). Tests that fetch pages through it use `through`. The freshness and
+(`varnish` fixture). Tests that fetch pages through it use `through`, which first lets the
+worker run the due jobs (the purges the site queued: operations/queue.py), as a worker
+running beside the site would have by then. The freshness and
 no-leak tests run through it too when SPASMINFO_TEST_PROXY=varnish (tests/conftest.py).
 """
 
@@ -39,11 +41,11 @@ def require_varnishd() -> None:
 class Varnish:
     """varnishd on a free port of 127.0.0.1 in front of `backend_port`."""
 
-    def __init__(self, backend_port: str):
+    def __init__(self, backend_port: str, port: int | None = None):
         self.workdir = Path(tempfile.mkdtemp(prefix="spasminfo-varnish-"))
         vcl = self.workdir / "default.vcl"
         vcl.write_text(re.sub(r'\.port = "\d+";', f'.port = "{backend_port}";', VCL.read_text(), count=1))
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         command = ["varnishd", "-F", "-j", "none", "-a", f"127.0.0.1:{self.port}", "-f", str(vcl)]
         self.process = subprocess.Popen(
@@ -79,8 +81,21 @@ class Varnish:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
+def worker_turn() -> None:
+    """Run the queue's due jobs in this process (operations.queue.run_due_jobs), when the test may
+    use the database."""
+    from operations.queue import run_due_jobs
+
+    try:
+        run_due_jobs()
+    except RuntimeError as error:  # pytest-django: this test has no database access
+        if "Database access not allowed" not in str(error):
+            raise
+
+
 def through(port: int, path: str, method: str = "GET", headers=None, body=None):
-    """(response, text) of one request to 127.0.0.1:port."""
+    """(response, text) of one request to 127.0.0.1:port, once the due jobs ran (`worker_turn`)."""
+    worker_turn()
     connection = HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         connection.request(method, path, body=body, headers=headers or {})
@@ -133,6 +148,7 @@ class ProxiedPages:
         self.host = f"127.0.0.1:{port}"
 
     def get(self, url: str) -> Fetched:
+        worker_turn()
         connection = HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
             connection.request("GET", url)

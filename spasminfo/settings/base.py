@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_ratelimit",
     "taggit",
+    "procrastinate.contrib.django",  # the task queue (operations/queue.py), in this PostgreSQL
     "pagecache",
     "taxonomy",
     "references",
@@ -162,8 +163,28 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+
+
+def media_storage() -> dict:
+    """Where uploads and renditions go (always through Django's storage API): the local MEDIA_ROOT,
+    or with MEDIA_S3_BUCKET an S3-compatible bucket (django-storages) that every app server shares."""
+    bucket = env.str("MEDIA_S3_BUCKET", default="")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": env.str("MEDIA_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("MEDIA_S3_REGION", default="") or None,
+        "custom_domain": env.str("MEDIA_S3_CUSTOM_DOMAIN", default="") or None,
+        "querystring_auth": False,  # pictures are public; their addresses are kept in pages
+        "file_overwrite": False,  # a picture is never replaced (images/)
+        "default_acl": None,
+    }  # credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (boto3 reads them)
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -256,6 +277,21 @@ SPASMINFO_CACHE_PURGE_TIMEOUT = env.float("CACHE_PURGE_TIMEOUT", default=2.0)  #
 # every purge is sent again this many seconds later (0: once), for a page rendered before a change
 # and stored by the proxy just after its purge (pagecache.purge.purge_twice)
 SPASMINFO_CACHE_PURGE_AGAIN_SECONDS = env.float("CACHE_PURGE_AGAIN_SECONDS", default=2.0)
+
+# --- The task queue (procrastinate, its tables in this PostgreSQL; operations/queue.py). Mails,
+# proxy purges, renditions and the periodic jobs run in `manage.py procrastinate worker`.
+PROCRASTINATE_WORKER_DEFAULTS = {"listen_notify": True}  # finished jobs are kept a week (forget_old_jobs)
+# A failed job is tried again after 2, 4, 8 ... seconds, at most this many apart, until it succeeds.
+SPASMINFO_JOB_RETRY_MAX_SECONDS = env.int("JOB_RETRY_MAX_SECONDS", default=600)
+# When the periodic jobs run (cron syntax, the server's time zone; a sixth field counts seconds).
+# Each runs once per period whatever the number of workers (procrastinate's periodic lock).
+SPASMINFO_PERIODIC = {
+    "publish_due": env.str("PERIODIC_PUBLISH_DUE", default="* * * * *"),  # scheduled versions, archiving
+    "review_due": env.str("PERIODIC_REVIEW_DUE", default="0 7 * * 1"),  # reviewers' weekly reminders
+    "send_updates": env.str("PERIODIC_SEND_UPDATES", default="0 6 * * *"),  # readers' digests
+    "check_references": env.str("PERIODIC_CHECK_REFERENCES", default="30 3 * * 0"),  # link checks
+    "forget_old_jobs": env.str("PERIODIC_FORGET_OLD_JOBS", default="15 4 * * *"),  # the queue's history
+}
 # Public forms are rate limited per client address (django-ratelimit, counting in the cache).
 # Behind a proxy, set RATELIMIT_IP_META_KEY (see docs/DEPLOYMENT.md) so each reader counts alone.
 SPASMINFO_VOTE_RATE = env.str("VOTE_RATE", default="30/h")

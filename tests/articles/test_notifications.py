@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from articles import lifecycle, services, workflow
 from articles.models import Person
+from operations.queue import last_job_id, pending, run_due_jobs
 
 
 @pytest.fixture(autouse=True)
@@ -145,13 +146,13 @@ def test_nothing_is_sent_when_the_step_fails(draft_factory, editor, addresses, d
     assert mail.outbox == []
 
 
-def test_mail_waits_for_the_commit(draft_factory, submit, addresses, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        submit(draft_factory())
+def test_mail_is_a_job_of_the_step_sent_by_the_worker(draft_factory, submit, addresses):
+    before = last_job_id()
+    submit(draft_factory())
 
-    assert mail.outbox == []  # nothing before the commit
-    for callback in callbacks:
-        callback()
+    assert mail.outbox == []  # the request sends nothing: two jobs wait in the queue
+    assert pending("deliver_mail") == 2
+    run_due_jobs(after=before)
     assert sorted(message.to[0] for message in mail.outbox) == ["okoro@example.org", "rivera@example.org"]
 
 

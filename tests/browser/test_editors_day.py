@@ -15,6 +15,7 @@ from PIL import Image as PILImage
 
 from articles.models import Article, ArticleEvent
 from images.models import Image
+from operations.queue import run_due_jobs
 from tests.browser.editing import fill_body
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,6 +28,8 @@ def png_bytes() -> bytes:
 
 
 def subjects_to(address: str) -> list[str]:
+    """What `address` was mailed, once the worker has sent what the steps so far queued."""
+    run_due_jobs()
     return [message.subject for message in mail.outbox if address in message.to]
 
 
@@ -51,6 +54,8 @@ def test_the_editors_day(live_server, open_page, sign_in, publish, editor, revie
     page.click("input[name=_save]")
     assert "was added successfully" in page.inner_text(".messagelist")
     assert Image.objects.get(key="calf").uploaded_by_id == editor.pk
+    run_due_jobs()  # the worker makes its renditions
+    assert Image.objects.get(key="calf").renditions
 
     page.goto(f"{admin}/references/source/add/")
     page.fill("#id_key", "miller2005")

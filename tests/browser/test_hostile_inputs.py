@@ -13,6 +13,7 @@ from articles import lifecycle, services, workflow
 from articles.models import Article, FaqEntry, Person, VersionAuthor, VersionCause
 from images.models import Image
 from images.services import add_image
+from operations.queue import run_due_jobs
 from operations.text import one_line
 from references.models import Source
 from taxonomy.models import Cause, CauseGroup, Topic
@@ -112,6 +113,7 @@ def plant(batch: list[tuple[int, str]], reviewer: Person, group: CauseGroup) -> 
         upload=SimpleUploadedFile("hostile.png", picture.getvalue()),
         user=None,
     )
+    run_due_jobs()  # the worker makes its renditions
     version.body = everything + f"\n\n![[image:hostile{first}]]\n\nCited [@hostile{first}]."
     version.image_credits = everything
     version.save()
@@ -208,6 +210,7 @@ def plant_for_editors(batch: list[tuple[int, str]], reviewer: Person, topic: Top
         upload=SimpleUploadedFile("editors.png", picture.getvalue()),
         user=None,
     )
+    run_due_jobs()  # the worker makes its renditions
     version = services.submit_version(version=version, user=workflow.SYSTEM)
     services.approve_version(
         version=version, reviewer=reviewer, seen_fingerprint=version.submitted_fingerprint, user=workflow.SYSTEM

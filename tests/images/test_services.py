@@ -13,6 +13,7 @@ from PIL import Image as PILImage
 
 from images.models import Image
 from images.services import add_image
+from operations.queue import last_job_id, run_due_jobs
 from tests.articles.test_admin import client_for
 
 pytestmark = pytest.mark.django_db
@@ -37,8 +38,13 @@ def picture(kind="JPEG", size=(1000, 600), gps=False, name=None) -> SimpleUpload
 
 
 def upload(key="calf", **kwargs) -> Image:
+    """Add a picture, and let the worker make its renditions (the job the upload queued)."""
     words = {"alt_text": "A runner stretching a calf", "caption": "Stretching helps.", "credit": "Photo: A. Lee"}
-    return add_image(image=Image(key=key, **words), upload=picture(**kwargs), user=None)
+    before = last_job_id()
+    image = add_image(image=Image(key=key, **words), upload=picture(**kwargs), user=None)
+    run_due_jobs(after=before)
+    image.refresh_from_db()
+    return image
 
 
 def test_an_upload_loses_its_exif_and_location_and_gets_renditions_once(media):
@@ -243,3 +249,29 @@ def test_a_pictures_words_may_still_be_corrected_and_its_files_never_change(draf
     with pytest.raises(ImmutableVersionError), transaction.atomic():
         Image.objects.filter(pk=image.pk).update(file="images/00/elsewhere.jpg")  # no version shows it yet
     assert Image.objects.get(pk=image.pk).alt_text == "A runner stretches her calf"
+
+
+def test_renditions_are_a_job_of_the_upload_made_once_by_the_worker(media, draft_factory, submit):
+    from django.db import connection
+
+    from articles.models import ImmutableVersionError
+    from articles.workflow import WorkflowError
+    from images.services import make_renditions
+    from operations.queue import pending
+
+    before = last_job_id()
+    words = {"alt_text": "A runner stretching a calf"}
+    image = add_image(image=Image(key="calf", **words), upload=picture(), user=None)
+    assert image.renditions == [] and pending("make_renditions") == 1  # the upload does not wait for them
+    draft = draft_factory(body="Intro [@1].\n\n![[image:calf]]\n\nEnd.")
+    with pytest.raises(WorkflowError, match="still being made"):  # a sign-off must freeze every size
+        submit(draft)
+
+    assert run_due_jobs(after=before) == {"succeeded": 1, "failed": 0}
+    image.refresh_from_db()
+    made = image.renditions
+    assert len(made) == 8 and all(Path(media, r["path"]).exists() for r in made)
+    assert make_renditions(image_id=image.pk) == made  # a second run changes nothing
+    submit(draft)
+    with pytest.raises(ImmutableVersionError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE images_image SET renditions = '[]'::jsonb WHERE id = %s", [image.pk])  # set once

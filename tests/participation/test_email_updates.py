@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from operations.queue import last_job_id, run_due_jobs
 from participation import updates
 from participation.guard import issue
 from participation.models import Question, Story, Subscription
@@ -66,9 +67,11 @@ def test_subscribe_confirm_digest_unsubscribe(publish, mailoutbox):
 
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=1)):
         publish(slug="fresh-news", title="Fresh news")
+    before = last_job_id()
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=2)):
         assert send_digests() == {"sent": 1, "nothing new": 0}
         assert send_digests() == {"sent": 0, "nothing new": 1}  # idempotent: nothing twice
+    assert run_due_jobs(after=before) == {"succeeded": 1, "failed": 0}  # the worker sends the one digest
     digest = mailoutbox[-1]
     assert "Fresh news (new" in digest.body and "Old news" not in digest.body
     assert "/articles/fresh-news/" in digest.body
@@ -91,8 +94,10 @@ def test_a_topic_subscription_only_hears_of_its_topic(publish, topic, mailoutbox
     )
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=1)):
         publish()
+    before = last_job_id()
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=2)):
         assert send_digests()["sent"] == 2
+    run_due_jobs(after=before)
     assert {m.to[0] for m in mailoutbox} == {"t@example.org", other.email}
 
 

@@ -15,6 +15,7 @@ from articles import services
 from articles.models import Article, FaqEntry, Person, VersionAuthor, VersionCause
 from images.models import Image
 from images.services import add_image
+from operations.queue import run_due_jobs
 from references.models import Source
 from taxonomy.models import Cause
 
@@ -230,6 +231,7 @@ def build(size, draft_factory, submit, approve, cause, series=None):
             upload=SimpleUploadedFile("p.png", picture.getvalue()),
             user=None,
         )
+        run_due_jobs()  # the worker makes its renditions
     pictures = "\n\n".join(f"![[image:picture{n}]]" for n in range(1, size + 1))
     for index in range(size):
         version = draft_factory(
