@@ -17,13 +17,15 @@ request. It does not depend on anyone remembering which page shows what:
   editorial change purges ``content``.
 """
 
+import datetime
 from functools import partial
 
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_delete, pre_save
 
-from pagecache import shown, tags
+from pagecache import shown, tags, withdrawn
 from pagecache.shown import LISTINGS
 
 # The apps whose models are editorial content: any save or delete of one of their models
@@ -150,6 +152,25 @@ def _article_loaded(sender, instance, **kwargs) -> None:
         shown.shows(article_key(instance.pk))
 
 
+def withdrawn_since(since: float) -> dict[str, float]:
+    """The keys of the articles taken down or archived at or after `since` (a Unix time), with
+    when; and LISTINGS, which every list they left carries (pagecache/withdrawn.py)."""
+    from articles.models import Article
+
+    moment = datetime.datetime.fromtimestamp(since, tz=datetime.UTC)
+    rows = (
+        Article.objects.using(DEFAULT_DB_ALIAS)
+        .filter(Q(taken_down_at__gte=moment) | Q(archived_at__gte=moment))
+        .values_list("pk", "taken_down_at", "archived_at")
+    )
+    keys: dict[str, float] = {}
+    for pk, taken_down_at, archived_at in rows:
+        when = max(at.timestamp() for at in (taken_down_at, archived_at) if at is not None and at >= moment)
+        keys[article_key(pk)] = when
+        keys[LISTINGS] = max(when, keys.get(LISTINGS, when))
+    return keys
+
+
 def editorial_models() -> list:
     """Every model of the editorial apps (with the through models of their many-to-many fields,
     connect_signals: add/remove/clear send only m2m_changed)."""
@@ -170,3 +191,4 @@ def connect_signals() -> None:
             m2m_changed.connect(_editorial_change, sender=through, dispatch_uid=f"{uid}-{field.name}-m2m")
             m2m_changed.connect(_before_editorial_change, sender=through, dispatch_uid=f"{uid}-{field.name}-m2m-pre")
     post_init.connect(_article_loaded, sender=apps.get_model("articles", "Article"), dispatch_uid="pagecache-shown")
+    withdrawn.register(withdrawn_since)

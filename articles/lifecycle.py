@@ -42,7 +42,7 @@ def take_down_refusal(article: Article, user: Actor) -> str:
     """Why `user` may not take `article` down now ("" if they may): shown instead of the button."""
     if user is None or not user.has_perm(TAKE_DOWN_PERMISSION):
         return "Only a medical reviewer or a superuser can take an article down."
-    if article.live_version_id is None:
+    if article.live_version_id is None and article.taken_down_at is None:
         return "This article is not on the public site, so there is nothing to take down."
     return ""
 
@@ -57,6 +57,10 @@ def take_down_article(*, article: Article, user: Actor, reason: str) -> Article:
     take-down is cancelled. The timeline records who and why. Only a new sign-off
     (`approve_version` of a version submitted again) brings the article back: neither a
     re-review nor *Restore* does, as there is no live version to confirm or restore.
+
+    A taken-down article may be taken down again (a reviewer who still sees it somewhere, e.g.
+    in a proxy that was down when the first one was sent): the caches are told once more and
+    the timeline records it; nobody is mailed twice.
     """
     require(user, TAKE_DOWN_PERMISSION, "take articles down")
     reason = (reason or "").strip()
@@ -66,6 +70,7 @@ def take_down_article(*, article: Article, user: Actor, reason: str) -> Article:
     refusal = take_down_refusal(article, user)
     if refusal:
         raise WorkflowError(refusal)
+    again = article.live_version_id is None
     version = article.live_version
     at = timezone.now()
     freshness.article_changed(article.pk)
@@ -85,7 +90,8 @@ def take_down_article(*, article: Article, user: Actor, reason: str) -> Article:
             comment=f"Go-live of version {cancelled.number} cancelled by the take-down; it needs a new sign-off.",
             at=at,
         )
-    notifications.article_taken_down(article, version, reason=reason, by=user)
+    if not again:
+        notifications.article_taken_down(article, version, reason=reason, by=user)
     return article
 
 

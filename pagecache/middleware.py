@@ -26,6 +26,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
 from operations import ratelimits
+from pagecache import withdrawn
 from pagecache.release import release
 from pagecache.shown import page_keys, recording
 from pagecache.tags import CONTENT, token_key, tokens_before_rendering
@@ -157,14 +158,14 @@ def _public_headers(response: HttpResponse, tags: list[str]) -> None:
         response["Last-Modified"] = http_date(time.time())
 
 
-def _store(page_key: str, response: HttpResponse, tokens: dict) -> None:
+def _store(page_key: str, response: HttpResponse, tokens: dict, keys: list[str], started: float) -> None:
     if CSRF_INPUT.search(response.content.decode(response.charset, errors="replace")):
         # One reader's token in a page every reader gets: their forms would all fail. A public
         # form gets its token on demand (data-csrf-url, static/js/csrf.js).
         logger.error("Not caching %s: the page carries a CSRF token", page_key)
         return
     headers = {name: value for name, value in response.items() if name != "X-Page-Cache"}
-    entry = {"content": response.content, "headers": headers, "tokens": tokens}
+    entry = {"content": response.content, "headers": headers, "tokens": tokens, "keys": keys, "stored_at": started}
     cache.set(page_key, entry, timeout=settings.SPASMINFO_PAGE_CACHE_SECONDS)
     local_pages.put(page_key, entry)
     response["X-Page-Cache"] = "miss"
@@ -221,8 +222,11 @@ local_pages = _LocalPages()
 
 
 def _current(entry: dict, found: dict) -> bool:
-    """The page was stored under tokens that are all still the shared cache's."""
-    return all(found.get(key) == token for key, token in entry["tokens"].items())
+    """The page was stored under tokens that are all still the shared cache's, and shows nothing
+    withdrawn from readers since (checked against the database whatever the cache says: withdrawn.py)."""
+    return all(found.get(key) == token for key, token in entry["tokens"].items()) and not withdrawn.stale(
+        entry.get("keys", ()), entry.get("stored_at")
+    )
 
 
 class PageCacheMiddleware:
@@ -263,6 +267,7 @@ class PageCacheMiddleware:
         request.GET = _canonical_query(request.GET, page["params"])
         tags = [pattern.format(**match.kwargs) for pattern in page["tags"]]
         tokens = None
+        started = time.time()
         if settings.SPASMINFO_PAGE_CACHE:
             page_key = _page_key(request)
             tag_keys = [token_key(tag) for tag in tags]
@@ -288,10 +293,11 @@ class PageCacheMiddleware:
             # already have reached the proxy: served to this reader, kept by no cache.
             patch_cache_control(response, private=True, no_cache=True)
             return response
-        _public_headers(response, [*tags, *page_keys(shown)])
+        keys = [*tags, *page_keys(shown)]
+        _public_headers(response, keys)
         keep = tokens is not None and getattr(request, "_page_cache_keep", True)
         if keep and len(response.content) <= settings.SPASMINFO_PAGE_CACHE_MAX_BYTES:
-            _store(page_key, response, tokens)
+            _store(page_key, response, tokens, keys, started)
         return response
 
 

@@ -66,6 +66,11 @@ def show(record: _Shown) -> None:
         shown.declared = shown.declared or record.declared
 
 
+def keys_of(shown: _Shown) -> set[str]:
+    """Every key `shown` recorded, items and lists, however many."""
+    return shown.items | shown.lists
+
+
 def page_keys(shown: _Shown) -> list[str]:
     """The proxy keys of a rendered page. Its items need no keys of their own on a page that
     carries LISTINGS (every change of an item purges it); a page that declared no list

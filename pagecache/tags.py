@@ -10,15 +10,17 @@ core, an article: its own page and the lists it is in, articles/freshness.py). `
 purges its keys as they were before the change and as they are after it.
 """
 
+import logging
 import secrets
 from collections.abc import Callable, Iterable
-from functools import partial
 
 from django.core.cache import cache
 from django.db import transaction
 
 from operations.replica import wait_for_replicas
 from pagecache.purge import purge_twice
+
+logger = logging.getLogger(__name__)
 
 CONTENT = "content"  # the site-wide content generation: every cached page depends on it
 MAX_SUBJECTS_PER_PURGE = 50  # a transaction changing more subjects purges `content` at the proxy
@@ -71,7 +73,13 @@ class _Batch:
         wait_for_replicas()
         try:
             if tags:
-                cache.set_many({_tag_key(tag): _new_token() for tag in tags}, timeout=None)
+                failed = cache.set_many({_tag_key(tag): _new_token() for tag in tags}, timeout=None)
+                if failed:  # the cache is unreachable (operations/cache.py): withdrawals still reach readers
+                    logger.error(
+                        "Could not replace %s in the page cache: pages kept before may be served until they "
+                        "expire (never one that shows a withdrawn article: pagecache/withdrawn.py)",
+                        " ".join(sorted(tags)),
+                    )
         finally:
             purge_twice(keys)
 
@@ -110,7 +118,14 @@ def _on_commit(tags: Iterable[str], keys: Iterable[str] = (), subjects: dict[str
     batch = _batch()
     batch.keys.update(keys)
     batch.subjects.update(subjects or {})
-    transaction.on_commit(partial(batch.replace, frozenset(tags)), robust=True)
+    tags = frozenset(tags)
+
+    def replace_tokens_and_purge() -> None:
+        # A function, not a functools.partial: Django names a failing robust callback by its
+        # __qualname__, which a partial lacks (the error handler itself would raise).
+        batch.replace(tags)
+
+    transaction.on_commit(replace_tokens_and_purge, robust=True)
 
 
 def invalidate(*tags: str) -> None:

@@ -29,6 +29,7 @@ they switch it on) every request renders everything.
 
 import copy
 import hashlib
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -44,7 +45,7 @@ from articles.models.articles import live_content_prefetches
 from articles.review_history import prefetch as review_history_prefetch
 from articles.review_history import review_history
 from images.markup import credits
-from pagecache import shown, tags
+from pagecache import shown, tags, withdrawn
 from pagecache.release import release
 from pagecache.tags import CONTENT
 from reader import panels, selectors
@@ -142,15 +143,21 @@ def live_page(slug: str, request: HttpRequest, shell: Callable[[str], Part]) -> 
     else:
         found, current = {}, None
     keep: dict[str, dict] = {}
+    started = time.time()
 
     def part(name: str, make: Callable[[], Part]) -> Part:
         key, depends = parts[name]
         wanted = None if current is None else [current[tag] for tag in depends]
         entry = found.get(key)
-        if wanted is None or not isinstance(entry, dict) or entry.get("tokens") != wanted:
+        if (
+            wanted is None
+            or not isinstance(entry, dict)
+            or entry.get("tokens") != wanted
+            or withdrawn.stale(shown.keys_of(entry["shown"]), entry.get("stored_at"))  # whatever the cache says
+        ):
             with shown.recording() as record:  # the proxy keys of what it shows (articles, lists)
                 made = make()
-            entry = {"tokens": wanted, "parts": made, "shown": record}
+            entry = {"tokens": wanted, "parts": made, "shown": record, "stored_at": started}
             if wanted is not None:
                 keep[key] = entry
         else:

@@ -199,6 +199,9 @@ class Article(models.Model):
             models.Index(fields=["topic", "-id"], name="articles_topic_recent"),  # related articles
             # a reviewer's page: the articles they last signed off, most recent first
             models.Index(fields=["last_reviewed_by", "-last_reviewed_at"], name="articles_reviewer_recent"),
+            # what was withdrawn lately, read by every process once a second (pagecache/withdrawn.py)
+            models.Index(fields=["taken_down_at"], name="articles_taken_down_at"),
+            models.Index(fields=["archived_at"], name="articles_archived_at"),
         ]
         constraints = [
             models.UniqueConstraint(
