@@ -17,7 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from articles import freshness, notifications
+from articles import notifications
 from articles.models import Article, ArticleEvent, Person
 from articles.workflow import (
     SIGN_OFF_PERMISSION,
@@ -73,7 +73,6 @@ def take_down_article(*, article: Article, user: Actor, reason: str) -> Article:
     again = article.live_version_id is None
     version = article.live_version
     at = timezone.now()
-    freshness.article_changed(article.pk)
     cancelled = article.scheduled_version
     article.live_version = None
     article.taken_down_at = at
@@ -121,7 +120,6 @@ def archive_article(*, article: Article, user: Actor, comment: str = "", at=None
     article = lock_article(article.pk)
     if article.archived_at is not None:
         raise WorkflowError("This article is already archived.")
-    freshness.article_changed(article.pk)
     article.archived_at = at or timezone.now()
     article.archive_at = None
     article.save(update_fields=["archived_at", "archive_at"])
@@ -148,7 +146,6 @@ def restore_article(*, article: Article, user: Actor, comment: str = "") -> Arti
     article = lock_article(article.pk)
     if article.archived_at is None:
         raise WorkflowError("This article is not archived.")
-    freshness.article_changed(article.pk)
     article.archived_at = None
     article.save(update_fields=["archived_at"])
     record(article, Event.RESTORED, user=user, comment=comment)
@@ -206,6 +203,4 @@ def set_review_interval(*, target: Article | Topic, months: int | None, user: Ab
             comment=f"Review interval{where}: {before or 'default'} → {months or 'default'} months; "
             f"next review due {old_due or '—'} → {article.next_review_due or '—'}.",
         )
-        if article.live_version_id:
-            freshness.article_changed(article.pk)
     return articles

@@ -3,7 +3,7 @@ cause, cause-group and topic descriptions (see `taxonomy.reviewed_text`).
 
 Editors propose (the admin keeps their edit as the pending change); a medical reviewer
 approves exactly the proposal they were shown, never their own proposal or text about
-themselves; the approval publishes it, writes the audit log and empties the page cache.
+themselves; the approval publishes it and writes the audit log (its save refreshes the pages that show it).
 """
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from articles.identity import IdentityError, signing_person
 from articles.models import AuditEntry, Person
-from pagecache.tags import content_changed
 from taxonomy.reviewed_text import ReviewedText
 
 
@@ -62,6 +61,4 @@ def approve_text(*, obj: ReviewedText, user: AbstractBaseUser, seen_fingerprint:
         after=after,
         comment=comment or f"Proposed by {proposer}.",
     )
-    # Readers see it from now on: every page that might show it (bylines, lists, feed) is rebuilt.
-    content_changed()
     return obj

@@ -14,7 +14,6 @@ from django.utils.text import slugify
 
 from articles.models import Person
 from articles.workflow import EDIT_PERMISSION, SIGN_OFF_PERMISSION, Actor, NotAllowed, StaleVersion, account, require
-from pagecache.tags import content_changed
 from participation.models import AnswerReview, AnswerVersion, Question
 
 Status = AnswerVersion.Status
@@ -139,7 +138,6 @@ def approve_answer(*, version: AnswerVersion, reviewer: Person, seen_fingerprint
     question = Question.objects.select_for_update().get(pk=version.question_id)
     question.live_answer, question.answered_at = version, now
     question.save(update_fields=["live_answer", "answered_at"])
-    content_changed()  # an answered question joins lists, search, the sitemap and "next question" links
     if question.email:
         transaction.on_commit(lambda: _tell_the_asker(question))
     return version

@@ -47,7 +47,7 @@ from articles.review_history import review_history
 from images.markup import credits
 from pagecache import shown, tags, withdrawn
 from pagecache.release import release
-from pagecache.tags import CONTENT
+from pagecache.tags import CONTENT, EPOCH
 from reader import panels, selectors
 from reader.structured_data import article_structured_data, image_url, json_ld_script
 
@@ -138,31 +138,34 @@ def live_page(slug: str, request: HttpRequest, shell: Callable[[str], Part]) -> 
     }
     if settings.SPASMINFO_FRAGMENT_CACHE:
         depends_on = list(dict.fromkeys(tag for _, depends in parts.values() for tag in depends))
-        found = cache.get_many([key for key, _ in parts.values()] + [tags.token_key(tag) for tag in depends_on])
-        current = tags.tokens(depends_on, found)  # read before the work: a change meanwhile replaces them
+        found = cache.get_many([key for key, _ in parts.values()] + [tags.token_key(t) for t in depends_on] + [EPOCH])
+        # the tokens of what the kept parts showed: one more round trip
+        shown_tokens = {k for key, _ in parts.values() if _kept(found.get(key)) for k in found[key]["tokens"]}
+        missing = [key for key in shown_tokens if key not in found]
+        if missing:
+            found.update(cache.get_many(missing))
+        epoch = tags.epoch_before_rendering(found)  # read before the work: a change meanwhile replaces it
     else:
-        found, current = {}, None
-    keep: dict[str, dict] = {}
+        found, epoch = {}, None
+    made: dict[str, tuple[Part, shown.Record, tuple]] = {}
     started = time.time()
 
     def part(name: str, make: Callable[[], Part]) -> Part:
         key, depends = parts[name]
-        wanted = None if current is None else [current[tag] for tag in depends]
         entry = found.get(key)
         if (
-            wanted is None
-            or not isinstance(entry, dict)
-            or entry.get("tokens") != wanted
-            or withdrawn.stale(shown.keys_of(entry["shown"]), entry.get("stored_at"))  # whatever the cache says
+            epoch is not None
+            and _kept(entry)
+            and tags.current(entry["tokens"], found)
+            and not withdrawn.stale(shown.keys_of(entry["shown"]), entry.get("stored_at"))  # whatever the cache says
         ):
-            with shown.recording() as record:  # the proxy keys of what it shows (articles, lists)
-                made = make()
-            entry = {"tokens": wanted, "parts": made, "shown": record, "stored_at": started}
-            if wanted is not None:
-                keep[key] = entry
-        else:
-            shown.show(entry["shown"])  # the page carries the same proxy keys as when it was made
-        return entry["parts"]
+            shown.show(entry["shown"])  # the page carries the same keys as when it was made
+            return entry["parts"]
+        with shown.recording() as record:  # the keys of what it shows (articles, lists)
+            work = make()
+        if epoch is not None:
+            made[key] = (work, record, depends)
+        return work
 
     page = dict(part("shell", lambda: shell(slug)))  # a copy: the kept entry stays the shell alone
     article = page["article"]
@@ -172,6 +175,32 @@ def live_page(slug: str, request: HttpRequest, shell: Callable[[str], Part]) -> 
     page.update(part("related", lambda: _related(article, page["cause_ids"])))
     for panel in shown_panels:
         page.update(part(panel.name, lambda panel=panel: {panel.context: panel.render(article)}))
-    if keep:
-        cache.set_many(keep, timeout=settings.SPASMINFO_PAGE_CACHE_SECONDS)
+    if made:
+        _keep(made, epoch, started)
     return page
+
+
+def _kept(entry) -> bool:
+    return isinstance(entry, dict) and isinstance(entry.get("tokens"), dict) and "shown" in entry
+
+
+def _keep(made: dict[str, tuple[Part, "shown.Record", tuple]], epoch: str, started: float) -> None:
+    """Keep each part made under the tokens of what it depends on and what it showed, unless a
+    change committed while they were made (`tags.tokens_after_rendering`)."""
+    depends = {key: [*tags_, *shown.page_keys(record)] for key, (_, record, tags_) in made.items()}
+    try:
+        found = tags.tokens_after_rendering([tag for key in depends for tag in depends[key]], epoch)
+    except tags.ChangedWhileRendering:
+        return
+    if found is None:
+        return
+    keep = {
+        key: {
+            "tokens": {tags.token_key(tag): found[tags.token_key(tag)] for tag in depends[key]},
+            "parts": work,
+            "shown": record,
+            "stored_at": started,
+        }
+        for key, (work, record, _) in made.items()
+    }
+    cache.set_many(keep, timeout=settings.SPASMINFO_PAGE_CACHE_SECONDS)

@@ -197,13 +197,17 @@ def test_purge_keys_of_an_article_are_those_of_the_pages_that_show_or_list_it():
     from articles import freshness
     from pagecache import shown as pages
 
-    shown = pages._Shown()
-    shown.items = {freshness.article_key(1), freshness.article_key(2)}
+    shown = pages.Record()
+    shown.listed = {freshness.article_key(1), freshness.article_key(2)}
     assert pages.page_keys(shown) == ["listings"]  # declared no list: every article change purges it
     shown.declared, shown.lists = True, {"cause:3"}
     assert pages.page_keys(shown) == ["article:1", "article:2", "cause:3"]
-    shown.items = {freshness.article_key(pk) for pk in range(pages.MAX_SHOWN_KEYS + 1)}
+    shown.listed = {freshness.article_key(pk) for pk in range(pages.MAX_SHOWN_KEYS + 1)}
     assert pages.page_keys(shown) == ["cause:3", "listings"]  # bounded
+    shown.items = {freshness.person_key(1)}  # not covered by listings: named
+    assert pages.page_keys(shown) == ["cause:3", "listings", "person:1"]
+    shown.items = {freshness.person_key(pk) for pk in range(pages.MAX_SHOWN_KEYS + 1)}
+    assert pages.page_keys(shown) == ["cause:3", "listings", "many"]  # bounded too
 
 
 @pytest.mark.django_db(transaction=True)
