@@ -147,9 +147,17 @@ def test_each_workflow_step_purges_exactly_the_pages_showing_the_article_and_the
     assert through(varnish, affected["article"])[0].status == 410
     assert not any(affected["article"] in text for name, text in shown.items() if name != "article")
 
-    # A generic editorial edit (a person's credentials) may show on any page: everything is purged.
+    # A save that changes nothing readers see purges nothing; an edit of a person's own fields
+    # exactly the pages that show the person (the taken-down article's address is never kept).
     Person.objects.filter(pk=other_author.pk).get().save()
-    after("a person's admin edit", set(pages))
+    after("a person saved unchanged", {"article"})
+    Person.objects.filter(pk=other_author.pk).update(pending_text={"bio": "Proposed."})
+    person = Person.objects.get(pk=other_author.pk)
+    person.credentials = "PhD"
+    person.save()
+    # (the feed names each article's authors; the sitemap lists people's pages)
+    shown = after("a person's credentials", {"article", "unrelated author", "unrelated article", "feed", "sitemap"})
+    assert "PhD" in shown["unrelated author"]
 
     # Signed in: always passed to the site, never served from or into the cache.
     client.force_login(editor)
