@@ -316,7 +316,7 @@ def cached_page(
     e.g. "page", "q"); the view sees only those, normalised, and every other parameter
     shares the canonical page's entry. `tags` are narrow tags for what readers change,
     formatted with the URL's arguments ("votes:{slug}"); every page also depends on the
-    content generation. Readers with a session, a pending message or one of
+    keys of what the page shows (recorded while it renders). Readers with a session, a pending message or one of
     `bypass_cookies` (the helpful-vote cookie on article pages) always get a fresh render.
     The page must carry nothing per reader: a form gets its CSRF token on demand
     (`data-csrf-url`, static/js/csrf.js).

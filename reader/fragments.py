@@ -3,9 +3,10 @@ shows changes.
 
 A signed-off version never changes, but its page also shows what editors may change (a
 person's name and credentials, a cause's name or group, a source, the article's review dates
-and history): each such change is an editorial change, which replaces the content generation
-(articles.freshness). So every part of the page is kept under the generation's token, keyed by
-the article's address and the day (`live_page`):
+and history): each part records what it showed while it was made (`pagecache.shown.recording`:
+the article, the people, causes, topics and series loaded, the lists they come from) and is
+kept under those keys' tokens, which a change of any of them replaces (articles.freshness),
+keyed by the article's address and the day (`live_page`):
 
 - the shell: the article with its live version's short fields, topic, reviewer, vote counts
   and series navigation (also under the article's `votes:` tag);
@@ -16,10 +17,11 @@ the article's address and the day (`live_page`):
   participation's readers' prompts, under the article's `stories:` tag (their counts of approved
   stories).
 
-They are fresh exactly as long as a cached page is, and are read with the tokens in one
-round trip: a warm page runs no query (one more for a reader whose browser voted). Each keeps
-what it showed (`pagecache.shown.recording`: the article, the related articles, the lists they come
-from), so a page made from kept parts carries the same Surrogate-Key for the proxy. What
+They are fresh exactly as long as a cached page is, and are read with their tokens in two
+round trips: a warm page runs no query (one more for a reader whose browser voted). A page
+made from kept parts carries the same Surrogate-Key for the proxy as one rendered whole; a
+part that showed an article withdrawn since is made again whatever its tokens say
+(`pagecache.withdrawn`). What
 depends on the moment is worked out per request from the kept data (the overdue notice).
 
 Only a live (signed-off) version is ever kept: a preview renders its version every time
