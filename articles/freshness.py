@@ -116,7 +116,6 @@ def _remember(article_id: int) -> None:
 # its own copy of what it cites).
 NOT_SHOWN = {
     "articles.ArticleEvent",
-    "articles.Review",
     "articles.AuditEntry",
     "articles.ArticleRedirect",
     "references.Source",
@@ -171,6 +170,29 @@ def _live_version_of(version_id: int) -> int | None:
     return owners[version_id]
 
 
+def _article_of(version_id: int) -> int | None:
+    from articles.models import ArticleVersion
+
+    return (
+        ArticleVersion.objects.using(DEFAULT_DB_ALIAS)
+        .filter(pk=version_id)
+        .values_list("article_id", flat=True)
+        .first()
+    )
+
+
+def _seen(article_id: int | None) -> bool:
+    """Whether readers see, or saw, the article (live, or taken down)."""
+    from articles.models import Article
+
+    return (
+        article_id is not None
+        and Article.objects.using(DEFAULT_DB_ALIAS)
+        .filter(Q(live_version__isnull=False) | Q(taken_down_at__isnull=False), pk=article_id)
+        .exists()
+    )
+
+
 def _version_id(instance) -> int | None:
     from articles.models import ArticleVersion
 
@@ -196,13 +218,19 @@ def _before_editorial_change(sender, instance=None, action=None, **kwargs):
 
 def _editorial_change(sender, instance=None, action=None, created=False, deleted=False, **kwargs):
     """post_save, post_delete, m2m post_*: invalidate what readers see of it, if anything."""
-    from articles.models import Article
+    from articles.models import Article, Review
 
     if action is not None and not action.startswith("post_"):
         return
     if instance is None or instance._meta.label in NOT_SHOWN:
         return
     public = deleted or action is not None or _public_change(instance, created)
+    if isinstance(instance, Review):
+        # a sign-off counts on the home page ("most reviewed") even before its version goes live
+        article_id = _article_of(instance.version_id)
+        if instance.outcome == Review.Outcome.APPROVED and _seen(article_id):
+            article_changed(article_id)
+        return
     if isinstance(instance, Article):
         before = getattr(instance, "_freshness_live_before", None)
         seen = instance.live_version_id or instance.taken_down_at or before or deleted
