@@ -46,9 +46,10 @@ def _new_token() -> str:
 
 class _Batch:
     """The invalidations of one transaction. Every change registers its own on-commit callback
-    (so each runs, or is discarded with its savepoint, exactly as Django decides), but the first
-    to run invalidates everything the transaction registered, and the others skip what is done:
-    a bulk import that saves thousands of rows costs one cache write and one purge at commit.
+    (so each runs, or is discarded with its savepoint, exactly as Django decides), which
+    invalidates its own keys and subjects, skipping what an earlier one of the transaction did:
+    many saves of one article cost one write and one purge. A transaction that changes more
+    than MAX_SUBJECTS_PER_PURGE subjects (a bulk import) invalidates ``content`` once instead.
 
     `before` keeps each changed subject's keys as they were when the transaction first touched
     it (`remember`), so the invalidation reaches the pages it leaves as well as those it joins."""
@@ -56,19 +57,18 @@ class _Batch:
     def __init__(self, owner=None):
         self.owner = owner  # the outermost atomic block of the transaction (None: autocommit)
         self.done: set[str] = set()  # keys invalidated (tokens replaced, purged at the proxy)
+        self.subjects: set[str] = set()  # every subject the transaction changed
         self.subjects_done: set[str] = set()
         self.before: dict[str, set[str]] = {}
         self.memo: dict[str, dict] = {}  # lookups kept for the transaction (`transaction_memo`)
-        self.keys: set[str] = set()  # to invalidate at commit (with the keys of `subjects`)
-        self.subjects: dict[str, Keys] = {}
 
     def remember(self, subject: str, keys: Keys) -> None:
         if subject not in self.before:
             self.before[subject] = keys()
 
-    def invalidate(self) -> None:
-        """At commit (the first callback to run does it for the whole transaction)."""
-        keys = self._keys()
+    def invalidate(self, keys: frozenset[str], subjects: dict[str, Keys]) -> None:
+        """At commit: `keys` and the keys of `subjects`, less what is done."""
+        keys = self._keys(keys, subjects) - self.done
         if not keys:
             return
         self.done |= keys
@@ -88,18 +88,17 @@ class _Batch:
         finally:
             purge_twice(keys)
 
-    def _keys(self) -> set[str]:
-        subjects = {subject: keys for subject, keys in self.subjects.items() if subject not in self.subjects_done}
-        self.subjects = {}
-        keys, self.keys = self.keys, set()
-        self.subjects_done |= set(subjects)
+    def _keys(self, keys: frozenset[str], subjects: dict[str, Keys]) -> set[str]:
         if CONTENT in self.done:
             return set()
-        if len(subjects) > MAX_SUBJECTS_PER_PURGE or CONTENT in keys:  # a bulk change: everything
+        if CONTENT in keys or len(self.subjects) > MAX_SUBJECTS_PER_PURGE:  # everything
             return {CONTENT}
+        keys = set(keys)
         for subject, keys_now in subjects.items():
-            keys |= self.before.get(subject, set()) | keys_now()
-        return keys - self.done
+            if subject not in self.subjects_done:
+                self.subjects_done.add(subject)
+                keys |= self.before.get(subject, set()) | keys_now()
+        return keys
 
 
 def _batch() -> _Batch:
@@ -118,16 +117,15 @@ def _batch() -> _Batch:
 
 def _on_commit(keys: Iterable[str] = (), subjects: dict[str, Keys] | None = None) -> None:
     """Invalidate `keys` and the keys of `subjects`, here and at the proxy, once the current
-    transaction commits: one cache write and one purge for the whole transaction (a savepoint
-    rolled back may leave its keys in it: invalidated once too often)."""
+    transaction commits."""
     batch = _batch()
-    batch.keys.update(keys)
-    batch.subjects.update(subjects or {})
+    keys, subjects = frozenset(keys), dict(subjects or {})
+    batch.subjects |= set(subjects)
 
     def invalidate_at_commit() -> None:
         # A function, not a functools.partial: Django names a failing robust callback by its
         # __qualname__, which a partial lacks (the error handler itself would raise).
-        batch.invalidate()
+        batch.invalidate(keys, subjects)
 
     transaction.on_commit(invalidate_at_commit, robust=True)
 

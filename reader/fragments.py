@@ -119,10 +119,10 @@ def live_page(slug: str, request: HttpRequest, shell: Callable[[str], Part]) -> 
     """The context of the live article's page at `slug` (Http404, from `shell`, if there is none).
 
     `shell(slug)` reads what the page shows of the article itself (the article with its live
-    version's short fields and vote counts, the series), kept until the next editorial change or
-    vote; then, from its article, the live version's fragments (byline, version_content,
+    version's short fields and vote counts, the series), kept until something it shows changes or
+    a reader votes; then, from its article, the live version's fragments (byline, version_content,
     structured_data, og_image), the related articles and the panels (reader.panels), each kept until a
-    tag it depends on is replaced. Every key names the day, as what is live and listed may change
+    key it showed or a tag it depends on is replaced. Every key names the day, as what is live and listed may change
     at midnight with no editorial change (OVERDUE_POLICY=hide), and the release (`pagecache.release`)."""
     from reader.helpful import votes_tag
 
