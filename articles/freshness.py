@@ -121,6 +121,10 @@ NOT_SHOWN = {
     "references.Source",
     "references.LinkCheck",
     "search.SearchDocument",
+    # words for "did you mean": a version's are written at its sign-off (its article's change
+    # invalidates every list), a cause's on every save of the cause (a public change of a
+    # cause invalidates the lists too, below)
+    "search.VocabularyWord",
 }
 # Fields that show nowhere: who is assigned, what is scheduled, who made it; a proposal of
 # supporting text until a reviewer signs it off (taxonomy/reviewed_text.py).
@@ -128,8 +132,8 @@ PRIVATE_FIELDS = {
     "articles.Article": {"assigned_reviewer_id", "scheduled_version_id", "publish_at", "archive_at", "created_at"},
     "*": {"pending_text", "pending_by_id", "pending_since", "created_by_id", "user_id", "email_notifications"},
 }
-# What changes the search pages (their "did you mean" and synonyms): every list, LISTINGS.
-SEARCH_WORDS = {"search.Synonym", "search.VocabularyWord"}
+# What changes the search pages (their synonyms): every list, LISTINGS.
+SEARCH_WORDS = {"search.Synonym"}
 
 
 def _item_keys() -> dict:
@@ -248,6 +252,8 @@ def _editorial_change(sender, instance=None, action=None, created=False, deleted
     key = next((make(instance.pk) for model, make in _item_keys().items() if isinstance(instance, model)), None)
     if key is not None:
         tags.invalidate(shown_key(key), key, shown.MANY)  # the pages that show it, and its lists
+        if instance._meta.label == "taxonomy.Cause":
+            tags.invalidate(LISTINGS)  # its name is a word search suggests ("did you mean")
     elif instance._meta.label in SEARCH_WORDS:
         tags.invalidate(LISTINGS)
     else:

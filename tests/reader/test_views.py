@@ -187,7 +187,8 @@ def test_the_a_to_z_is_paged_by_letter_then_page_and_each_page_costs_the_same_at
         publish(slug=f"arch-{n}", title=f"Arch cramps {n}")
     with django_assert_num_queries(len(few.captured_queries)):
         page = reader.get(url, {"letter": "A"}).content.decode()
-    assert page.count('<li><a href="/articles/') == 2 and selectors.A_TO_Z_PAGE_LENGTH == 100
+    assert len(re.findall(r'<li><a href="/articles/[a-z0-9-]+/">', page)) == 2  # a page, however many
+    assert selectors.A_TO_Z_PAGE_LENGTH == 100
 
 
 def test_the_cause_index_is_grouped_and_a_to_z_within_each_group(draft_factory, submit, approve, reader):
