@@ -22,9 +22,11 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
+        from articles import sign_offs
         from articles.freshness import connect_signals
 
         connect_signals()
+        sign_offs.connect_signals()
 
         from articles.citing import live_reference_urls
         from references.linkcheck import cites_urls

@@ -17,7 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from articles import freshness, notifications, signals
+from articles import notifications, signals
 from articles.models import Article, ArticleEvent, Person
 from articles.workflow import (
     SIGN_OFF_PERMISSION,
@@ -42,7 +42,7 @@ def take_down_refusal(article: Article, user: Actor) -> str:
     """Why `user` may not take `article` down now ("" if they may): shown instead of the button."""
     if user is None or not user.has_perm(TAKE_DOWN_PERMISSION):
         return "Only a medical reviewer or a superuser can take an article down."
-    if article.live_version_id is None:
+    if article.live_version_id is None and article.taken_down_at is None:
         return "This article is not on the public site, so there is nothing to take down."
     return ""
 
@@ -57,6 +57,10 @@ def take_down_article(*, article: Article, user: Actor, reason: str) -> Article:
     take-down is cancelled. The timeline records who and why. Only a new sign-off
     (`approve_version` of a version submitted again) brings the article back: neither a
     re-review nor *Restore* does, as there is no live version to confirm or restore.
+
+    A taken-down article may be taken down again (a reviewer who still sees it somewhere, e.g.
+    in a proxy that was down when the first one was sent): the caches are told once more and
+    the timeline records it; nobody is mailed twice.
     """
     require(user, TAKE_DOWN_PERMISSION, "take articles down")
     reason = (reason or "").strip()
@@ -66,9 +70,9 @@ def take_down_article(*, article: Article, user: Actor, reason: str) -> Article:
     refusal = take_down_refusal(article, user)
     if refusal:
         raise WorkflowError(refusal)
+    again = article.live_version_id is None
     version = article.live_version
     at = timezone.now()
-    freshness.article_changed(article.pk)
     cancelled = article.scheduled_version
     article.live_version = None
     article.taken_down_at = at
@@ -86,7 +90,8 @@ def take_down_article(*, article: Article, user: Actor, reason: str) -> Article:
             comment=f"Go-live of version {cancelled.number} cancelled by the take-down; it needs a new sign-off.",
             at=at,
         )
-    notifications.article_taken_down(article, version, reason=reason, by=user)
+    if not again:
+        notifications.article_taken_down(article, version, reason=reason, by=user)
     return article
 
 
@@ -116,7 +121,6 @@ def archive_article(*, article: Article, user: Actor, comment: str = "", at=None
     article = lock_article(article.pk)
     if article.archived_at is not None:
         raise WorkflowError("This article is already archived.")
-    freshness.article_changed(article.pk)
     article.archived_at = at or timezone.now()
     article.archive_at = None
     article.save(update_fields=["archived_at", "archive_at"])
@@ -143,7 +147,6 @@ def restore_article(*, article: Article, user: Actor, comment: str = "") -> Arti
     article = lock_article(article.pk)
     if article.archived_at is None:
         raise WorkflowError("This article is not archived.")
-    freshness.article_changed(article.pk)
     article.archived_at = None
     article.save(update_fields=["archived_at"])
     record(article, Event.RESTORED, user=user, comment=comment)
@@ -201,6 +204,4 @@ def set_review_interval(*, target: Article | Topic, months: int | None, user: Ab
             comment=f"Review interval{where}: {before or 'default'} → {months or 'default'} months; "
             f"next review due {old_due or '—'} → {article.next_review_due or '—'}.",
         )
-        if article.live_version_id:
-            freshness.article_changed(article.pk)
     return articles

@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from articles import citing, diffing, freshness, notifications, signals, signoff
+from articles import citing, diffing, notifications, signals, signoff
 from articles.derived import freeze_derived_content
 from articles.models import (
     Article,
@@ -385,7 +385,6 @@ def _make_live(
     article: Article, version: ArticleVersion, review: Review, *, user: Actor, at: datetime.datetime
 ) -> None:
     """Point readers at `version`; its sign-off becomes the article's last review."""
-    freshness.article_changed(article.pk)
     article.live_version = version
     article.taken_down_at = None  # a new sign-off is what brings a taken-down article back
     article.first_published_at = article.first_published_at or at
@@ -426,7 +425,6 @@ def re_review_live_version(
     review = _review(
         version, Review.Outcome.CONFIRMED, reviewer, user=user, comment=comment, fingerprint=seen_fingerprint, at=at
     )
-    freshness.article_changed(article.pk)  # before: the last reviewer's page lists it no more
     article.last_reviewed_at = at
     article.last_reviewed_by = reviewer
     article.save()
@@ -493,7 +491,6 @@ def publish_due(*, now: datetime.datetime | None = None) -> dict[str, list[str]]
                 notifications.version_went_live(version)
                 done["published"].append(article.slug)
             if article.archive_at and article.archive_at <= now and article.archived_at is None:
-                freshness.article_changed(article.pk)
                 article.archived_at = now
                 article.archive_at = None
                 article.save(update_fields=["archived_at", "archive_at"])

@@ -5,7 +5,8 @@ bios and profile links; cause, cause-group and topic names and descriptions; a c
 Editors propose (the admin keeps their edit as the pending change); a medical reviewer signs
 off exactly the proposal they were shown, through the one sign-off rule (`articles.signoff`):
 never a proposal their account made or changed, never text about themselves. Signing off
-publishes it; declining (with a comment) drops it. Both are written to the audit log.
+publishes it; declining (with a comment) drops it. Both are written to the audit log; the
+save refreshes the pages that show it.
 """
 
 from django.contrib.auth.models import AbstractBaseUser

@@ -394,7 +394,8 @@ def write_batch(batch: list[Planned], rng: random.Random) -> list[int]:
         # Readers see an article only once it points at its signed-off version.
         article_ids = [p.article.pk for p in batch]
         Article.objects.filter(pk__in=article_ids).update(
-            live_version=Subquery(ArticleVersion.objects.filter(article_id=OuterRef("pk"), number=1).values("pk")[:1])
+            live_version=Subquery(ArticleVersion.objects.filter(article_id=OuterRef("pk"), number=1).values("pk")[:1]),
+            sign_offs=1,  # its one approval (articles/sign_offs.py counts those the services record)
         )
         version_ids = [p.version.pk for p in batch]
         ensure_indexed(version_ids)

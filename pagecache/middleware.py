@@ -26,9 +26,11 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
 from operations import ratelimits
+from pagecache import tags as tokens_of
+from pagecache import withdrawn
 from pagecache.release import release
 from pagecache.shown import page_keys, recording
-from pagecache.tags import CONTENT, token_key, tokens_before_rendering
+from pagecache.tags import CONTENT, EPOCH, ChangedWhileRendering, token_key
 
 logger = logging.getLogger(__name__)
 
@@ -127,11 +129,6 @@ def _serve(request: HttpRequest, entry: dict) -> HttpResponse:
     return response
 
 
-def _changed_while_rendering(tokens: dict) -> bool:
-    found = cache.get_many(list(tokens))
-    return any(found.get(key) != token for key, token in tokens.items())
-
-
 def _shareable(response: HttpResponse) -> bool:
     return response.status_code == 200 and not response.streaming and not response.cookies
 
@@ -157,14 +154,14 @@ def _public_headers(response: HttpResponse, tags: list[str]) -> None:
         response["Last-Modified"] = http_date(time.time())
 
 
-def _store(page_key: str, response: HttpResponse, tokens: dict) -> None:
+def _store(page_key: str, response: HttpResponse, tokens: dict, keys: list[str], started: float) -> None:
     if CSRF_INPUT.search(response.content.decode(response.charset, errors="replace")):
         # One reader's token in a page every reader gets: their forms would all fail. A public
         # form gets its token on demand (data-csrf-url, static/js/csrf.js).
         logger.error("Not caching %s: the page carries a CSRF token", page_key)
         return
     headers = {name: value for name, value in response.items() if name != "X-Page-Cache"}
-    entry = {"content": response.content, "headers": headers, "tokens": tokens}
+    entry = {"content": response.content, "headers": headers, "tokens": tokens, "keys": keys, "stored_at": started}
     cache.set(page_key, entry, timeout=settings.SPASMINFO_PAGE_CACHE_SECONDS)
     local_pages.put(page_key, entry)
     response["X-Page-Cache"] = "miss"
@@ -221,8 +218,11 @@ local_pages = _LocalPages()
 
 
 def _current(entry: dict, found: dict) -> bool:
-    """The page was stored under tokens that are all still the shared cache's."""
-    return all(found.get(key) == token for key, token in entry["tokens"].items())
+    """The page was stored under tokens that are all still the shared cache's, and shows nothing
+    withdrawn from readers since (checked against the database whatever the cache says: withdrawn.py)."""
+    return tokens_of.current(entry["tokens"], found) and not withdrawn.stale(
+        entry.get("keys", ()), entry.get("stored_at")
+    )
 
 
 class PageCacheMiddleware:
@@ -262,36 +262,43 @@ class PageCacheMiddleware:
 
         request.GET = _canonical_query(request.GET, page["params"])
         tags = [pattern.format(**match.kwargs) for pattern in page["tags"]]
-        tokens = None
+        epoch = None
+        started = time.time()
         if settings.SPASMINFO_PAGE_CACHE:
             page_key = _page_key(request)
-            tag_keys = [token_key(tag) for tag in tags]
             entry = local_pages.get(page_key)
             if entry is not None:  # this process has the page: only its tokens cross the network
-                found = cache.get_many(tag_keys)
-                if _current(entry, found):
+                if _current(entry, cache.get_many(list(entry["tokens"]))):
                     return _serve(request, entry)
                 local_pages.discard(page_key)
-            found = cache.get_many([page_key, *tag_keys])  # one round trip for a hit
+            # one round trip for the page and the tokens every page has; one more for those of what it showed
+            found = cache.get_many([page_key, EPOCH, *(token_key(tag) for tag in tags)])
             entry = found.get(page_key)
-            if entry is not None and _current(entry, found):
-                local_pages.put(page_key, entry)
-                return _serve(request, entry)
-            tokens = tokens_before_rendering(tag_keys, found)
+            if entry is not None:
+                missing = [key for key in entry["tokens"] if key not in found]
+                if missing:
+                    found.update(cache.get_many(missing))
+                if _current(entry, found):
+                    local_pages.put(page_key, entry)
+                    return _serve(request, entry)
+            epoch = tokens_of.epoch_before_rendering(found)
 
-        with recording() as shown:  # what the page shows: its proxy keys
+        with recording() as shown:  # what the page shows: its keys, here and at the proxy
             response = self.get_response(request)
         if not _shareable(response):
             return response
-        if tokens is not None and _changed_while_rendering(tokens):
+        keys = [*tags, *page_keys(shown)]
+        try:
+            tokens = tokens_of.tokens_after_rendering(keys, epoch)
+        except ChangedWhileRendering:
             # Rendered (maybe) from data older than a change committed meanwhile, whose purge may
             # already have reached the proxy: served to this reader, kept by no cache.
             patch_cache_control(response, private=True, no_cache=True)
             return response
-        _public_headers(response, [*tags, *page_keys(shown)])
+        _public_headers(response, keys)
         keep = tokens is not None and getattr(request, "_page_cache_keep", True)
         if keep and len(response.content) <= settings.SPASMINFO_PAGE_CACHE_MAX_BYTES:
-            _store(page_key, response, tokens)
+            _store(page_key, response, tokens, keys, started)
         return response
 
 
@@ -309,7 +316,7 @@ def cached_page(
     e.g. "page", "q"); the view sees only those, normalised, and every other parameter
     shares the canonical page's entry. `tags` are narrow tags for what readers change,
     formatted with the URL's arguments ("votes:{slug}"); every page also depends on the
-    content generation. Readers with a session, a pending message or one of
+    keys of what the page shows (recorded while it renders). Readers with a session, a pending message or one of
     `bypass_cookies` (the helpful-vote cookie on article pages) always get a fresh render.
     The page must carry nothing per reader: a form gets its CSRF token on demand
     (`data-csrf-url`, static/js/csrf.js).

@@ -10,26 +10,32 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 LISTINGS = "listings"  # every list an item can join or leave: home, A to Z, feed, sitemap, search, indexes
-MAX_SHOWN_KEYS = 100  # a page that shows more items carries `listings` instead (bounded headers)
+MANY = "many"  # a page that shows more items than it names (other than those LISTINGS covers)
+MAX_SHOWN_KEYS = 100  # a page that shows more items carries `listings` or `many` instead (bounded headers)
 
 
-class _Shown:
+class Record:
     """The proxy keys of the page being rendered (`page_keys`)."""
 
     def __init__(self):
         self.items: set[str] = set()
+        self.listed: set[str] = set()  # items every change of which invalidates LISTINGS too
         self.lists: set[str] = set()
         self.declared = False
 
 
-_shown: ContextVar[_Shown | None] = ContextVar("page_cache_shown", default=None)
+_shown: ContextVar[Record | None] = ContextVar("page_cache_shown", default=None)
 
 
-def shows(*keys: str) -> None:
-    """The page being rendered shows these items (each by its own key): a change of one purges it."""
+def shows(*keys: str, listed: bool = False) -> None:
+    """The page being rendered shows these items (each by its own key): a change of one purges it.
+
+    `listed`: every change of such an item invalidates LISTINGS as well (an article), so a page
+    that carries LISTINGS need not name it. A change of any other item invalidates its key and
+    MANY, which a page that shows more such items than MAX_SHOWN_KEYS carries instead."""
     shown = _shown.get()
     if shown is not None:
-        shown.items.update(keys)
+        (shown.listed if listed else shown.items).update(keys)
 
 
 def lists(*keys: str) -> None:
@@ -43,12 +49,12 @@ def lists(*keys: str) -> None:
 
 
 @contextmanager
-def recording() -> Iterator[_Shown]:
+def recording() -> Iterator[Record]:
     """Record apart what the code inside shows (items, lists declared), then add it to the page
     being rendered, if any. A cache below the page (the reader's article fragments) keeps the
     record with its work and replays it with `show` when it reuses the work without loading
     anything; the page cache records a whole page with it."""
-    record = _Shown()
+    record = Record()
     marker = _shown.set(record)
     try:
         yield record
@@ -57,23 +63,30 @@ def recording() -> Iterator[_Shown]:
         show(record)
 
 
-def show(record: _Shown) -> None:
+def show(record: Record) -> None:
     """The page being rendered shows what `record` (from `recording`) showed."""
     shown = _shown.get()
     if shown is not None:
         shown.items |= record.items
+        shown.listed |= record.listed
         shown.lists |= record.lists
         shown.declared = shown.declared or record.declared
 
 
-def page_keys(shown: _Shown) -> list[str]:
-    """The proxy keys of a rendered page. Its items need no keys of their own on a page that
-    carries LISTINGS (every change of an item purges it); a page that declared no list
-    (`lists`) may show any list: it carries LISTINGS, so one that forgets is purged too often,
-    never too rarely."""
+def keys_of(shown: Record) -> set[str]:
+    """Every key `shown` recorded, items and lists, however many."""
+    return shown.items | shown.listed | shown.lists
+
+
+def page_keys(shown: Record) -> list[str]:
+    """The keys of a rendered page (its Surrogate-Key, and the tags it is kept under). Its listed
+    items need no keys of their own on a page that carries LISTINGS (every change of one
+    invalidates it); a page that declared no list (`lists`) may show any list: it carries
+    LISTINGS, so one that forgets is invalidated too often, never too rarely."""
     keys = set(shown.lists) if shown.declared else {LISTINGS}
-    if LISTINGS not in keys and len(shown.items) > MAX_SHOWN_KEYS:
+    if LISTINGS not in keys and len(shown.listed) > MAX_SHOWN_KEYS:
         keys.add(LISTINGS)
     if LISTINGS not in keys:
-        keys |= shown.items
+        keys |= shown.listed
+    keys |= {MANY} if len(shown.items) > MAX_SHOWN_KEYS else shown.items
     return sorted(keys)

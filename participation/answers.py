@@ -17,7 +17,6 @@ from django.utils.text import slugify
 from articles import notifications, signoff
 from articles.models import Person
 from articles.workflow import EDIT_PERMISSION, Actor, NotAllowed, account, require
-from pagecache.tags import content_changed
 from participation.models import AnswerReview, AnswerVersion, Question
 
 Status = AnswerVersion.Status
@@ -143,7 +142,6 @@ def approve_answer(*, version: AnswerVersion, reviewer: Person, seen_fingerprint
     question = Question.objects.select_for_update().get(pk=version.question_id)
     question.live_answer, question.answered_at = version, now
     question.save(update_fields=["live_answer", "answered_at"])
-    content_changed()  # an answered question joins lists, search, the sitemap and "next question" links
     if question.email:
         _tell_the_asker(question)  # a mail job written with the sign-off, sent by the worker
     return version

@@ -3,9 +3,10 @@ shows changes.
 
 A signed-off version never changes, but its page also shows what editors may change (a
 person's name and credentials, a cause's name or group, a source, the article's review dates
-and history): each such change is an editorial change, which replaces the content generation
-(articles.freshness). So every part of the page is kept under the generation's token, keyed by
-the article's address and the day (`live_page`):
+and history): each part records what it showed while it was made (`pagecache.shown.recording`:
+the article, the people, causes, topics and series loaded, the lists they come from) and is
+kept under those keys' tokens, which a change of any of them replaces (articles.freshness),
+keyed by the article's address and the day (`live_page`):
 
 - the shell: the article with its live version's short fields, topic, reviewer, vote counts
   and series navigation (also under the article's `votes:` tag);
@@ -16,10 +17,11 @@ the article's address and the day (`live_page`):
   participation's readers' prompts, under the article's `stories:` tag (their counts of approved
   stories).
 
-They are fresh exactly as long as a cached page is, and are read with the tokens in one
-round trip: a warm page runs no query (one more for a reader whose browser voted). Each keeps
-what it showed (`pagecache.shown.recording`: the article, the related articles, the lists they come
-from), so a page made from kept parts carries the same Surrogate-Key for the proxy. What
+They are fresh exactly as long as a cached page is, and are read with their tokens in two
+round trips: a warm page runs no query (one more for a reader whose browser voted). A page
+made from kept parts carries the same Surrogate-Key for the proxy as one rendered whole; a
+part that showed an article withdrawn since is made again whatever its tokens say
+(`pagecache.withdrawn`). What
 depends on the moment is worked out per request from the kept data (the overdue notice).
 
 Only a live (signed-off) version is ever kept: a preview renders its version every time
@@ -29,6 +31,7 @@ they switch it on) every request renders everything.
 
 import copy
 import hashlib
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -44,9 +47,9 @@ from articles.models.articles import live_content_prefetches
 from articles.review_history import prefetch as review_history_prefetch
 from articles.review_history import review_history
 from images.markup import credits
-from pagecache import shown, tags
+from pagecache import shown, tags, withdrawn
 from pagecache.release import release
-from pagecache.tags import CONTENT
+from pagecache.tags import CONTENT, EPOCH
 from reader import panels, selectors
 from reader.structured_data import article_structured_data, image_url, json_ld_script
 
@@ -116,10 +119,10 @@ def live_page(slug: str, request: HttpRequest, shell: Callable[[str], Part]) -> 
     """The context of the live article's page at `slug` (Http404, from `shell`, if there is none).
 
     `shell(slug)` reads what the page shows of the article itself (the article with its live
-    version's short fields and vote counts, the series), kept until the next editorial change or
-    vote; then, from its article, the live version's fragments (byline, version_content,
+    version's short fields and vote counts, the series), kept until something it shows changes or
+    a reader votes; then, from its article, the live version's fragments (byline, version_content,
     structured_data, og_image), the related articles and the panels (reader.panels), each kept until a
-    tag it depends on is replaced. Every key names the day, as what is live and listed may change
+    key it showed or a tag it depends on is replaced. Every key names the day, as what is live and listed may change
     at midnight with no editorial change (OVERDUE_POLICY=hide), and the release (`pagecache.release`)."""
     from reader.helpful import votes_tag
 
@@ -137,25 +140,34 @@ def live_page(slug: str, request: HttpRequest, shell: Callable[[str], Part]) -> 
     }
     if settings.SPASMINFO_FRAGMENT_CACHE:
         depends_on = list(dict.fromkeys(tag for _, depends in parts.values() for tag in depends))
-        found = cache.get_many([key for key, _ in parts.values()] + [tags.token_key(tag) for tag in depends_on])
-        current = tags.tokens(depends_on, found)  # read before the work: a change meanwhile replaces them
+        found = cache.get_many([key for key, _ in parts.values()] + [tags.token_key(t) for t in depends_on] + [EPOCH])
+        # the tokens of what the kept parts showed: one more round trip
+        shown_tokens = {k for key, _ in parts.values() if _kept(found.get(key)) for k in found[key]["tokens"]}
+        missing = [key for key in shown_tokens if key not in found]
+        if missing:
+            found.update(cache.get_many(missing))
+        epoch = tags.epoch_before_rendering(found)  # read before the work: a change meanwhile replaces it
     else:
-        found, current = {}, None
-    keep: dict[str, dict] = {}
+        found, epoch = {}, None
+    made: dict[str, tuple[Part, shown.Record, tuple]] = {}
+    started = time.time()
 
     def part(name: str, make: Callable[[], Part]) -> Part:
         key, depends = parts[name]
-        wanted = None if current is None else [current[tag] for tag in depends]
         entry = found.get(key)
-        if wanted is None or not isinstance(entry, dict) or entry.get("tokens") != wanted:
-            with shown.recording() as record:  # the proxy keys of what it shows (articles, lists)
-                made = make()
-            entry = {"tokens": wanted, "parts": made, "shown": record}
-            if wanted is not None:
-                keep[key] = entry
-        else:
-            shown.show(entry["shown"])  # the page carries the same proxy keys as when it was made
-        return entry["parts"]
+        if (
+            epoch is not None
+            and _kept(entry)
+            and tags.current(entry["tokens"], found)
+            and not withdrawn.stale(shown.keys_of(entry["shown"]), entry.get("stored_at"))  # whatever the cache says
+        ):
+            shown.show(entry["shown"])  # the page carries the same keys as when it was made
+            return entry["parts"]
+        with shown.recording() as record:  # the keys of what it shows (articles, lists)
+            work = make()
+        if epoch is not None:
+            made[key] = (work, record, depends)
+        return work
 
     page = dict(part("shell", lambda: shell(slug)))  # a copy: the kept entry stays the shell alone
     article = page["article"]
@@ -165,6 +177,32 @@ def live_page(slug: str, request: HttpRequest, shell: Callable[[str], Part]) -> 
     page.update(part("related", lambda: _related(article, page["cause_ids"])))
     for panel in shown_panels:
         page.update(part(panel.name, lambda panel=panel: {panel.context: panel.render(article)}))
-    if keep:
-        cache.set_many(keep, timeout=settings.SPASMINFO_PAGE_CACHE_SECONDS)
+    if made:
+        _keep(made, epoch, started)
     return page
+
+
+def _kept(entry) -> bool:
+    return isinstance(entry, dict) and isinstance(entry.get("tokens"), dict) and "shown" in entry
+
+
+def _keep(made: dict[str, tuple[Part, "shown.Record", tuple]], epoch: str, started: float) -> None:
+    """Keep each part made under the tokens of what it depends on and what it showed, unless a
+    change committed while they were made (`tags.tokens_after_rendering`)."""
+    depends = {key: [*tags_, *shown.page_keys(record)] for key, (_, record, tags_) in made.items()}
+    try:
+        found = tags.tokens_after_rendering([tag for key in depends for tag in depends[key]], epoch)
+    except tags.ChangedWhileRendering:
+        return
+    if found is None:
+        return
+    keep = {
+        key: {
+            "tokens": {tags.token_key(tag): found[tags.token_key(tag)] for tag in depends[key]},
+            "parts": work,
+            "shown": record,
+            "stored_at": started,
+        }
+        for key, (work, record, _) in made.items()
+    }
+    cache.set_many(keep, timeout=settings.SPASMINFO_PAGE_CACHE_SECONDS)

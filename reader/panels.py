@@ -3,7 +3,7 @@
 The public site imports no app above it. An app that shows something on every article's page
 (participation: the readers' prompts) registers a `Panel` here from its AppConfig.ready(). The
 live page keeps each panel's rendering like its other parts (reader/fragments.py), under the
-content generation and the panel's own tags; the article page's URL carries those tags too
+keys of what it showed and the panel's own tags; the article page's URL carries those tags too
 (reader/urls.py), and a preview renders the panels every time (reader/page.py).
 """
 
@@ -18,7 +18,7 @@ class Panel:
     name: str  # names its kept fragment: fragments:<name>:<slug>:...
     context: str  # the template variable the article page shows it by (templates/articles/article_detail.html)
     render: Callable[..., SafeString]  # of the article
-    # the page-cache tags of what readers change on it, beside the content generation; formatted
+    # the page-cache tags of what readers change on it, beside what it showed; formatted
     # with the article's slug, e.g. "stories:{slug}"
     tags: tuple[str, ...] = ()
 

@@ -26,6 +26,9 @@ from taxonomy.models import Cause, CauseGroup, Topic
 HOME_LIST_LENGTH = 6
 RELATED_LENGTH = 4
 LIST_PAGE_LENGTH = 30  # cause, topic and person pages
+A_TO_Z_PAGE_LENGTH = 100  # the A to Z, by letter then page
+A_TO_Z_LETTERS = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+A_TO_Z_OTHER = "0"  # titles that start with anything else (a digit, an accented letter)
 RELATED_CANDIDATES = 50  # per cause and for the topic: bounds the work whatever the number of articles
 RELATED_CAUSES = 8  # causes that bring candidates (an overview article can discuss dozens)
 
@@ -107,11 +110,7 @@ def latest_articles(limit: int = HOME_LIST_LENGTH) -> list[Article]:
 
 def most_reviewed_articles(limit: int = HOME_LIST_LENGTH) -> list[Article]:
     lists(LISTINGS)
-    return list(
-        listed_cards()
-        .annotate(sign_offs=Count("versions__reviews", filter=Q(versions__reviews__outcome="approved")))
-        .order_by("-sign_offs", "-last_reviewed_at", "slug")[:limit]
-    )
+    return list(listed_cards().order_by("-sign_offs", "-last_reviewed_at", "slug")[:limit])  # counted at sign-off
 
 
 def topics_with_listed_counts() -> list[Topic]:
@@ -130,10 +129,16 @@ def topics_with_listed_articles() -> list[Topic]:
     return list(Topic.objects.public().filter(articles__in=Article.objects.listed()).distinct())
 
 
-def a_to_z():
-    """Listed articles by live title (the A to Z)."""
+def a_to_z(letter: str | None = None):
+    """Listed articles by live title (the A to Z): all, or those under one letter of
+    A_TO_Z_LETTERS, or A_TO_Z_OTHER. Paged by the view: a page reads its rows only."""
     lists(LISTINGS)
-    return listed_cards().order_by("live_version__title", "slug")
+    articles = listed_cards().order_by("live_version__title", "slug")
+    if letter in A_TO_Z_LETTERS:
+        return articles.filter(live_version__title__istartswith=letter)
+    if letter == A_TO_Z_OTHER:
+        return articles.exclude(live_version__title__iregex=r"^[a-z]")
+    return articles
 
 
 def article_page():

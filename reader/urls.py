@@ -11,7 +11,7 @@ from reader.feeds import LatestArticlesFeed
 
 article_patterns = [
     path("", cached_page(views.HomeView.as_view()), name="home"),
-    path("articles/", cached_page(views.ArticleIndexView.as_view()), name="article_index"),
+    path("articles/", cached_page(views.ArticleIndexView.as_view(), params=["letter", "page"]), name="article_index"),
     path(
         "articles/<slug:slug>/",
         cached_page(

@@ -42,23 +42,39 @@ class HomeView(TemplateView):
         return context
 
 
-class ArticleIndexView(ListView):
-    """A to Z of listed articles."""
+@canonical_parameter("letter")
+def a_to_z_letter(value: str) -> str | None:
+    """One letter of the A to Z (or "0", every other title); anything else is the whole list."""
+    value = value.strip().upper()
+    return value if value in (*selectors.A_TO_Z_LETTERS, selectors.A_TO_Z_OTHER) else None
+
+
+class ArticleIndexView(selectors.NearestPageMixin, ListView):
+    """A to Z of listed articles, by letter (``?letter=B``), then page: a page of it costs the
+    same at any size."""
 
     template_name = "articles/article_index.html"
     context_object_name = "articles"
+    paginate_by = selectors.A_TO_Z_PAGE_LENGTH
+
+    def letter(self) -> str | None:
+        return a_to_z_letter(self.request.GET.get("letter", ""))  # canonical already when cached
 
     def get_queryset(self):
-        return selectors.a_to_z()
+        return selectors.a_to_z(self.letter())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        letter = self.letter()
+        context["letter"] = letter
+        context["letter_nav"] = [*selectors.A_TO_Z_LETTERS, selectors.A_TO_Z_OTHER]
+        context["pager_query"] = f"letter={letter}&" if letter else ""
 
-        def letter(article):
-            initial = article.live_version.title[:1].upper()
-            return initial if initial.isalpha() else "#"
+        def initial(article):
+            first = article.live_version.title[:1].upper()
+            return first if first.isalpha() else "#"
 
-        context["letters"] = [(key, list(group)) for key, group in groupby(context["articles"], key=letter)]
+        context["letters"] = [(key, list(group)) for key, group in groupby(context["articles"], key=initial)]
         return context
 
 

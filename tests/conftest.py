@@ -111,9 +111,40 @@ def fresh_local_cache():
     """Each test starts with no rate-limit counts and no cached pages left by another test
     (every method counts towards the limits, so a walk over many URLs spends the budget).
     Only the per-process cache: a shared one named by CACHE_URL is never flushed here."""
+    from pagecache import withdrawn
+
     if isinstance(caches["default"], LocMemCache):
         caches["default"].clear()
+    withdrawn.recent.assume_none()  # pagecache/withdrawn.py: read when a test forgets them
     yield
+
+
+@pytest.fixture
+def own_redis(settings):
+    """A Redis of the test's own (tests/redis_server.py), the site's cache for the test: pages,
+    fragments and rate limits. Its methods pause, resume and crash it; this process's memory of
+    an unreachable cache and of recent withdrawals starts empty."""
+    from operations import cache as degrading_cache
+    from pagecache import middleware, withdrawn
+    from tests.redis_server import RedisServer
+
+    server = RedisServer()
+    ratelimits = _redis_cache(server.url)
+    ratelimits["OPTIONS"]["LOCAL_FALLBACK"] = True
+    settings.CACHES = {"default": _redis_cache(server.url), "ratelimits": ratelimits}
+    degrading_cache._down_until.clear()
+    middleware.local_pages.clear()
+    yield server
+    server.stop()
+    degrading_cache._down_until.clear()
+    withdrawn.recent.forget()
+    middleware.local_pages.clear()
+
+
+def _redis_cache(url: str) -> dict:
+    from spasminfo.settings.base import cache_from_url
+
+    return cache_from_url(url)
 
 
 def make_user(username: str, group: str | None) -> User:

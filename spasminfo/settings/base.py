@@ -124,8 +124,9 @@ def cache_from_url(url: str) -> dict:
     """A CACHES entry from a URL: `locmem://` (the default), `redis://host:port/db`, ...
 
     Redis always uses Django's own RedisCache (never django-redis, even if some other
-    package installs it; operations/cache.py only reuses its client objects), with short
-    socket timeouts so a slow Redis cannot hang a worker.
+    package installs it; operations/cache.py reuses its client objects and degrades to a miss
+    when Redis is unreachable), with short socket timeouts so a slow or paused Redis costs a
+    request a quarter of a second at most, once per CACHE_RETRY_SECONDS and process.
     """
     if not url.strip():
         raise ImproperlyConfigured(
@@ -136,13 +137,23 @@ def cache_from_url(url: str) -> dict:
     if url.split(":", 1)[0] in {"redis", "rediss"}:
         config["BACKEND"] = "operations.cache.RedisCache"
         config.setdefault("OPTIONS", {})
-        config["OPTIONS"].setdefault("socket_connect_timeout", 1)
-        config["OPTIONS"].setdefault("socket_timeout", 1)
+        config["OPTIONS"].setdefault("socket_connect_timeout", 0.25)
+        config["OPTIONS"].setdefault("socket_timeout", 0.25)
     config.setdefault("KEY_PREFIX", "spasminfo")
     return config
 
 
 CACHES = {"default": cache_from_url(env.str("CACHE_URL", default="locmemcache://"))}
+# The rate limits' counters: the same cache, but while Redis is unreachable they count in each
+# process's memory (operations/cache.py, LOCAL_FALLBACK): a limit is then per process, so an
+# address may make up to (processes x limit) requests in a period. The pages never fall back
+# to memory (one process's copy would outlive a change made by another): they render uncached.
+CACHES["ratelimits"] = {**CACHES["default"], "OPTIONS": dict(CACHES["default"].get("OPTIONS", {}))}
+if CACHES["ratelimits"]["BACKEND"] == "operations.cache.RedisCache":
+    CACHES["ratelimits"]["OPTIONS"]["LOCAL_FALLBACK"] = True
+RATELIMIT_USE_CACHE = "ratelimits"
+# Seconds a process leaves the cache alone after it failed to answer (operations/cache.py).
+SPASMINFO_CACHE_RETRY_SECONDS = env.float("CACHE_RETRY_SECONDS", default=5.0)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -264,6 +275,9 @@ SPASMINFO_FRAGMENT_CACHE = env.bool("FRAGMENT_CACHE", default=True)
 # deployed); empty: a hash of the project's Python files and templates (pagecache.release).
 SPASMINFO_RELEASE = env.str("RELEASE", default="")
 SPASMINFO_PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 60 * 60)
+# How often each process reads what was withdrawn from readers lately (taken down, archived), to
+# serve no kept page that showed it whatever the cache says (pagecache/withdrawn.py).
+SPASMINFO_WITHDRAWN_REFRESH_SECONDS = env.float("WITHDRAWN_REFRESH_SECONDS", default=1.0)
 SPASMINFO_PAGE_CACHE_MAX_BYTES = env.int("PAGE_CACHE_MAX_BYTES", default=512 * 1024)  # larger pages are not kept
 # Each process keeps copies of the pages it serves, up to this many bytes (0: none); the shared
 # cache's tokens still decide, at every request, whether a copy may be served.

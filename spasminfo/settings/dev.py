@@ -17,6 +17,7 @@ if not env.str("CACHE_URL", default=""):  # noqa: F405
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+    CACHES["ratelimits"] = CACHES["default"]
 
 # The file cache is not atomic for django-ratelimit's counters; fine for one developer.
 # (production.py refuses a cache that is not shared.)

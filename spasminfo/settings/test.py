@@ -9,6 +9,9 @@ os.environ.setdefault("PAGE_CACHE", "0")
 os.environ.setdefault("FRAGMENT_CACHE", "0")  # likewise the article page's fragments (tests/reader/test_fragments.py)
 # Each purge once: a test says which pages a change purges (tests/pagecache/test_purge.py checks the second).
 os.environ.setdefault("CACHE_PURGE_AGAIN_SECONDS", "0")
+# Each test starts with nothing withdrawn, as if just read (tests/conftest.py), so a page's query
+# count does not depend on the clock; the withdrawals' own tests read them when they say.
+os.environ.setdefault("WITHDRAWN_REFRESH_SECONDS", "3600")
 
 from .base import *  # noqa: F403
 

@@ -114,6 +114,7 @@ class Scene:
         self.prompt = Prompt.objects.create(text="What was the cause of your muscle spasms?", slug="cause")
         self.prompt.topics.add(topic, self.other_topic)  # an article moved to the other topic keeps it
         self.question = self.answered_question(topic, cause)
+        self.island = self.make_island(publish)
         self.objects = {
             Article: [self.first, self.second],
             Person: self.people,
@@ -121,6 +122,28 @@ class Scene:
             Topic: [topic, self.other_topic],
             Question: [self.question],
         }
+
+    def make_island(self, publish):
+        """An article that shares nothing with the others but its reviewer: its own topic, cause,
+        cause group and author, no series. A change of anything else must leave its pages hits."""
+        group = CauseGroup.objects.create(name="Island causes", slug="island-causes")
+        island_cause = Cause.objects.create(name="Island cause", slug="island-cause", group=group)
+        island_topic = Topic.objects.create(name="Island topic", slug="island-topic")
+        author = Person.objects.create(name="Ivy Island", slug="ivy-island")
+        article = publish(slug="island", title="Island article")
+        article.topic = island_topic
+        article.save()
+        self.sign_off(
+            article,
+            lambda draft: (
+                VersionAuthor.objects.filter(version=draft).update(person=author),
+                VersionCause.objects.filter(content_object=draft).update(tag=island_cause),
+            ),
+        )
+        return [article, island_cause, island_topic, author]
+
+    def island_urls(self) -> list[str]:
+        return [obj.get_absolute_url() for obj in self.island]
 
     def answered_question(self, topic, cause):
         """A reader's question, answered by the co-author and signed off (participation.answers)."""
@@ -197,7 +220,13 @@ class Matrix:
         self.shown: dict[str, set] = {}
         self.stale: list[tuple] = []
         self.hits = 0
+        self.island_misses: dict[str, list] = {}  # changes that made a page of the island miss
         self.pages = self.through_the_cache("start")
+        self.island_warm()
+
+    def island_warm(self) -> list[str]:
+        """Fetch the island's pages (Scene.island): the ones that were not hits."""
+        return [url for url in self.scene.island_urls() if not self.fetch.get(url).stored]
 
     def uncached(self, url: str) -> bytes:
         # a context, not the settings fixture: each assignment to that nests one more layer of
@@ -223,6 +252,9 @@ class Matrix:
     def check(self, label: str, change) -> None:
         with self.capture(execute=True):
             change()
+        missed = self.island_warm()
+        if missed:
+            self.island_misses[label] = missed
         pages = self.through_the_cache(label)
         self.shown[label] = {route for route in pages if pages[route] != self.pages.get(route)}
         self.pages = pages
@@ -461,10 +493,20 @@ def test_every_field_a_public_page_shows_is_fresh_on_every_route_at_the_next_req
     print(
         f"\nfreshness matrix{' through Varnish' if PROXIED else ''}: {len(shown)} fields x "
         f"{len(scene.routes())} routes, {len(matrix.stale)} stale "
-        f"({len(matrix.shown)} changes tried, {pairs} field-route pairs shown, {matrix.hits} warm hits; "
+        f"({len(matrix.shown)} changes tried, {pairs} field-route pairs shown, {matrix.hits} warm hits, "
+        f"{len(matrix.island_misses)} that reached the unrelated island's pages; "
         f"not shown anywhere: {sorted(set(matrix.shown) - shown - {'nothing'})}; not edited here: {skipped})"
     )
     assert matrix.stale == []
+    # Exact: no change of anything the island does not show made one of its pages miss (its reviewer
+    # is everyone's: a change of the reviewer's own fields may; an answered question's changes
+    # are every page's, participation/caching.py).
+    reviewer_label = f"(#{reviewer.person.pk})"
+    assert {
+        label: urls
+        for label, urls in matrix.island_misses.items()
+        if not label.endswith(reviewer_label) and not label.startswith("Question.")
+    } == {}
     for must in ["ArticleVersion.title", "Series.name", "Topic.name", "Person.name", "Cause.name"]:
         assert any(label.startswith(must) for label in shown), must
 
@@ -633,3 +675,56 @@ def test_publish_scheduled_from_cron_reaches_the_readers_of_runserver_with_the_d
     assert "archived night-cramps" in out
     assert "archived on" in page(url)
     assert url not in page(reverse("articles:home"))
+
+
+def test_a_draft_save_submission_send_back_or_proposal_makes_no_page_miss(
+    publish, editor, writer, reviewer, topic, cause, django_capture_on_commit_callbacks, pages
+):
+    """What readers cannot see invalidates nothing: every route that was a hit stays one."""
+    with time_machine.travel("2026-06-10 10:00Z", tick=True):
+        scene = Scene(publish, editor, writer, reviewer, topic, cause)
+        urls = [*scene.routes().values(), *scene.island_urls()]
+        for url in urls:
+            pages.get(url)
+        kept = [url for url in urls if pages.get(url).stored]
+        assert len(kept) >= 12
+        first = scene.first
+        draft = {}
+
+        def save_draft():
+            draft["version"] = services.start_draft(article=first, user=editor)
+            draft["version"].title = "Night cramps, draft"
+            draft["version"].change_note = "A draft."
+            draft["version"].save()
+            FaqEntry.objects.create(version=draft["version"], question="Draft?", answer="Yes.", position=1)
+            VersionAuthor.objects.create(version=draft["version"], person=scene.co_author)
+
+        def propose():
+            supporting_text.propose_text(obj=cause, values={"description": "Proposed text."}, user=editor)
+            cause.save()
+
+        steps = [
+            ("a draft saved", save_draft),
+            ("submitted", lambda: services.submit_version(version=draft["version"], user=editor)),
+            (
+                "sent back",
+                lambda: services.send_back_version(
+                    version=ArticleVersion.objects.get(pk=draft["version"].pk),
+                    reviewer=reviewer.person,
+                    comment="Cite a source.",
+                    user=reviewer,
+                ),
+            ),
+            ("a supporting text proposed", propose),
+            ("a reviewer assigned", lambda: lifecycle.assign_reviewer(article=first, reviewer=None, user=editor)),
+            (
+                "an archive scheduled",
+                lambda: lifecycle.schedule_archive(
+                    article=first, archive_at=timezone.now() + datetime.timedelta(days=30), user=editor
+                ),
+            ),
+        ]
+        for label, step in steps:
+            with django_capture_on_commit_callbacks(execute=True):
+                step()
+            assert [url for url in kept if not pages.get(url).stored] == [], label

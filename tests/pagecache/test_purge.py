@@ -149,9 +149,17 @@ def test_each_workflow_step_purges_exactly_the_pages_showing_the_article_and_the
     assert through(varnish, affected["article"])[0].status == 410
     assert not any(affected["article"] in text for name, text in shown.items() if name != "article")
 
-    # A generic editorial edit (a person's credentials) may show on any page: everything is purged.
+    # A save that changes nothing readers see purges nothing; an edit of a person's own fields
+    # exactly the pages that show the person (the taken-down article's address is never kept).
     Person.objects.filter(pk=other_author.pk).get().save()
-    after("a person's admin edit", set(pages))
+    after("a person saved unchanged", {"article"})
+    Person.objects.filter(pk=other_author.pk).update(pending_text={"bio": "Proposed."})
+    person = Person.objects.get(pk=other_author.pk)
+    person.credentials = "PhD"
+    person.save()
+    # (the feed names each article's authors; the sitemap lists people's pages)
+    shown = after("a person's credentials", {"article", "unrelated author", "unrelated article", "feed", "sitemap"})
+    assert "PhD" in shown["unrelated author"]
 
     # Signed in: always passed to the site, never served from or into the cache.
     client.force_login(editor)
@@ -225,13 +233,17 @@ def test_purge_keys_of_an_article_are_those_of_the_pages_that_show_or_list_it():
     from articles import freshness
     from pagecache import shown as pages
 
-    shown = pages._Shown()
-    shown.items = {freshness.article_key(1), freshness.article_key(2)}
+    shown = pages.Record()
+    shown.listed = {freshness.article_key(1), freshness.article_key(2)}
     assert pages.page_keys(shown) == ["listings"]  # declared no list: every article change purges it
     shown.declared, shown.lists = True, {"cause:3"}
     assert pages.page_keys(shown) == ["article:1", "article:2", "cause:3"]
-    shown.items = {freshness.article_key(pk) for pk in range(pages.MAX_SHOWN_KEYS + 1)}
+    shown.listed = {freshness.article_key(pk) for pk in range(pages.MAX_SHOWN_KEYS + 1)}
     assert pages.page_keys(shown) == ["cause:3", "listings"]  # bounded
+    shown.items = {freshness.person_key(1)}  # not covered by listings: named
+    assert pages.page_keys(shown) == ["cause:3", "listings", "person:1"]
+    shown.items = {freshness.person_key(pk) for pk in range(pages.MAX_SHOWN_KEYS + 1)}
+    assert pages.page_keys(shown) == ["cause:3", "listings", "many"]  # bounded too
 
 
 @pytest.mark.django_db(transaction=True)

@@ -327,3 +327,23 @@ def test_a_reader_who_voted_costs_one_more_query(publish, reader, django_assert_
     with django_assert_num_queries(PAGE_QUERIES["article_detail"] + 1):
         page = reader.get(article.get_absolute_url()).content.decode()
     assert "you told us this article was helpful" in page
+
+
+def test_most_reviewed_reads_the_count_kept_at_each_sign_off_not_every_review(
+    publish, editor, submit, approve, reader, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    once = publish(slug="once", title="Signed off once")
+    twice = publish(slug="twice", title="Signed off twice")
+    draft = services.start_draft(article=twice, user=editor)
+    draft.change_note = "Checked again."
+    draft.save()
+    approve(submit(draft))
+    assert [Article.objects.get(pk=a.pk).sign_offs for a in (once, twice)] == [1, 2]
+    with CaptureQueriesContext(connection) as queries:
+        page = reader.get(reverse("articles:home")).content.decode()
+    assert not any("articles_review" in query["sql"] for query in queries.captured_queries)
+    listed = page[page.index("Most reviewed") :]
+    assert listed.index("Signed off twice") < listed.index("Signed off once") and "2 sign-offs" in listed

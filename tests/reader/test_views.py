@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article, ArticleVersion, FaqEntry, Series
+from reader import views
 from taxonomy.models import Cause, CauseGroup, Topic
 
 pytestmark = pytest.mark.django_db
@@ -154,6 +155,40 @@ def test_a_to_z_groups_articles_by_first_letter(publish, reader):
     page = reader.get(reverse("articles:article_index")).content.decode()
     assert page.index('id="letter-A"') < page.index("Ankle cramps") < page.index("Another cramp")
     assert page.index("Another cramp") < page.index('id="letter-Z"') < page.index("Zinc and cramps")
+
+
+def test_the_a_to_z_is_paged_by_letter_then_page_and_each_page_costs_the_same_at_any_size(
+    publish, reader, monkeypatch, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reader import selectors
+
+    monkeypatch.setattr(views.ArticleIndexView, "paginate_by", 2)
+    for slug, title in [("zinc", "Zinc and cramps"), ("ankle", "Ankle cramps"), ("another", "Another cramp")]:
+        publish(slug=slug, title=title)
+    url = reverse("articles:article_index")
+    letter_z = reader.get(url, {"letter": "z"}).content.decode()  # any case: the canonical letter
+    assert "Zinc and cramps" in letter_z and "Ankle cramps" not in letter_z
+    first = reader.get(url, {"letter": "A"}).content.decode()
+    assert "Ankle cramps" in first and "Another cramp" in first and "Zinc" not in first
+    whole = reader.get(url).content.decode()
+    assert "Zinc" not in whole and '?page=2"' in whole  # two a page
+    assert "Zinc and cramps" in reader.get(url, {"page": 2}).content.decode()
+    assert (
+        "?letter=Z&amp;page=" not in letter_z
+        and "No article starts" in reader.get(url, {"letter": "0"}).content.decode()
+    )
+    reader.get(url, {"letter": "A"})  # anything loaded once per process
+    with CaptureQueriesContext(connection) as few:
+        reader.get(url, {"letter": "A"})
+    for n in range(5):
+        publish(slug=f"arch-{n}", title=f"Arch cramps {n}")
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = reader.get(url, {"letter": "A"}).content.decode()
+    assert len(re.findall(r'<li><a href="/articles/[a-z0-9-]+/">', page)) == 2  # a page, however many
+    assert selectors.A_TO_Z_PAGE_LENGTH == 100
 
 
 def test_the_cause_index_is_grouped_and_a_to_z_within_each_group(draft_factory, submit, approve, reader):

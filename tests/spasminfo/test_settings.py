@@ -110,7 +110,7 @@ def test_a_redis_url_gives_djangos_redis_cache_with_short_timeouts():
     config = cache_from_url("redis://127.0.0.1:6379/1")
     assert config["BACKEND"] == "operations.cache.RedisCache"  # Django's, reusing its client objects
     assert config["LOCATION"] == "redis://127.0.0.1:6379/1"
-    assert config["OPTIONS"] == {"socket_connect_timeout": 1, "socket_timeout": 1}
+    assert config["OPTIONS"] == {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
 
 
 def redis_unreachable() -> str | None:
