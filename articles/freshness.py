@@ -130,7 +130,15 @@ NOT_SHOWN = {
 # supporting text until a reviewer signs it off (taxonomy/reviewed_text.py).
 PRIVATE_FIELDS = {
     "articles.Article": {"assigned_reviewer_id", "scheduled_version_id", "publish_at", "archive_at", "created_at"},
-    "*": {"pending_text", "pending_by_id", "pending_since", "created_by_id", "user_id", "email_notifications"},
+    "*": {
+        "pending_text",
+        "pending_by_id",
+        "pending_since",
+        "pending_editors",
+        "created_by_id",
+        "user_id",
+        "email_notifications",
+    },
 }
 # What changes the search pages (their synonyms): every list, LISTINGS.
 SEARCH_WORDS = {"search.Synonym"}

@@ -403,6 +403,8 @@ def test_every_field_a_public_page_shows_is_fresh_on_every_route_at_the_next_req
 
         # A version's own fields and its parts: changed in a draft, then signed off.
         for field in ArticleVersion._meta.get_fields():
+            if field.name == "social_image":  # the key of a placed picture: tests/reader/test_views.py
+                continue
             if getattr(field, "editable", False) and field.concrete and isinstance(field, _text_fields()):
                 matrix.check(
                     f"ArticleVersion.{field.name}", lambda n=field.name: scene.sign_off(first, version_edit(n))

@@ -11,6 +11,7 @@ from django.urls import reverse
 from articles import lifecycle
 from articles.models import Article
 from operations import cache as degrading_cache
+from operations.queue import run_due_jobs
 from pagecache import withdrawn
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +54,7 @@ def test_a_take_down_while_the_cache_is_paused_commits_and_reaches_readers_once_
     )
     assert response.status_code == 302
     assert Article.objects.get(pk=article.pk).is_taken_down
+    run_due_jobs()  # the mails are jobs the callbacks after the commit queued
     assert any("Taken down" in message.subject for message in mail.outbox)  # the callbacks after it ran
     status, _, _ = hit(reader, url)
     assert status == 410  # rendered without the cache meanwhile

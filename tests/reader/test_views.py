@@ -349,7 +349,16 @@ def test_the_search_description_and_the_social_image_reach_link_previews_and_str
     draft = draft_factory(body="Cramps at night are common [@1].")
     for position, key in enumerate(["calf", "stretch"]):
         image = Image.objects.create(
-            key=key, file=f"images/{key}.png", sha256=f"{position}" * 64, width=10, height=10, format="PNG"
+            key=key,
+            file=f"images/{key}.png",
+            sha256=f"{position}" * 64,
+            width=10,
+            height=10,
+            format="PNG",
+            renditions=[
+                {"format": kind, "width": 10, "height": 10, "path": f"images/{key}/10.{kind.lower()}"}
+                for kind in ("WEBP", "PNG")
+            ],
         )
         VersionImage.objects.create(version=draft, image=image, position=position, key=key, sha256=image.sha256)
     draft.body += "\n\n![[image:calf]]\n\n![[image:stretch]]"
